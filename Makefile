@@ -1,0 +1,37 @@
+# xarb — two commands on a fresh Debian 12 machine (as root): `make run`, `make test`.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+ARGS ?=
+
+.PHONY: all deps build run test bench clean debug asan
+
+all: build
+
+deps:
+	@bash deploy/install-deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+run: build
+	./build/release/nodes/xarb run $(ARGS)
+
+asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
+# Every test, built with AddressSanitizer + UBSan and -Werror.
+test: asan
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --preset asan -j $(JOBS)
+
+bench: build
+	@for b in build/release/bench/bench_*; do echo "== $$b"; $$b; done
+
+debug: deps
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug -j $(JOBS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,320 @@
+#include "messages/decimal.hpp"
+
+#include <limits>
+
+namespace xarb::detail {
+
+namespace {
+
+constexpr uint64_t pow10_u64[] = {
+  1ull,
+  10ull,
+  100ull,
+  1000ull,
+  10000ull,
+  100000ull,
+  1000000ull,
+  10000000ull,
+  100000000ull,
+  1000000000ull,
+  10000000000ull,
+  100000000000ull,
+  1000000000000ull,
+  10000000000000ull,
+  100000000000000ull,
+  1000000000000000ull,
+  10000000000000000ull,
+  100000000000000000ull,
+  1000000000000000000ull,
+  10000000000000000000ull,
+};
+
+__extension__ using i128 = __int128;
+__extension__ using u128 = unsigned __int128;
+
+constexpr uint64_t max_magnitude = static_cast<uint64_t>(INT64_MAX);
+
+/// Decides whether a truncated magnitude must be bumped by one unit.
+/// `cmp_half` is <0, 0 or >0 as the discarded part is below, at or above half.
+constexpr bool bump(rounding mode, bool negative, bool inexact, int cmp_half) {
+  if (!inexact)
+    return false;
+  switch (mode) {
+    case rounding::exact:
+    case rounding::toward_zero: return false;
+    case rounding::down: return negative;
+    case rounding::up: return !negative;
+    case rounding::nearest: return cmp_half >= 0;
+  }
+  return false;
+}
+
+inline bool is_digit(char c) { return static_cast<unsigned>(c - '0') < 10u; }
+
+} // namespace
+
+error_code parse_nanos(const char* p, const char* last, int64_t& out,
+                       rounding mode) noexcept {
+  if (p == last)
+    return error_code::parse_error;
+  bool negative = false;
+  if (*p == '-' || *p == '+') {
+    negative = *p == '-';
+    if (++p == last)
+      return error_code::parse_error;
+  }
+  uint64_t mant = 0;   // up to 19 significant digits
+  int sig = 0;         // significant digits held in mant
+  int exp10 = 0;       // value = mant * 10^exp10
+  bool any_digit = false;
+  bool dropped = false; // non-zero digits beyond 19 significant ones
+  // Integer part.
+  while (p != last && is_digit(*p)) {
+    any_digit = true;
+    auto d = static_cast<uint64_t>(*p++ - '0');
+    if (sig < 19) {
+      if (mant != 0 || d != 0) {
+        mant = mant * 10 + d;
+        ++sig;
+      }
+    } else {
+      ++exp10; // magnitude too large for 19 digits: overflow decided below
+      dropped |= d != 0;
+    }
+  }
+  // Fraction.
+  if (p != last && *p == '.') {
+    ++p;
+    bool frac_digit = false;
+    while (p != last && is_digit(*p)) {
+      frac_digit = true;
+      auto d = static_cast<uint64_t>(*p++ - '0');
+      if (sig < 19) {
+        if (mant != 0 || d != 0) {
+          mant = mant * 10 + d;
+          ++sig;
+        }
+        --exp10;
+      } else {
+        dropped |= d != 0;
+      }
+    }
+    if (!any_digit && !frac_digit)
+      return error_code::parse_error;
+    any_digit = true;
+  }
+  if (!any_digit)
+    return error_code::parse_error;
+  // Exponent.
+  if (p != last && (*p == 'e' || *p == 'E')) {
+    ++p;
+    bool exp_neg = false;
+    if (p != last && (*p == '-' || *p == '+')) {
+      exp_neg = *p == '-';
+      ++p;
+    }
+    if (p == last || !is_digit(*p))
+      return error_code::parse_error;
+    int e = 0;
+    while (p != last && is_digit(*p)) {
+      if (e < 10000)
+        e = e * 10 + (*p - '0');
+      ++p;
+    }
+    exp10 += exp_neg ? -e : e;
+  }
+  if (p != last)
+    return error_code::parse_error;
+  if (mant == 0) {
+    out = 0;
+    return error_code::none;
+  }
+  const int shift = exp10 + decimal_places;
+  uint64_t mag = 0;
+  if (shift >= 0) {
+    if (shift > 18 || mant > max_magnitude / pow10_u64[shift])
+      return error_code::overflow;
+    mag = mant * pow10_u64[shift];
+    if (mag > max_magnitude)
+      return error_code::overflow;
+    if (dropped && mode == rounding::exact)
+      return error_code::precision_loss;
+  } else {
+    const int down = -shift;
+    uint64_t rem = 0;
+    int cmp_half = -1;
+    if (down > 19) {
+      mag = 0;
+      rem = mant;
+      cmp_half = -1; // mant < 10^19 <= half of 10^20
+    } else {
+      const uint64_t div = pow10_u64[down];
+      mag = mant / div;
+      rem = mant % div;
+      const uint64_t half = div / 2; // div is even for down >= 1
+      cmp_half = rem < half ? -1 : (rem > half ? 1 : (dropped ? 1 : 0));
+    }
+    const bool inexact = rem != 0 || dropped;
+    if (inexact && mode == rounding::exact)
+      return error_code::precision_loss;
+    if (bump(mode, negative, inexact, cmp_half))
+      ++mag;
+    if (mag > max_magnitude)
+      return error_code::overflow;
+  }
+  out = negative ? -static_cast<int64_t>(mag) : static_cast<int64_t>(mag);
+  return error_code::none;
+}
+
+std::size_t format_nanos(int64_t nanos, char* buf) noexcept {
+  char* p = buf;
+  uint64_t mag = nanos < 0 ? 0ull - static_cast<uint64_t>(nanos)
+                           : static_cast<uint64_t>(nanos);
+  if (nanos < 0)
+    *p++ = '-';
+  uint64_t ip = mag / static_cast<uint64_t>(decimal_scale);
+  uint64_t fp = mag % static_cast<uint64_t>(decimal_scale);
+  char tmp[20];
+  int n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + ip % 10);
+    ip /= 10;
+  } while (ip != 0);
+  while (n > 0)
+    *p++ = tmp[--n];
+  if (fp != 0) {
+    *p++ = '.';
+    int digits = decimal_places;
+    while (fp % 10 == 0) {
+      fp /= 10;
+      --digits;
+    }
+    for (int i = digits - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + fp % 10);
+      fp /= 10;
+    }
+    p += digits;
+  }
+  return static_cast<std::size_t>(p - buf);
+}
+
+std::size_t format_nanos_fixed(int64_t nanos, int decimals, char* buf) noexcept {
+  if (decimals < 0)
+    decimals = 0;
+  if (decimals > decimal_places)
+    decimals = decimal_places;
+  char* p = buf;
+  uint64_t mag = nanos < 0 ? 0ull - static_cast<uint64_t>(nanos)
+                           : static_cast<uint64_t>(nanos);
+  if (nanos < 0)
+    *p++ = '-';
+  uint64_t ip = mag / static_cast<uint64_t>(decimal_scale);
+  uint64_t fp = (mag % static_cast<uint64_t>(decimal_scale))
+                / pow10_u64[decimal_places - decimals];
+  char tmp[20];
+  int n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + ip % 10);
+    ip /= 10;
+  } while (ip != 0);
+  while (n > 0)
+    *p++ = tmp[--n];
+  if (decimals > 0) {
+    *p++ = '.';
+    for (int i = decimals - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + fp % 10);
+      fp /= 10;
+    }
+    p += decimals;
+  }
+  return static_cast<std::size_t>(p - buf);
+}
+
+error_code round_to_step(int64_t value, int64_t step, rounding mode,
+                         int64_t& out) noexcept {
+  if (step <= 0)
+    return error_code::invalid_order;
+  int64_t q = value / step;
+  int64_t r = value % step;
+  if (r == 0) {
+    out = value;
+    return error_code::none;
+  }
+  if (mode == rounding::exact)
+    return error_code::precision_loss;
+  const bool negative = value < 0;
+  const uint64_t ar = r < 0 ? 0ull - static_cast<uint64_t>(r) : static_cast<uint64_t>(r);
+  const uint64_t twice = ar * 2;
+  const int cmp_half = twice < static_cast<uint64_t>(step)
+                         ? -1
+                         : (twice > static_cast<uint64_t>(step) ? 1 : 0);
+  if (bump(mode, negative, true, cmp_half))
+    q += negative ? -1 : 1;
+  int64_t res;
+  if (__builtin_mul_overflow(q, step, &res))
+    return error_code::overflow;
+  out = res;
+  return error_code::none;
+}
+
+error_code mul_div(int64_t value, int64_t mul, int64_t div, rounding mode,
+                   int64_t& out) noexcept {
+  if (div == 0)
+    return error_code::invalid_order;
+  i128 num = static_cast<i128>(value) * mul;
+  i128 d = div;
+  if (d < 0) {
+    d = -d;
+    num = -num;
+  }
+  const bool negative = num < 0;
+  u128 mag = negative ? static_cast<u128>(-num)
+                                   : static_cast<u128>(num);
+  const auto ud = static_cast<u128>(d);
+  u128 q = mag / ud;
+  u128 r = mag % ud;
+  if (r != 0) {
+    if (mode == rounding::exact)
+      return error_code::precision_loss;
+    const u128 twice = r * 2;
+    const int cmp_half = twice < ud ? -1 : (twice > ud ? 1 : 0);
+    if (bump(mode, negative, true, cmp_half))
+      ++q;
+  }
+  if (q > static_cast<u128>(max_magnitude))
+    return error_code::overflow;
+  out = negative ? -static_cast<int64_t>(q) : static_cast<int64_t>(q);
+  return error_code::none;
+}
+
+} // namespace xarb::detail
+
+namespace xarb {
+
+expected<money> notional(price px, quantity qty, rounding mode) {
+  int64_t out = 0;
+  if (auto ec = detail::mul_div(px.raw(), qty.raw(), decimal_scale, mode, out);
+      ec != error_code::none)
+    return error_info{ec, "notional " + px.to_string() + " x " + qty.to_string()};
+  return money::from_raw(out);
+}
+
+expected<money> apply(ratio r, money amount, rounding mode) {
+  int64_t out = 0;
+  if (auto ec = detail::mul_div(amount.raw(), r.raw(), decimal_scale, mode, out);
+      ec != error_code::none)
+    return error_info{ec, "apply " + r.to_string() + " to " + amount.to_string()};
+  return money::from_raw(out);
+}
+
+expected<ratio> divide(money a, money b, rounding mode) {
+  if (b.is_zero())
+    return error_info{error_code::invalid_order, "division by zero"};
+  int64_t out = 0;
+  if (auto ec = detail::mul_div(a.raw(), decimal_scale, b.raw(), mode, out);
+      ec != error_code::none)
+    return error_info{ec, "divide " + a.to_string() + " / " + b.to_string()};
+  return ratio::from_raw(out);
+}
+
+} // namespace xarb
