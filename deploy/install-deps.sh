@@ -12,7 +12,7 @@ PACKAGES=(
   prometheus-cpp-dev libfmt-dev libspdlog-dev libtomlplusplus-dev libcli11-dev
   doctest-dev libbenchmark-dev
   # test tools: promtool (from prometheus), curl for the integration test
-  prometheus curl
+  prometheus curl python3
 )
 
 missing=()

@@ -317,4 +317,14 @@ expected<ratio> divide(money a, money b, rounding mode) {
   return ratio::from_raw(out);
 }
 
+expected<ratio> relative(price a, price b, rounding mode) {
+  if (b.is_zero())
+    return error_info{error_code::invalid_order, "division by zero"};
+  int64_t out = 0;
+  if (auto ec = detail::mul_div(a.raw(), decimal_scale, b.raw(), mode, out);
+      ec != error_code::none)
+    return error_info{ec, "relative " + a.to_string() + " / " + b.to_string()};
+  return ratio::from_raw(out);
+}
+
 } // namespace xarb

@@ -208,6 +208,9 @@ expected<money> apply(ratio r, money amount, rounding mode = rounding::nearest);
 /// Exact quotient a / b as a ratio (e.g. spread / mid), rounded.
 expected<ratio> divide(money a, money b, rounding mode = rounding::nearest);
 
+/// a / b as a dimensionless ratio of two prices (e.g. spread / mid), rounded.
+expected<ratio> relative(price a, price b, rounding mode = rounding::nearest);
+
 /// Generic a * b / c on any two fixed values of the same scale, rounded.
 /// Used by contract multipliers: canonical = native * multiplier.
 template <class A, class B>

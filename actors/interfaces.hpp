@@ -1,0 +1,62 @@
+#pragma once
+// Every typed actor interface of xarb, with the protocol of each handler.
+//
+// Dynamically typed actors (supervisor, web) document their protocol in their
+// own headers; their handles are plain caf::actor.
+
+#include <string>
+
+#include <caf/typed_actor.hpp>
+#include <caf/replies_to.hpp>
+
+#include "messages/type_ids.hpp"
+
+namespace xarb {
+
+/// VENUE SESSION: one connection to one venue (here: one simulated venue).
+/// Owns the venue's books, publishes market data, routes orders.
+///
+/// Market data sent to each subscriber of a symbol (a dynamically typed actor,
+/// usually a pair_trader):
+///   - book_snapshot: the top `depth_levels` of the book after every applied
+///     update (canonical symbol and units), only while the book is synced;
+///   - funding_rate: whenever the venue publishes one;
+///   - health_report: the session's state whenever it changes, and once on
+///     subscription, so a subscriber can block signals on an unsynced venue.
+/// Order results (order_ack, order_reject, order_fill, order_cancelled) go to
+/// the actor that sent the order_intent.
+using venue_session_actor = caf::typed_actor<
+  // Subscribe `subscriber` to market data of a canonical symbol. Idempotent.
+  caf::reacts_to<atom::subscribe, std::string, caf::actor>,
+  // Stop sending market data of a symbol to `subscriber`.
+  caf::reacts_to<atom::unsubscr, std::string, caf::actor>,
+  // Place an order (paper/sim execution in this version).
+  caf::reacts_to<order_intent>,
+  // Cancel an open order by client id.
+  caf::reacts_to<cancel_request>,
+  // Current health of the session.
+  caf::replies_to<atom::status>::with<health_report>,
+  // Internal timer: pull venue events up to now.
+  caf::reacts_to<atom::tick>,
+  // Force a REST-style resync of one symbol's book (operator / tests).
+  caf::reacts_to<atom::resync, std::string>,
+  // Fail on purpose (chaos testing and the supervision demo).
+  caf::reacts_to<atom::crash>>;
+
+/// PAIR TRADER: one canonical symbol traded between venue A and venue B.
+/// Subscribes to both venue sessions (found by name in the name_registry,
+/// again after each of their restarts), keeps the executable spread in both
+/// directions and its rolling statistics. Strategy decisions come in issue 3.
+using pair_trader_actor = caf::typed_actor<
+  // A watched name was (re)bound: resubscribe to the new venue session.
+  caf::reacts_to<atom::rebound, std::string, caf::strong_actor_ptr>,
+  // Market data from a venue session.
+  caf::reacts_to<book_snapshot>,
+  caf::reacts_to<funding_rate>,
+  caf::reacts_to<health_report>,
+  // The latest spread and statistics.
+  caf::replies_to<atom::status>::with<spread_update>,
+  // Fail on purpose (chaos testing).
+  caf::reacts_to<atom::crash>>;
+
+} // namespace xarb

@@ -1,0 +1,363 @@
+#include "actors/venue_session.hpp"
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/clock.hpp"
+#include "actors/name_registry.hpp"
+#include "core/order_book.hpp"
+#include "monitoring/status_board.hpp"
+#include "monitoring/telemetry.hpp"
+#include "monitoring/logging.hpp"
+#include "venues/sim/sim_venue.hpp"
+
+namespace xarb {
+
+namespace {
+
+struct book_entry {
+  order_book book;
+  std::vector<caf::actor> subscribers;
+  timestamp_ns last_update = 0;
+  bool stale = false;
+  uint64_t resyncs = 0;
+};
+
+struct venue_session_state {
+  static inline const char* name = "venue_session";
+
+  venue_session_config cfg;
+  actor_services svc;
+  std::unique_ptr<sim::venue> venue;
+  std::map<std::string, book_entry, std::less<>> books;
+  std::unordered_map<std::string, caf::actor> order_owners;
+  health_state state = health_state::starting;
+  std::string detail;
+  std::vector<sim::event> events; // reused across ticks
+  book_snapshot out;              // reused publication buffer
+  std::shared_ptr<spdlog::logger> log;
+  prometheus::Counter* processed = nullptr;
+};
+
+using self_ptr = venue_session_actor::stateful_pointer<venue_session_state>;
+
+timestamp_ns now_of(self_ptr self) {
+  return self->state.cfg.clock();
+}
+
+health_report make_report(self_ptr self) {
+  auto& st = self->state;
+  return health_report{venue_session_name(st.cfg.venue), st.state, st.detail,
+                       now_of(self)};
+}
+
+void broadcast_health(self_ptr self) {
+  auto report = make_report(self);
+  for (auto& [symbol, entry] : self->state.books)
+    for (auto& sub : entry.subscribers)
+      caf::anon_send(sub, report);
+}
+
+void publish_book_status(self_ptr self, const std::string& symbol,
+                         const book_entry& entry) {
+  auto& st = self->state;
+  bool synced = entry.book.synced() && !entry.stale;
+  if (st.svc.board)
+    st.svc.board->set_book(st.cfg.venue, symbol, synced, entry.last_update,
+                           entry.book.seq());
+  if (st.svc.metrics) {
+    st.svc.metrics->book_synced(st.cfg.venue, symbol).Set(synced ? 1 : 0);
+    st.svc.metrics->book_last_update(st.cfg.venue, symbol)
+      .Set(static_cast<double>(entry.last_update) / 1e9);
+  }
+}
+
+/// Recomputes the session state from its books and tells everyone if it
+/// changed: syncing until every book has its first snapshot, ready while all
+/// are synced and fresh, degraded while any is resyncing or stale.
+void update_state(self_ptr self) {
+  auto& st = self->state;
+  std::size_t unsynced = 0;
+  std::size_t stale = 0;
+  bool ever_synced = true;
+  for (auto& [symbol, entry] : st.books) {
+    if (!entry.book.synced())
+      ++unsynced;
+    if (entry.stale)
+      ++stale;
+    if (entry.last_update == 0)
+      ever_synced = false;
+  }
+  health_state next = health_state::ready;
+  std::string detail;
+  if (!ever_synced) {
+    next = health_state::syncing;
+    detail = std::to_string(unsynced) + " book(s) waiting for a snapshot";
+  } else if (unsynced + stale > 0) {
+    next = health_state::degraded;
+    detail = std::to_string(unsynced) + " book(s) resyncing, "
+             + std::to_string(stale) + " stale";
+  }
+  if (next == st.state && detail == st.detail)
+    return;
+  if (st.log)
+    st.log->info("venue {} state {} -> {} {}", st.cfg.venue,
+                 to_string(st.state), to_string(next), detail);
+  st.state = next;
+  st.detail = detail;
+  if (st.svc.board)
+    st.svc.board->set_venue_state(st.cfg.venue, st.state, st.detail);
+  if (st.svc.metrics)
+    st.svc.metrics->set_venue_state(st.cfg.venue, st.state);
+  broadcast_health(self);
+}
+
+void publish_depth(self_ptr self, const std::string& symbol, book_entry& entry,
+                   timestamp_ns exchange_ts, timestamp_ns recv_ts) {
+  auto& st = self->state;
+  if (entry.subscribers.empty())
+    return;
+  auto& out = st.out;
+  entry.book.to_snapshot(out, st.cfg.depth_levels);
+  out.venue = st.cfg.venue;
+  out.symbol = symbol;
+  out.exchange_ts = exchange_ts;
+  out.recv_ts = recv_ts;
+  for (auto& sub : entry.subscribers)
+    caf::anon_send(sub, out);
+}
+
+/// REST-style resync: fetch a full snapshot and replace the book.
+void resync(self_ptr self, const std::string& symbol, book_entry& entry,
+            std::string_view why) {
+  auto& st = self->state;
+  ++entry.resyncs;
+  if (st.log)
+    st.log->warn("venue {} {}: {} -> resync #{}", st.cfg.venue, symbol, why,
+                 entry.resyncs);
+  if (st.svc.metrics)
+    st.svc.metrics->book_resyncs(st.cfg.venue).Increment();
+  entry.book.clear();
+  auto snap = st.venue->snapshot(symbol);
+  auto now = now_of(self);
+  snap.recv_ts = now;
+  if (auto ec = entry.book.apply(snap); ec != error_code::none) {
+    if (st.log)
+      st.log->error("venue {} {}: resync snapshot rejected: {}", st.cfg.venue,
+                    symbol, to_string(ec));
+    return; // stays unsynced; the next tick tries again
+  }
+  entry.last_update = now;
+  entry.stale = false;
+  publish_depth(self, symbol, entry, snap.exchange_ts, now);
+}
+
+void route_order_event(self_ptr self, const std::string& client_id,
+                       const caf::message& msg, bool final) {
+  auto& owners = self->state.order_owners;
+  auto i = owners.find(client_id);
+  if (i == owners.end())
+    return;
+  caf::anon_send(i->second, msg);
+  if (final)
+    owners.erase(i);
+}
+
+void handle_events(self_ptr self) {
+  auto& st = self->state;
+  for (auto& ev : st.events) {
+    std::visit(
+      [&](auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, book_snapshot>) {
+          auto i = st.books.find(x.symbol);
+          if (i == st.books.end())
+            return;
+          auto& entry = i->second;
+          if (auto ec = entry.book.apply(x); ec != error_code::none) {
+            resync(self, x.symbol, entry, to_string(ec));
+          } else {
+            entry.last_update = x.recv_ts;
+            entry.stale = false;
+            publish_depth(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
+          }
+          publish_book_status(self, x.symbol, entry);
+        } else if constexpr (std::is_same_v<T, book_delta>) {
+          auto i = st.books.find(x.symbol);
+          if (i == st.books.end())
+            return;
+          auto& entry = i->second;
+          auto before = entry.book.seq();
+          auto ec = entry.book.apply(x);
+          if (ec == error_code::none) {
+            if (entry.book.seq() != before) {
+              entry.last_update = x.recv_ts;
+              entry.stale = false;
+              publish_depth(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
+            }
+          } else {
+            resync(self, x.symbol, entry, to_string(ec));
+          }
+          publish_book_status(self, x.symbol, entry);
+        } else if constexpr (std::is_same_v<T, funding_rate>) {
+          auto i = st.books.find(x.symbol);
+          if (i != st.books.end())
+            for (auto& sub : i->second.subscribers)
+              caf::anon_send(sub, x);
+        } else if constexpr (std::is_same_v<T, order_fill>) {
+          route_order_event(self, x.client_id, caf::make_message(x),
+                            x.leaves_qty.is_zero());
+        } else if constexpr (std::is_same_v<T, order_reject>) {
+          route_order_event(self, x.client_id, caf::make_message(x), true);
+        } else if constexpr (std::is_same_v<T, order_cancelled>) {
+          route_order_event(self, x.client_id, caf::make_message(x), true);
+        } else {
+          static_assert(std::is_same_v<T, order_ack>);
+          route_order_event(self, x.client_id, caf::make_message(x), false);
+        }
+      },
+      ev);
+  }
+  st.events.clear();
+}
+
+void check_staleness(self_ptr self, timestamp_ns now) {
+  auto& st = self->state;
+  for (auto& [symbol, entry] : st.books) {
+    bool stale = entry.last_update != 0
+                 && now - entry.last_update > st.cfg.stale_after_ns;
+    if (stale != entry.stale) {
+      entry.stale = stale;
+      if (st.log)
+        st.log->warn("venue {} {}: book {}", st.cfg.venue, symbol,
+                     stale ? "stale" : "fresh again");
+      publish_book_status(self, symbol, entry);
+    }
+  }
+}
+
+venue_session_actor::behavior_type venue_session_impl(self_ptr self,
+                                                      venue_session_config cfg,
+                                                      actor_services svc) {
+  auto& st = self->state;
+  if (!cfg.clock)
+    cfg.clock = wall_clock_ns;
+  st.cfg = std::move(cfg);
+  st.svc = svc;
+  st.log = log::get("venue_session");
+  // An unknown venue name is a configuration error: quit loudly.
+  st.venue = std::make_unique<sim::venue>(st.cfg.world, st.cfg.venue);
+  for (auto& spec : st.venue->instruments())
+    st.books.emplace(spec.symbol, book_entry{});
+  if (st.svc.metrics)
+    st.processed = &st.svc.metrics->messages_processed("venue_session");
+  st.state = health_state::starting;
+  if (st.svc.board) {
+    st.svc.board->set_venue_state(st.cfg.venue, health_state::starting, "");
+    for (auto& [symbol, entry] : st.books)
+      publish_book_status(self, symbol, entry);
+  }
+  update_state(self);
+  self->attach_functor(
+    [board = svc.board, metrics = svc.metrics, venue = st.cfg.venue](const caf::error&) {
+      if (board)
+        board->set_venue_state(venue, health_state::stopped, "");
+      if (metrics)
+        metrics->set_venue_state(venue, health_state::stopped);
+    });
+  self->send(self, atom::tick_v);
+  auto count = [self] {
+    if (self->state.processed)
+      self->state.processed->Increment();
+  };
+  return {
+    [=](atom::subscribe, const std::string& symbol, caf::actor sub) {
+      count();
+      auto i = self->state.books.find(symbol);
+      if (i == self->state.books.end()) {
+        caf::anon_send(sub, health_report{venue_session_name(self->state.cfg.venue),
+                                      health_state::degraded,
+                                      "unknown symbol " + symbol, now_of(self)});
+        return;
+      }
+      auto& subs = i->second.subscribers;
+      if (std::find(subs.begin(), subs.end(), sub) == subs.end())
+        subs.push_back(sub);
+      caf::anon_send(sub, make_report(self));
+      if (i->second.book.synced())
+        publish_depth(self, symbol, i->second, i->second.book.last_update(),
+                      i->second.last_update);
+    },
+    [=](atom::unsubscr, const std::string& symbol, caf::actor sub) {
+      count();
+      auto i = self->state.books.find(symbol);
+      if (i != self->state.books.end())
+        std::erase(i->second.subscribers, sub);
+    },
+    [=](order_intent& o) {
+      count();
+      auto& s = self->state;
+      s.order_owners[o.client_id] = caf::actor_cast<caf::actor>(self->current_sender());
+      s.venue->submit(o, now_of(self), s.events);
+      handle_events(self);
+    },
+    [=](cancel_request& c) {
+      count();
+      auto& s = self->state;
+      if (!s.order_owners.count(c.client_id))
+        s.order_owners[c.client_id] = caf::actor_cast<caf::actor>(self->current_sender());
+      s.venue->cancel(c, now_of(self), s.events);
+      handle_events(self);
+    },
+    [=](atom::status) { return make_report(self); },
+    [=](atom::tick) {
+      count();
+      auto& s = self->state;
+      auto now = now_of(self);
+      s.venue->advance(now, s.events);
+      handle_events(self);
+      check_staleness(self, now);
+      for (auto& [symbol, entry] : s.books)
+        if (!entry.book.synced() && entry.last_update != 0)
+          resync(self, symbol, entry, "book not synced");
+      update_state(self);
+      self->delayed_send(self, s.cfg.tick_interval, atom::tick_v);
+    },
+    [=](atom::resync, const std::string& symbol) {
+      count();
+      auto i = self->state.books.find(symbol);
+      if (i != self->state.books.end()) {
+        resync(self, symbol, i->second, "requested");
+        publish_book_status(self, symbol, i->second);
+        update_state(self);
+      }
+    },
+    [=](atom::crash) -> void {
+      throw std::runtime_error("venue_session " + self->state.cfg.venue
+                               + ": crash requested");
+    },
+  };
+}
+
+} // namespace
+
+std::string venue_session_name(const std::string& venue) {
+  return "venue/" + venue;
+}
+
+venue_session_actor spawn_venue_session(caf::actor_system& sys,
+                                        venue_session_config cfg,
+                                        actor_services services) {
+  return sys.spawn(venue_session_impl, std::move(cfg), services);
+}
+
+} // namespace xarb

@@ -1,0 +1,245 @@
+#include "monitoring/status_board.hpp"
+
+#include <algorithm>
+
+#include "monitoring/json_writer.hpp"
+
+namespace xarb {
+
+namespace {
+
+// Clamped at 0: a venue timestamp slightly ahead of our clock is "fresh".
+double seconds_between(timestamp_ns from, timestamp_ns to) {
+  return to > from ? static_cast<double>(to - from) / 1e9 : 0.0;
+}
+
+bool is_down(health_state s) {
+  return s == health_state::stopping || s == health_state::stopped;
+}
+
+} // namespace
+
+std::size_t venue_status::synced_books() const noexcept {
+  return static_cast<std::size_t>(
+    std::count_if(books.begin(), books.end(), [](auto& b) { return b.synced; }));
+}
+
+// -- writers ------------------------------------------------------------------
+
+void status_board::set_node(node_status node) {
+  std::lock_guard guard{mtx_};
+  node_ = std::move(node);
+}
+
+void status_board::set_node(std::string name, std::string version, timestamp_ns start_ns,
+                            std::string data_mode, std::string execution_mode) {
+  set_node(node_status{std::move(name), std::move(version), start_ns, std::move(data_mode),
+                       std::move(execution_mode)});
+}
+
+void status_board::expect_venue(const std::string& venue,
+                                const std::vector<std::string>& symbols) {
+  std::lock_guard guard{mtx_};
+  auto& entry = venues_[venue];
+  for (auto& sym : symbols)
+    if (auto i = entry.books.find(sym); i == entry.books.end())
+      entry.books.emplace(sym, book_status{sym, false, 0, 0});
+}
+
+void status_board::set_venue_state(const std::string& venue, health_state state,
+                                   std::string detail) {
+  std::lock_guard guard{mtx_};
+  auto& entry = venues_[venue];
+  entry.state = state;
+  entry.detail = std::move(detail);
+  if (is_down(state))
+    for (auto& [sym, book] : entry.books)
+      book.synced = false;
+}
+
+void status_board::set_book(const std::string& venue, const std::string& symbol,
+                            bool synced, timestamp_ns last_update_ns, uint64_t seq) {
+  std::lock_guard guard{mtx_};
+  auto& entry = venues_[venue];
+  auto i = entry.books.find(symbol);
+  if (i == entry.books.end())
+    i = entry.books.emplace(symbol, book_status{symbol, false, 0, 0}).first;
+  i->second.synced = synced;
+  i->second.last_update_ns = last_update_ns;
+  i->second.seq = seq;
+}
+
+void status_board::set_pair(pair_status pair) {
+  std::lock_guard guard{mtx_};
+  auto key = pair.id;
+  pairs_.insert_or_assign(std::move(key), std::move(pair));
+}
+
+void status_board::set_pair(const spread_update& u) {
+  set_pair(pair_status{u.pair_id, u.symbol, u.venue_a, u.venue_b, u.spread_ab,
+                       u.spread_ba, u.z_ab, u.z_ba, u.valid, u.ts});
+}
+
+void status_board::remove_venue(const std::string& venue) {
+  std::lock_guard guard{mtx_};
+  if (auto i = venues_.find(venue); i != venues_.end())
+    venues_.erase(i);
+}
+
+// -- readers ------------------------------------------------------------------
+
+node_status status_board::node() const {
+  std::lock_guard guard{mtx_};
+  return node_;
+}
+
+std::vector<venue_status> status_board::venues() const {
+  std::lock_guard guard{mtx_};
+  std::vector<venue_status> out;
+  out.reserve(venues_.size());
+  for (auto& [name, entry] : venues_) {
+    venue_status v{name, entry.state, entry.detail, {}};
+    v.books.reserve(entry.books.size());
+    for (auto& [sym, book] : entry.books)
+      v.books.push_back(book);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::optional<venue_status> status_board::venue(const std::string& name) const {
+  std::lock_guard guard{mtx_};
+  auto i = venues_.find(name);
+  if (i == venues_.end())
+    return std::nullopt;
+  venue_status v{name, i->second.state, i->second.detail, {}};
+  for (auto& [sym, book] : i->second.books)
+    v.books.push_back(book);
+  return v;
+}
+
+std::vector<pair_status> status_board::pairs() const {
+  std::lock_guard guard{mtx_};
+  std::vector<pair_status> out;
+  out.reserve(pairs_.size());
+  for (auto& [id, p] : pairs_)
+    out.push_back(p);
+  return out;
+}
+
+std::optional<pair_status> status_board::pair(const std::string& id) const {
+  std::lock_guard guard{mtx_};
+  if (auto i = pairs_.find(id); i != pairs_.end())
+    return i->second;
+  return std::nullopt;
+}
+
+readiness status_board::check_readiness_locked() const {
+  readiness r;
+  std::size_t total = 0;
+  for (auto& [name, entry] : venues_)
+    for (auto& [sym, book] : entry.books) {
+      ++total;
+      if (!book.synced)
+        r.unsynced.push_back(name + "/" + sym);
+    }
+  if (venues_.empty())
+    r.reason = "no venue registered";
+  else if (total == 0)
+    r.reason = "no book registered";
+  else if (!r.unsynced.empty())
+    r.reason = std::to_string(r.unsynced.size()) + " of " + std::to_string(total)
+               + " books not synced";
+  r.ready = r.reason.empty();
+  return r;
+}
+
+readiness status_board::check_readiness() const {
+  std::lock_guard guard{mtx_};
+  return check_readiness_locked();
+}
+
+bool status_board::all_books_synced() const {
+  return check_readiness().ready;
+}
+
+std::string to_json(const readiness& r) {
+  json::writer w;
+  w.begin_object().key("ready").value(r.ready);
+  if (!r.ready)
+    w.key("reason").value(r.reason);
+  w.key("unsynced").begin_array();
+  for (auto& s : r.unsynced)
+    w.value(s);
+  w.end_array().end_object();
+  return std::move(w).str();
+}
+
+std::string status_board::status_json(timestamp_ns now) const {
+  std::lock_guard guard{mtx_};
+  json::writer w;
+  w.begin_object();
+  // -- node
+  w.key("node").begin_object();
+  w.key("name").value(node_.name);
+  w.key("version").value(node_.version);
+  w.key("start_ts_ns").value(static_cast<int64_t>(node_.start_ns));
+  if (node_.start_ns > 0)
+    w.key("uptime_s").value(seconds_between(node_.start_ns, now));
+  else
+    w.key("uptime_s").null();
+  w.key("data").value(node_.data_mode);
+  w.key("execution").value(node_.execution_mode);
+  w.key("ready").value(check_readiness_locked().ready);
+  w.end_object();
+  // -- venues
+  w.key("venues").begin_array();
+  for (auto& [name, entry] : venues_) {
+    std::size_t synced = 0;
+    for (auto& [sym, book] : entry.books)
+      synced += book.synced ? 1 : 0;
+    w.begin_object();
+    w.key("name").value(name);
+    w.key("state").value(to_string(entry.state));
+    w.key("detail").value(entry.detail);
+    w.key("synced_books").value(static_cast<uint64_t>(synced));
+    w.key("total_books").value(static_cast<uint64_t>(entry.books.size()));
+    w.key("books").begin_array();
+    for (auto& [sym, book] : entry.books) {
+      w.begin_object();
+      w.key("symbol").value(sym);
+      w.key("synced").value(book.synced);
+      w.key("seq").value(book.seq);
+      w.key("last_update_ns").value(static_cast<int64_t>(book.last_update_ns));
+      if (book.last_update_ns > 0)
+        w.key("age_s").value(seconds_between(book.last_update_ns, now));
+      else
+        w.key("age_s").null();
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  // -- pairs
+  w.key("pairs").begin_array();
+  for (auto& [id, p] : pairs_) {
+    w.begin_object();
+    w.key("id").value(id);
+    w.key("symbol").value(p.symbol);
+    w.key("venue_a").value(p.venue_a);
+    w.key("venue_b").value(p.venue_b);
+    w.key("spread_ab").value(p.spread_ab.to_string());
+    w.key("spread_ba").value(p.spread_ba.to_string());
+    w.key("z_ab").value(p.z_ab);
+    w.key("z_ba").value(p.z_ba);
+    w.key("valid").value(p.valid);
+    w.key("ts_ns").value(static_cast<int64_t>(p.ts));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return std::move(w).str();
+}
+
+} // namespace xarb

@@ -1,0 +1,123 @@
+#pragma once
+// Telemetry: the Prometheus metric families of one xarb node, on a
+// prometheus-cpp registry that the web actor serializes at /metrics (text
+// exposition 0.0.4; we do not use prometheus-cpp's own HTTP exposer).
+//
+// Naming follows the Prometheus conventions: prefix `xarb_`, base units
+// (`_seconds`, `_ratio`), counters end in `_total`, low-cardinality labels
+// only (actor kind, venue, symbol, pair, bounded state/direction sets).
+//
+// Handles: every accessor returns a reference that stays valid for the
+// lifetime of the telemetry object. Accessors lock (prometheus-cpp's
+// Family::Add takes a mutex and allocates), so hot paths fetch a handle once
+// and keep it; Counter/Gauge updates on a kept handle are lock-free atomics,
+// Histogram::Observe takes a short per-histogram lock.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "messages/decimal.hpp"
+#include "messages/event.hpp"
+#include "messages/market.hpp"
+
+namespace xarb {
+
+class status_board;
+
+class telemetry {
+public:
+  /// `version` labels xarb_build_info.
+  explicit telemetry(std::string version);
+
+  /// Labels xarb_build_info with the compiled-in XARB_VERSION.
+  telemetry();
+
+  telemetry(const telemetry&) = delete;
+  telemetry& operator=(const telemetry&) = delete;
+
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+  // -- handles (thread-safe; keep the reference on hot paths) ----------------
+
+  /// xarb_messages_processed_total{actor}: messages handled by an actor kind.
+  prometheus::Counter& messages_processed(const std::string& actor);
+
+  /// xarb_book_last_update_timestamp_seconds{venue,symbol}: Unix time of the
+  /// last applied book update.
+  prometheus::Gauge& book_last_update(const std::string& venue, const std::string& symbol);
+
+  /// xarb_book_age_seconds{venue,symbol}: refreshed by refresh_book_ages().
+  prometheus::Gauge& book_age(const std::string& venue, const std::string& symbol);
+
+  /// xarb_book_synced{venue,symbol}: 1 while the book is synced, else 0.
+  prometheus::Gauge& book_synced(const std::string& venue, const std::string& symbol);
+
+  /// xarb_book_resyncs_total{venue}: book resynchronisations (gaps, crosses).
+  prometheus::Counter& book_resyncs(const std::string& venue);
+
+  /// xarb_actor_restarts_total{actor}: restarts performed by supervisors.
+  prometheus::Counter& actor_restarts(const std::string& actor);
+
+  /// xarb_actor_up{actor}: 1 while the actor runs.
+  prometheus::Gauge& actor_up(const std::string& actor);
+
+  /// xarb_tick_to_decision_seconds: frame receipt to strategy decision.
+  prometheus::Histogram& tick_to_decision();
+
+  /// xarb_spread_ratio{pair,direction}: live spread; direction is "ab"
+  /// (sell A, buy B) or "ba".
+  prometheus::Gauge& spread(const std::string& pair, std::string_view direction);
+
+  /// xarb_up: 1 while the node runs (set to 0 during shutdown).
+  prometheus::Gauge& up() { return *up_; }
+
+  // -- composite updates -----------------------------------------------------
+
+  /// xarb_venue_state{venue,state}: 1 for `state`, 0 for every other state
+  /// of the bounded health_state set (all series exist, so none goes missing).
+  void set_venue_state(const std::string& venue, health_state state);
+
+  /// Both directions of a pair's spread (to_double: statistics only).
+  void set_spread(const std::string& pair, ratio ab, ratio ba);
+
+  /// Sets xarb_book_age_seconds for every book on the board: now minus the
+  /// last update, or minus the node start time for a book that has never
+  /// updated (so a stuck start-up also looks stale).
+  void refresh_book_ages(const status_board& board, timestamp_ns now);
+
+  /// Text exposition format 0.0.4 of every family.
+  std::string serialize() const;
+
+  /// Bucket upper bounds of xarb_tick_to_decision_seconds (1 us .. 100 ms).
+  static const std::vector<double>& tick_to_decision_buckets();
+
+private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* messages_processed_;
+  prometheus::Family<prometheus::Gauge>* book_last_update_;
+  prometheus::Family<prometheus::Gauge>* book_age_;
+  prometheus::Family<prometheus::Gauge>* book_synced_;
+  prometheus::Family<prometheus::Counter>* book_resyncs_;
+  prometheus::Family<prometheus::Gauge>* venue_state_;
+  prometheus::Family<prometheus::Counter>* actor_restarts_;
+  prometheus::Family<prometheus::Gauge>* actor_up_;
+  prometheus::Family<prometheus::Histogram>* tick_to_decision_;
+  prometheus::Family<prometheus::Gauge>* spread_ratio_;
+  prometheus::Family<prometheus::Gauge>* build_info_;
+  prometheus::Family<prometheus::Gauge>* up_family_;
+  prometheus::Histogram* tick_to_decision_handle_;
+  prometheus::Gauge* up_;
+  // Serializes set_venue_state so two writers never leave two states at 1.
+  std::mutex venue_state_mtx_;
+};
+
+} // namespace xarb

@@ -1,0 +1,249 @@
+// Public config API: defaults, loading, environment overrides, validation and
+// printing. Reading TOML lives in config_toml.cpp, the rules in
+// config_rules.cpp.
+#include "nodes/config.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "nodes/config_detail.hpp"
+
+namespace xarb {
+
+using config_detail::problem_list;
+
+// -- problem_list ----------------------------------------------------------------
+
+namespace config_detail {
+
+std::string_view parent_path(std::string_view path) {
+  if (path.empty())
+    return path;
+  if (path.back() == ']') {
+    auto open = path.rfind('[');
+    return open == std::string_view::npos ? std::string_view{} : path.substr(0, open);
+  }
+  auto dot = path.rfind('.');
+  return dot == std::string_view::npos ? std::string_view{} : path.substr(0, dot);
+}
+
+void problem_list::at(const std::string& path, uint32_t line, uint32_t column,
+                      std::string message) {
+  problems_.push_back({line, column, {}, path, std::move(message), problems_.size()});
+  reported_.insert(path);
+}
+
+bool problem_list::suppressed(const std::string& path) const {
+  for (std::string_view p = path; !p.empty(); p = parent_path(p))
+    if (reported_.find(p) != reported_.end())
+      return true;
+  return false;
+}
+
+void problem_list::add(const std::string& path, std::string message) {
+  if (suppressed(path))
+    return;
+  problem pr{0, 0, {}, path, std::move(message), problems_.size()};
+  for (std::string_view p = path; !p.empty(); p = parent_path(p))
+    if (auto i = positions_.find(p); i != positions_.end()) {
+      pr.line = i->second.line;
+      pr.column = i->second.column;
+      break;
+    }
+  problems_.push_back(std::move(pr));
+}
+
+void problem_list::with_origin(const std::string& origin, const std::string& path,
+                               std::string message) {
+  problems_.push_back({0, 0, origin, path, std::move(message), problems_.size()});
+  reported_.insert(path);
+}
+
+void problem_list::remember(const std::string& path, uint32_t line, uint32_t column) {
+  positions_.insert_or_assign(path, position{line, column});
+}
+
+std::vector<std::pair<std::string, std::string>> problem_list::items() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& pr : problems_)
+    out.emplace_back(pr.path, pr.message);
+  return out;
+}
+
+std::string problem_list::format() const {
+  auto sorted = problems_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const problem& a, const problem& b) {
+    // Located problems first, in file order; the others keep their order.
+    auto ka = a.line == 0 ? UINT32_MAX : a.line;
+    auto kb = b.line == 0 ? UINT32_MAX : b.line;
+    if (ka != kb)
+      return ka < kb;
+    return a.column < b.column;
+  });
+  std::string out;
+  for (auto& pr : sorted) {
+    if (!out.empty())
+      out += '\n';
+    if (!pr.origin.empty())
+      out += pr.origin + ": ";
+    else if (pr.line > 0)
+      out += source_ + ":" + std::to_string(pr.line) + ":" + std::to_string(pr.column) + ": ";
+    if (!pr.path.empty())
+      out += pr.path + ": ";
+    out += pr.message;
+  }
+  return out;
+}
+
+} // namespace config_detail
+
+// -- defaults and loading ------------------------------------------------------
+
+node_config default_config() {
+  node_config cfg;
+  cfg.sim = sim::default_world_config();
+  return cfg;
+}
+
+expected<node_config> load_config_string(std::string_view text, std::string_view source) {
+  auto cfg = default_config();
+  problem_list problems{std::string{source}};
+  config_detail::read_toml(text, source, cfg, problems);
+  config_detail::check_rules(cfg, problems);
+  if (!problems.empty())
+    return error_info{error_code::config_error, problems.format()};
+  return cfg;
+}
+
+expected<node_config> load_config_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return error_info{error_code::config_error, path + ": cannot open the file"};
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad())
+    return error_info{error_code::config_error, path + ": cannot read the file"};
+  return load_config_string(buf.str(), path);
+}
+
+// -- environment ---------------------------------------------------------------
+
+std::optional<std::string> process_env(const char* name) {
+  if (const char* v = std::getenv(name))
+    return std::string{v};
+  return std::nullopt;
+}
+
+error_info apply_env_overrides(node_config& cfg, const env_lookup& env) {
+  struct override_spec {
+    const char* var;
+    const char* path;
+    std::string* field;
+  };
+  const override_spec specs[] = {
+    {"XARB_LISTEN", "web.listen", &cfg.web.listen},
+    {"XARB_DATA_DIR", "node.data_dir", &cfg.node.data_dir},
+    {"XARB_LOG_LEVEL", "node.log_level", &cfg.node.log_level},
+  };
+  std::vector<const override_spec*> applied;
+  for (auto& spec : specs) {
+    auto value = env(spec.var);
+    if (!value || value->empty())
+      continue;
+    *spec.field = *value;
+    applied.push_back(&spec);
+  }
+  if (applied.empty())
+    return {};
+  // Report problems of the overridden keys only, attributed to the variable.
+  problem_list all{"<env>"};
+  config_detail::check_rules(cfg, all);
+  problem_list mine{"<env>"};
+  for (auto& [path, message] : all.items())
+    for (auto* spec : applied)
+      if (path == spec->path)
+        mine.with_origin(std::string{"env "} + spec->var, path, message);
+  if (mine.empty())
+    return {};
+  return error_info{error_code::config_error, mine.format()};
+}
+
+// -- validation and printing ---------------------------------------------------
+
+error_info validate(const node_config& cfg) {
+  problem_list problems{"<config>"};
+  config_detail::check_rules(cfg, problems);
+  if (problems.empty())
+    return {};
+  return error_info{error_code::config_error, problems.format()};
+}
+
+namespace {
+
+// The one place that prints a secret: only whether it is set. Every future
+// secret field (API keys, tokens) goes through this in describe()/to_toml().
+[[maybe_unused]] std::string secret_value(const std::string& secret) {
+  return secret.empty() ? "<unset>" : "<redacted>";
+}
+
+} // namespace
+
+std::string describe(const node_config& cfg) {
+  std::string out;
+  auto kv = [&out](std::string_view key, const std::string& value) {
+    if (!out.empty())
+      out += ' ';
+    out += key;
+    out += '=';
+    out += value;
+  };
+  auto b = [](bool x) { return std::string{x ? "true" : "false"}; };
+  auto join = [](const auto& items, auto name_of) {
+    std::string s = "[";
+    for (auto& item : items) {
+      if (s.size() > 1)
+        s += ',';
+      s += name_of(item);
+    }
+    return s + "]";
+  };
+  kv("node.name", cfg.node.name);
+  kv("node.data_dir", cfg.node.data_dir);
+  kv("node.log_level", cfg.node.log_level);
+  kv("node.log_json", b(cfg.node.log_json));
+  kv("web.listen", cfg.web.listen);
+  kv("scheduler.max_threads", std::to_string(cfg.scheduler.max_threads));
+  kv("scheduler.policy", cfg.scheduler.policy);
+  kv("scheduler.low_latency", b(cfg.scheduler.low_latency));
+  kv("supervision.max_restarts", std::to_string(cfg.supervision.max_restarts));
+  kv("supervision.period_s", std::to_string(cfg.supervision.period_s));
+  kv("supervision.backoff_initial_ms", std::to_string(cfg.supervision.backoff_initial_ms));
+  kv("supervision.backoff_max_ms", std::to_string(cfg.supervision.backoff_max_ms));
+  kv("shutdown.grace_ms", std::to_string(cfg.shutdown.grace_ms));
+  kv("market.data", cfg.market.data);
+  kv("market.execution", cfg.market.execution);
+  kv("strategy.window", std::to_string(cfg.strategy.window));
+  kv("strategy.order_notional", cfg.strategy.order_notional.to_string());
+  kv("strategy.min_samples", std::to_string(cfg.strategy.min_samples));
+  kv("sim.seed", std::to_string(cfg.sim.seed));
+  kv("sim.step_ms", std::to_string(cfg.sim.step_ms));
+  kv("sim.correlation", config_detail::format_double(cfg.sim.correlation));
+  kv("sim.symbols", join(cfg.sim.symbols, [](auto& s) { return s.symbol; }));
+  kv("sim.venues", join(cfg.sim.venues, [](auto& v) { return v.name; }));
+  if (cfg.pairs.empty())
+    kv("pairs", "all");
+  else
+    kv("pairs", join(cfg.pairs, [](auto& p) {
+         return p.symbol + ":" + p.venue_a + "/" + p.venue_b;
+       }));
+  return out;
+}
+
+std::string to_toml(const node_config& cfg) {
+  return config_detail::write_toml(cfg);
+}
+
+} // namespace xarb

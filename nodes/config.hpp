@@ -1,0 +1,132 @@
+#pragma once
+// The node configuration: one TOML file (deploy/xarb.example.toml documents
+// every key), validated strictly, with a few environment overrides.
+//
+// Precedence, lowest to highest:
+//   1. built-in defaults: default_config() == deploy/xarb.example.toml
+//   2. the TOML file (a missing section or key keeps its default;
+//      [[sim.symbols]] / [[sim.venues]] / [[pairs]] replace the whole list)
+//   3. environment: XARB_LISTEN -> web.listen, XARB_DATA_DIR -> node.data_dir,
+//      XARB_LOG_LEVEL -> node.log_level (an empty variable counts as unset)
+//   4. command-line flags (nodes/main.cpp), then validate() once more.
+//
+// Strictness: unknown keys (anywhere), wrong types, out-of-range values, bad
+// listen addresses, duplicate venue/symbol names, pairs naming unknown venues
+// or symbols and decimals that do not parse are all errors. Every error is
+// collected and reported together, one per line, as
+//   FILE:LINE:COLUMN: toml.path: what is wrong
+// Exact decimals (prices, fees, sizes) are TOML strings ("0.0002") or
+// integers; TOML floats are rejected for them because they are inexact.
+//
+// Secrets: none exist yet. describe() and to_toml() are the only printers;
+// a future secret field must be printed through their mask helper (see
+// config.cpp, `secret_value`) so it never reaches a log or an API response.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "messages/decimal.hpp"
+#include "messages/error_code.hpp"
+#include "messages/expected.hpp"
+#include "venues/sim/sim_config.hpp"
+
+namespace xarb {
+
+struct node_section {
+  std::string name = "xarb";        ///< node name in logs, /api/status, metrics
+  std::string data_dir = "./data";  ///< created if missing
+  std::string log_level = "info";   ///< trace|debug|info|warn|error|critical|off
+  bool log_json = false;            ///< one JSON object per log line
+};
+
+struct web_section {
+  std::string listen = "127.0.0.1:8080"; ///< HOST:PORT, literal IP; port 0 = any free port
+};
+
+struct scheduler_section {
+  int max_threads = 0;              ///< CAF worker threads; 0 = number of cores
+  std::string policy = "stealing";  ///< "stealing" | "sharing"
+  bool low_latency = false;         ///< workers spin instead of sleeping (burns CPU)
+};
+
+struct supervision_section {
+  int max_restarts = 5;             ///< restarts allowed within period_s, then escalate
+  int period_s = 30;
+  int backoff_initial_ms = 100;     ///< first restart delay, doubled up to backoff_max_ms
+  int backoff_max_ms = 10'000;
+};
+
+struct shutdown_section {
+  int grace_ms = 5'000;             ///< per stage, before actors are killed
+};
+
+struct market_section {
+  std::string data = "sim";         ///< only "sim" in this version
+  std::string execution = "paper";  ///< only "paper" in this version
+};
+
+struct strategy_section {
+  std::size_t window = 600;         ///< rolling statistics window, samples
+  money order_notional = money::from_units(1000); ///< VWAP size, quote currency
+  std::size_t min_samples = 60;     ///< z-scores are 0 until this many samples
+};
+
+/// One explicitly configured pair ([[pairs]]).
+struct pair_entry {
+  std::string symbol;
+  std::string venue_a;
+  std::string venue_b;
+  friend bool operator==(const pair_entry&, const pair_entry&) = default;
+};
+
+struct node_config {
+  node_section node;
+  web_section web;
+  scheduler_section scheduler;
+  supervision_section supervision;
+  shutdown_section shutdown;
+  market_section market;
+  strategy_section strategy;
+  sim::world_config sim;            ///< venues/sim/sim_config.hpp
+  std::vector<pair_entry> pairs;    ///< empty = every venue pair of every symbol
+};
+
+/// The embedded default (sim section: sim::default_world_config()).
+node_config default_config();
+
+/// Parses and validates TOML text. `source` names the text in messages.
+expected<node_config> load_config_string(std::string_view text,
+                                         std::string_view source = "<config>");
+
+/// Reads, parses and validates a TOML file.
+expected<node_config> load_config_file(const std::string& path);
+
+/// Looks up an environment variable; nullopt if unset.
+using env_lookup = std::function<std::optional<std::string>(const char* name)>;
+
+/// The process environment (::getenv).
+std::optional<std::string> process_env(const char* name);
+
+/// Applies XARB_LISTEN, XARB_DATA_DIR and XARB_LOG_LEVEL. Returns the
+/// problems with the values that were applied ("env XARB_LISTEN: ..."), or
+/// no error. Callers run validate() afterwards anyway.
+error_info apply_env_overrides(node_config& cfg, const env_lookup& env = process_env);
+
+/// Semantic validation of a config built in code or changed after loading
+/// (ranges, names, cross references); every problem, one per line.
+error_info validate(const node_config& cfg);
+
+/// One line for the start-up log: the effective settings, sim and pairs
+/// summarized. Secrets (none yet) are masked.
+std::string describe(const node_config& cfg);
+
+/// The complete effective configuration as TOML that load_config_string()
+/// reads back to an identical config (check-config --print, drift tests).
+std::string to_toml(const node_config& cfg);
+
+} // namespace xarb

@@ -1,0 +1,274 @@
+// Semantic rules of the node configuration: ranges, names and cross
+// references. Type errors are the reader's job (config_toml.cpp); these rules
+// also run on configs built or changed in code (validate()).
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "nodes/config_detail.hpp"
+#include "web/listen_address.hpp"
+
+namespace xarb::config_detail {
+
+namespace {
+
+std::string idx(const char* array, std::size_t i) {
+  return std::string{array} + "[" + std::to_string(i) + "]";
+}
+
+template <class T>
+std::string show(T x) {
+  if constexpr (std::is_floating_point_v<T>)
+    return format_double(x);
+  else if constexpr (std::is_integral_v<T>)
+    return std::to_string(x);
+  else
+    return x.to_string();
+}
+
+class rules {
+public:
+  explicit rules(problem_list& out) : out_(out) {}
+
+  template <class T>
+  void range(const std::string& path, T value, T lo, T hi) {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (!std::isfinite(value)) {
+        out_.add(path, "must be a finite number");
+        return;
+      }
+    }
+    if (value < lo || value > hi)
+      out_.add(path, "must be between " + show(lo) + " and " + show(hi) + " (got "
+                       + show(value) + ")");
+  }
+
+  template <class T>
+  void positive(const std::string& path, T value) {
+    if (!value.is_positive())
+      out_.add(path, "must be greater than 0 (got " + value.to_string() + ")");
+  }
+
+  void one_of(const std::string& path, const std::string& value,
+              std::initializer_list<const char*> allowed) {
+    std::string list;
+    for (auto* a : allowed) {
+      if (value == a)
+        return;
+      list += list.empty() ? "" : ", ";
+      list += a;
+    }
+    out_.add(path, "must be one of " + list + " (got \"" + value + "\")");
+  }
+
+  /// Names that end up in logs, metric labels and URLs: short, no spaces.
+  void name(const std::string& path, const std::string& value) {
+    if (value.empty()) {
+      out_.add(path, "must not be empty");
+      return;
+    }
+    if (value.size() > 64) {
+      out_.add(path, "must be at most 64 characters");
+      return;
+    }
+    for (char c : value)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
+        out_.add(path, "\"" + value + "\" may only contain letters, digits, '-', '_' and '.'");
+        return;
+      }
+  }
+
+  void not_empty(const std::string& path, const std::string& value) {
+    if (value.empty())
+      out_.add(path, "must not be empty");
+  }
+
+  void add(const std::string& path, std::string message) {
+    out_.add(path, std::move(message));
+  }
+
+private:
+  problem_list& out_;
+};
+
+void check_node(const node_config& c, rules& r) {
+  r.name("node.name", c.node.name);
+  r.not_empty("node.data_dir", c.node.data_dir);
+  r.one_of("node.log_level", c.node.log_level,
+           {"trace", "debug", "info", "warn", "warning", "error", "critical", "off"});
+  if (auto addr = parse_listen_address(c.web.listen); !addr)
+    r.add("web.listen", addr.error().message);
+  r.range("scheduler.max_threads", c.scheduler.max_threads, 0, 256);
+  r.one_of("scheduler.policy", c.scheduler.policy, {"stealing", "sharing"});
+  r.range("supervision.max_restarts", c.supervision.max_restarts, 0, 1000);
+  r.range("supervision.period_s", c.supervision.period_s, 1, 86'400);
+  r.range("supervision.backoff_initial_ms", c.supervision.backoff_initial_ms, 1, 600'000);
+  r.range("supervision.backoff_max_ms", c.supervision.backoff_max_ms, 1, 3'600'000);
+  if (c.supervision.backoff_max_ms < c.supervision.backoff_initial_ms)
+    r.add("supervision.backoff_max_ms", "must be >= backoff_initial_ms ("
+                                          + std::to_string(c.supervision.backoff_initial_ms)
+                                          + ")");
+  r.range("shutdown.grace_ms", c.shutdown.grace_ms, 0, 600'000);
+  if (c.market.data == "live" || c.market.data == "replay")
+    r.add("market.data", "\"" + c.market.data
+                           + "\" is not available yet (this version supports \"sim\")");
+  else
+    r.one_of("market.data", c.market.data, {"sim"});
+  if (c.market.execution == "live")
+    r.add("market.execution",
+          "\"live\" is not available yet (this version supports \"paper\")");
+  else
+    r.one_of("market.execution", c.market.execution, {"paper"});
+  r.range("strategy.window", c.strategy.window, std::size_t{2}, std::size_t{1'000'000});
+  r.positive("strategy.order_notional", c.strategy.order_notional);
+  r.range("strategy.min_samples", c.strategy.min_samples, std::size_t{1}, std::size_t{1'000'000});
+  if (c.strategy.min_samples > c.strategy.window)
+    r.add("strategy.min_samples",
+          "must be <= window (" + std::to_string(c.strategy.window) + ")");
+}
+
+std::string native_symbol_of(const sim::venue_config& v, const sim::symbol_config& s) {
+  for (auto& k : v.contracts)
+    if (k.symbol == s.symbol && !k.native_symbol.empty())
+      return k.native_symbol;
+  auto out = v.native_format;
+  for (auto pos = out.find("{base}"); pos != std::string::npos; pos = out.find("{base}"))
+    out.replace(pos, 6, s.base);
+  return out;
+}
+
+void check_sim(const sim::world_config& w, rules& r) {
+  r.range("sim.step_ms", w.step_ms, 1, 60'000);
+  r.range("sim.correlation", w.correlation, 0.0, 1.0);
+  r.range("sim.start_ts", w.start_ts, timestamp_ns{0}, INT64_MAX);
+  if (w.symbols.empty())
+    r.add("sim.symbols", "at least one [[sim.symbols]] entry is required");
+  if (w.venues.empty())
+    r.add("sim.venues", "at least one [[sim.venues]] entry is required");
+
+  std::map<std::string, std::size_t> symbols;
+  for (std::size_t i = 0; i < w.symbols.size(); ++i) {
+    auto& s = w.symbols[i];
+    auto p = idx("sim.symbols", i);
+    r.name(p + ".symbol", s.symbol);
+    if (!s.symbol.empty()) {
+      if (auto [it, fresh] = symbols.emplace(s.symbol, i); !fresh)
+        r.add(p + ".symbol", "duplicate symbol \"" + s.symbol + "\" (first defined in "
+                               + idx("sim.symbols", it->second) + ")");
+    }
+    r.name(p + ".base", s.base);
+    r.positive(p + ".start_price", s.start_price);
+    r.range(p + ".vol_per_sqrt_s", s.vol_per_sqrt_s, 0.0, 0.01);
+    r.positive(p + ".level_qty", s.level_qty);
+    r.range(p + ".lot_decimals_adjust", s.lot_decimals_adjust, -9, 9);
+  }
+
+  std::map<std::string, std::size_t> venues;
+  for (std::size_t i = 0; i < w.venues.size(); ++i) {
+    auto& v = w.venues[i];
+    auto p = idx("sim.venues", i);
+    r.name(p + ".name", v.name);
+    if (!v.name.empty()) {
+      if (auto [it, fresh] = venues.emplace(v.name, i); !fresh)
+        r.add(p + ".name", "duplicate venue name \"" + v.name + "\" (first defined in "
+                             + idx("sim.venues", it->second) + ")");
+    }
+    r.positive(p + ".tick_scale", v.tick_scale);
+    if (v.tick_scale > price::from_units(1))
+      r.add(p + ".tick_scale", "must be at most 1 (a fraction of the price)");
+    auto fee_lo = ratio::from_string("-0.01").value();
+    auto fee_hi = ratio::from_string("0.01").value();
+    if (v.maker_fee < fee_lo || v.maker_fee > fee_hi)
+      r.add(p + ".maker_fee", "must be between -0.01 and 0.01 (got " + v.maker_fee.to_string()
+                                + ")");
+    if (v.taker_fee < ratio::zero() || v.taker_fee > fee_hi)
+      r.add(p + ".taker_fee", "must be between 0 and 0.01 (got " + v.taker_fee.to_string()
+                                + ")");
+    r.range(p + ".latency_ms", v.latency_ms, 0, 60'000);
+    r.range(p + ".update_hz", v.update_hz, 0.01, 1000.0);
+    r.range(p + ".levels", v.levels, 20, 1000);
+    r.range(p + ".basis_mean_bps", v.basis_mean_bps, -1000.0, 1000.0);
+    r.range(p + ".basis_vol_bps", v.basis_vol_bps, 0.0, 1000.0);
+    r.range(p + ".basis_reversion", v.basis_reversion, 0.0001, 100.0);
+    r.range(p + ".dislocation_per_hour", v.dislocation_per_hour, 0.0, 3600.0);
+    r.range(p + ".dislocation_bps", v.dislocation_bps, 0.0, 10'000.0);
+    r.range(p + ".dislocation_reversion", v.dislocation_reversion, 0.0001, 100.0);
+    r.range(p + ".half_spread_bps", v.half_spread_bps, 0.0, 1000.0);
+    r.range(p + ".level_step_bps", v.level_step_bps, 0.01, 1000.0);
+    r.range(p + ".funding_interval_s", v.funding_interval_s, 60, 7 * 86'400);
+    r.range(p + ".funding_bias_bps", v.funding_bias_bps, -1000.0, 1000.0);
+    r.range(p + ".funding_basis_weight", v.funding_basis_weight, -10.0, 10.0);
+    r.range(p + ".funding_update_s", v.funding_update_s, 1, 86'400);
+    r.range(p + ".lot_decimals", v.lot_decimals, 0, 9);
+    if (v.min_notional.is_negative())
+      r.add(p + ".min_notional", "must not be negative");
+    r.positive(p + ".multiplier", v.multiplier);
+    r.range(p + ".gap_probability", v.gap_probability, 0.0, 1.0);
+    r.not_empty(p + ".native_format", v.native_format);
+    r.name(p + ".quote", v.quote);
+    r.range(p + ".max_leverage", v.max_leverage, 1, 200);
+
+    std::set<std::string> overridden;
+    for (std::size_t k = 0; k < v.contracts.size(); ++k) {
+      auto& c = v.contracts[k];
+      auto cp = p + ".contracts[" + std::to_string(k) + "]";
+      if (symbols.count(c.symbol) == 0)
+        r.add(cp + ".symbol", "unknown symbol \"" + c.symbol + "\" (not in [[sim.symbols]])");
+      else if (!overridden.insert(c.symbol).second)
+        r.add(cp + ".symbol", "duplicate contract for \"" + c.symbol + "\"");
+      r.positive(cp + ".multiplier", c.multiplier);
+    }
+    // Two symbols must not map to the same native symbol on one venue.
+    std::map<std::string, std::string> natives;
+    for (auto& s : w.symbols) {
+      auto native = native_symbol_of(v, s);
+      if (auto [it, fresh] = natives.emplace(native, s.symbol); !fresh)
+        r.add(p, "symbols \"" + it->second + "\" and \"" + s.symbol
+                   + "\" both map to native symbol \"" + native + "\"");
+    }
+    for (auto& s : w.symbols) {
+      auto lot = v.lot_decimals + s.lot_decimals_adjust;
+      if (lot < -9 || lot > 9)
+        r.add(p + ".lot_decimals", "lot_decimals + lot_decimals_adjust of \"" + s.symbol
+                                     + "\" must be between -9 and 9 (got "
+                                     + std::to_string(lot) + ")");
+    }
+  }
+}
+
+void check_pairs(const node_config& c, rules& r) {
+  std::set<std::string> symbols;
+  for (auto& s : c.sim.symbols)
+    symbols.insert(s.symbol);
+  std::set<std::string> venues;
+  for (auto& v : c.sim.venues)
+    venues.insert(v.name);
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < c.pairs.size(); ++i) {
+    auto& pr = c.pairs[i];
+    auto p = idx("pairs", i);
+    if (symbols.count(pr.symbol) == 0)
+      r.add(p + ".symbol", "unknown symbol \"" + pr.symbol + "\" (not in [[sim.symbols]])");
+    if (venues.count(pr.venue_a) == 0)
+      r.add(p + ".venue_a", "unknown venue \"" + pr.venue_a + "\" (not in [[sim.venues]])");
+    if (venues.count(pr.venue_b) == 0)
+      r.add(p + ".venue_b", "unknown venue \"" + pr.venue_b + "\" (not in [[sim.venues]])");
+    if (pr.venue_a == pr.venue_b)
+      r.add(p + ".venue_b", "must differ from venue_a");
+    auto key = pr.symbol + ":" + std::min(pr.venue_a, pr.venue_b) + "/"
+               + std::max(pr.venue_a, pr.venue_b);
+    if (auto [it, fresh] = seen.emplace(key, i); !fresh)
+      r.add(p, "duplicate pair (same as " + idx("pairs", it->second) + ")");
+  }
+}
+
+} // namespace
+
+void check_rules(const node_config& cfg, problem_list& out) {
+  rules r{out};
+  check_node(cfg, r);
+  check_sim(cfg.sim, r);
+  check_pairs(cfg, r);
+}
+
+} // namespace xarb::config_detail

@@ -1,0 +1,213 @@
+#include "nodes/node.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/clock.hpp"
+#include "actors/name_registry.hpp"
+#include "actors/pair_trader.hpp"
+#include "actors/supervisor.hpp"
+#include "actors/venue_session.hpp"
+#include "messages/caf_errors.hpp"
+#include "messages/type_ids.hpp"
+#include "monitoring/status_board.hpp"
+#include "monitoring/telemetry.hpp"
+#include "monitoring/logging.hpp"
+#include "web/web_actor.hpp"
+
+namespace xarb {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Every pair to watch: the configured list, or every venue pair of every
+/// symbol the venues have in common.
+std::vector<pair_config> make_pairs(const node_config& cfg) {
+  std::vector<pair_config> out;
+  auto add = [&](const std::string& symbol, const std::string& a,
+                 const std::string& b) {
+    pair_config p;
+    p.symbol = symbol;
+    p.venue_a = a;
+    p.venue_b = b;
+    p.order_notional = cfg.strategy.order_notional;
+    p.window = cfg.strategy.window;
+    p.min_samples = cfg.strategy.min_samples;
+    out.push_back(std::move(p));
+  };
+  if (!cfg.pairs.empty()) {
+    for (auto& p : cfg.pairs)
+      add(p.symbol, p.venue_a, p.venue_b);
+    return out;
+  }
+  auto& venues = cfg.sim.venues;
+  for (auto& sym : cfg.sim.symbols)
+    for (std::size_t i = 0; i < venues.size(); ++i)
+      for (std::size_t j = i + 1; j < venues.size(); ++j)
+        add(sym.symbol, venues[i].name, venues[j].name);
+  return out;
+}
+
+supervisor_config make_supervisor(const node_config& cfg, std::string name,
+                                  name_registry* registry, telemetry* metrics) {
+  supervisor_config sc;
+  sc.name = std::move(name);
+  sc.max_restarts = cfg.supervision.max_restarts;
+  sc.period = std::chrono::seconds(cfg.supervision.period_s);
+  sc.backoff_initial = std::chrono::milliseconds(cfg.supervision.backoff_initial_ms);
+  sc.backoff_max = std::chrono::milliseconds(cfg.supervision.backoff_max_ms);
+  sc.registry = registry;
+  auto log = log::get("supervisor");
+  sc.on_restart = [metrics, log](const std::string& child, const caf::error& reason,
+                                 int count) {
+    log->warn("restarting {} (restart #{}) after: {}", child, count, caf::to_string(reason));
+    if (metrics)
+      metrics->actor_restarts(child).Increment();
+  };
+  sc.on_child_state = [metrics](const std::string& child, bool up) {
+    if (!metrics)
+      return;
+    metrics->actor_up(child).Set(up ? 1 : 0);
+    metrics->actor_restarts(child); // the series exists (at 0) before a restart
+  };
+  sc.on_escalate = [log, n = sc.name](const std::string& why) {
+    log->error("supervisor {} gives up: {}", n, why);
+  };
+  return sc;
+}
+
+caf::timespan grace(const node_config& cfg) {
+  return std::chrono::milliseconds(cfg.shutdown.grace_ms);
+}
+
+} // namespace
+
+int run_node(const node_config& cfg) {
+  auto log = log::get("node");
+  std::error_code fs_err;
+  std::filesystem::create_directories(cfg.node.data_dir, fs_err);
+  if (fs_err) {
+    log->critical("cannot create data dir {}: {}", cfg.node.data_dir, fs_err.message());
+    return 1;
+  }
+  log->info("xarb {} starting: {}", XARB_VERSION, describe(cfg));
+
+  telemetry metrics;
+  status_board board;
+  board.set_node(cfg.node.name, XARB_VERSION, wall_clock_ns(), cfg.market.data,
+                 cfg.market.execution);
+  name_registry registry;
+  actor_services svc{&registry, &board, &metrics};
+
+  caf::actor_system_config sys_cfg;
+  sys_cfg.add_message_types<caf::id_block::xarb>();
+  add_error_renderer(sys_cfg);
+  if (cfg.scheduler.max_threads > 0)
+    sys_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler.max_threads));
+  sys_cfg.set("scheduler.policy", cfg.scheduler.policy == "sharing" ? caf::atom("sharing")
+                                                                    : caf::atom("stealing"));
+  if (cfg.scheduler.low_latency) {
+    // Spin instead of sleeping: ~1-3 us per hop instead of ~60 us, at the
+    // cost of burning a core per worker (docs/ARCHITECTURE.md, threads).
+    sys_cfg.set("work-stealing.aggressive-poll-attempts", size_t{1000000});
+  }
+  caf::actor_system sys{sys_cfg};
+
+  // -- the supervision tree --------------------------------------------------
+  // Every venue session (and every restart of one) simulates the same market
+  // clock, so all venues agree on the fair price at any wall-clock time.
+  auto world = cfg.sim;
+  if (world.start_ts == 0)
+    world.start_ts = wall_clock_ns();
+  auto venues_cfg = make_supervisor(cfg, "venues", &registry, &metrics);
+  for (auto& v : cfg.sim.venues) {
+    venue_session_config vc;
+    vc.venue = v.name;
+    vc.world = world;
+    venues_cfg.children.push_back(child_spec{
+      venue_session_name(v.name), restart_policy::permanent,
+      [vc, svc](caf::actor_system& s) {
+        return caf::actor_cast<caf::actor>(spawn_venue_session(s, vc, svc));
+      },
+      grace(cfg)});
+  }
+  auto strategies_cfg = make_supervisor(cfg, "strategies", &registry, &metrics);
+  for (auto& p : make_pairs(cfg)) {
+    strategies_cfg.children.push_back(child_spec{
+      pair_trader_name(p), restart_policy::permanent,
+      [p, svc](caf::actor_system& s) {
+        return caf::actor_cast<caf::actor>(spawn_pair_trader(s, p, svc));
+      },
+      grace(cfg)});
+  }
+  auto root_cfg = make_supervisor(cfg, "root", &registry, &metrics);
+  web_config wc;
+  wc.listen = cfg.web.listen;
+  root_cfg.children.push_back(child_spec{
+    "web", restart_policy::permanent,
+    [wc, &board, &metrics](caf::actor_system& s) {
+      return s.spawn(web_actor, wc, &board, &metrics);
+    },
+    grace(cfg)});
+  // Nested supervisors get a shutdown timeout that covers stopping all of
+  // their children one after the other.
+  root_cfg.children.push_back(supervisor_child(venues_cfg));
+  root_cfg.children.push_back(supervisor_child(strategies_cfg));
+  auto root = sys.spawn(supervisor, root_cfg);
+
+  // -- signals: SIGINT/SIGTERM -> graceful shutdown; a second one -> exit now --
+  boost::asio::io_context io;
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::atomic<int> signal_count{0};
+  std::function<void(const boost::system::error_code&, int)> on_signal;
+  on_signal = [&](const boost::system::error_code& ec, int signo) {
+    if (ec)
+      return;
+    if (signal_count.fetch_add(1) == 0) {
+      log->info("signal {}: shutting down (grace {} ms)", signo, cfg.shutdown.grace_ms);
+      caf::anon_send(root, atom::shutdown_v);
+      signals.async_wait(on_signal);
+    } else {
+      log->warn("second signal {}: exiting immediately", signo);
+      spdlog::shutdown();
+      std::_Exit(1);
+    }
+  };
+  signals.async_wait(on_signal);
+  std::thread signal_thread{[&io] { io.run(); }};
+
+  // -- wait for the tree to finish -------------------------------------------
+  caf::error exit_reason;
+  {
+    caf::scoped_actor self{sys};
+    self->monitor(root);
+    self->receive([&](caf::down_msg& dm) { exit_reason = dm.reason; });
+  }
+  signals.cancel();
+  io.stop();
+  signal_thread.join();
+  int rc = 0;
+  if (exit_reason && exit_reason != caf::exit_reason::user_shutdown) {
+    log->critical("supervision tree stopped: {}", sys.render(exit_reason));
+    rc = 1;
+  } else {
+    log->info("stopped cleanly");
+  }
+  root = nullptr;
+  return rc;
+}
+
+} // namespace xarb

@@ -1,0 +1,14 @@
+#pragma once
+// The `xarb run` node: builds the supervision tree from the configuration,
+// serves until SIGINT/SIGTERM, then shuts down gracefully.
+
+#include "nodes/config.hpp"
+
+namespace xarb {
+
+/// Runs a node until it is asked to stop. Returns the process exit code:
+/// 0 after a graceful shutdown, 1 when the supervision tree gave up
+/// (restart intensity exceeded) or the web server could not bind.
+int run_node(const node_config& cfg);
+
+} // namespace xarb

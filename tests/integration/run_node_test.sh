@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# End-to-end: start `xarb run` on a free loopback port with a temp data dir,
+# wait for /readyz, check /api/status and /metrics (promtool), send SIGTERM
+# and require exit 0 within 10 s.
+set -euo pipefail
+
+XARB=${1:?usage: run_node_test.sh path/to/xarb}
+PROMTOOL=${PROMTOOL:-promtool}
+work=$(mktemp -d)
+log="$work/xarb.log"
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  echo "---- xarb log (tail) ----" >&2
+  tail -n 60 "$log" >&2 || true
+  exit 1
+}
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+base="http://127.0.0.1:$port"
+
+"$XARB" run --listen "127.0.0.1:$port" --data-dir "$work/data" >"$log" 2>&1 &
+pid=$!
+
+# 1. /healthz then /readyz (every book synced) within 60 s (ASan builds are slow).
+ready=0
+for _ in $(seq 1 600); do
+  kill -0 "$pid" 2>/dev/null || fail "xarb exited before becoming ready"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz" || true)
+  if [ "$code" = "200" ]; then ready=1; break; fi
+  sleep 0.1
+done
+[ "$ready" = 1 ] || fail "/readyz never returned 200"
+echo "ok: /readyz 200"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")" = "200" ] || fail "/healthz not 200"
+echo "ok: /healthz 200"
+
+# 2. /api/status: every venue ready with all books synced, pairs with a live spread.
+sleep 2
+curl -sf "$base/api/status" >"$work/status.json" || fail "/api/status failed"
+python3 - "$work/status.json" <<'PY' || fail "/api/status content"
+import json, sys
+from decimal import Decimal
+s = json.load(open(sys.argv[1]))
+venues = s["venues"]
+assert len(venues) >= 3, f"expected >= 3 venues, got {len(venues)}"
+for v in venues:
+    assert v["name"], v
+    assert v["state"] in ("ready", "degraded"), v
+    assert v["synced_books"] >= 5, v
+pairs = s["pairs"]
+assert len(pairs) >= 15, f"expected >= 15 pairs, got {len(pairs)}"
+live = [p for p in pairs if p["valid"]]
+assert len(live) >= len(pairs) // 2, f"only {len(live)} of {len(pairs)} pairs have a live spread"
+for p in live:
+    ab, ba = Decimal(p["spread_ab"]), Decimal(p["spread_ba"])
+    # Crossing the spread both ways costs at least both half-spreads.
+    assert ab + ba < 0, p
+    assert abs(ab) < Decimal("0.05") and abs(ba) < Decimal("0.05"), p
+print(f"ok: /api/status {len(venues)} venues, {len(live)}/{len(pairs)} live pairs")
+PY
+
+# 3. /metrics is valid Prometheus exposition and has the core families.
+curl -sf "$base/metrics" >"$work/metrics.txt" || fail "/metrics failed"
+"$PROMTOOL" check metrics <"$work/metrics.txt" >"$work/promtool.txt" 2>&1 \
+  || { cat "$work/promtool.txt" >&2; fail "promtool check metrics"; }
+for family in xarb_messages_processed_total xarb_book_age_seconds xarb_actor_restarts_total \
+              xarb_tick_to_decision_seconds_bucket xarb_book_synced; do
+  grep -q "^$family" "$work/metrics.txt" || fail "metric family $family missing"
+done
+echo "ok: /metrics passes promtool check metrics"
+
+# 4. SIGTERM -> exit 0 within 10 s.
+kill -TERM "$pid"
+for _ in $(seq 1 100); do
+  if ! kill -0 "$pid" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+if kill -0 "$pid" 2>/dev/null; then fail "still running 10 s after SIGTERM"; fi
+set +e; wait "$pid"; rc=$?; set -e
+pid=""
+[ "$rc" = 0 ] || fail "exit code $rc after SIGTERM"
+echo "ok: SIGTERM -> exit 0"

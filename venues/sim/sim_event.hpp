@@ -1,0 +1,15 @@
+#pragma once
+// Everything a simulated venue emits, in one variant so a caller drains a
+// single time-ordered stream.
+
+#include <variant>
+
+#include "messages/market.hpp"
+#include "messages/order.hpp"
+
+namespace xarb::sim {
+
+using event = std::variant<book_snapshot, book_delta, funding_rate, order_ack,
+                           order_reject, order_fill, order_cancelled>;
+
+} // namespace xarb::sim

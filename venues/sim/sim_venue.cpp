@@ -1,0 +1,341 @@
+#include "venues/sim/sim_venue.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace xarb::sim {
+
+namespace {
+
+constexpr int64_t ns_per_s = 1'000'000'000;
+
+const venue_config& find_venue(const world_config& cfg, const std::string& name) {
+  std::string known;
+  for (const auto& v : cfg.venues) {
+    if (v.name == name)
+      return v;
+    known += (known.empty() ? "" : ", ") + v.name;
+  }
+  throw std::invalid_argument("unknown sim venue '" + name + "' (configured: "
+                              + (known.empty() ? "none" : known) + ")");
+}
+
+void require(bool ok, const std::string& venue, const std::string& what) {
+  if (!ok)
+    throw std::invalid_argument("sim venue " + venue + ": " + what);
+}
+
+int64_t pow10_raw(int exp) { // 10^exp in nanos, exp in [-9, 9]
+  int64_t v = 1;
+  for (int k = 0; k < exp + decimal_places; ++k)
+    v *= 10;
+  return v;
+}
+
+/// native tick = native start x tick_scale rounded down to a power of ten.
+price native_tick(price native_start, price tick_scale) {
+  auto v = multiply(native_start, tick_scale, rounding::down);
+  const int64_t raw = v ? v->raw() : 0;
+  int64_t p = 1;
+  while (raw / 10 >= p)
+    p *= 10;
+  return price::from_raw(p);
+}
+
+std::string native_name(const venue_config& v, const std::string& base) {
+  std::string out = v.native_format;
+  const std::string key = "{base}";
+  if (auto pos = out.find(key); pos != std::string::npos)
+    out.replace(pos, key.size(), base);
+  return out;
+}
+
+} // namespace
+
+venue::venue(const world_config& cfg, std::string name)
+  : cfg_(find_venue(cfg, name)),
+    name_(std::move(name)),
+    start_ts_(cfg.start_ts),
+    engine_(name_),
+    model_(cfg, cfg_),
+    wire_(mix_seed(cfg.seed ^ fnv1a(name_), fnv1a("wire"))) {
+  require(!cfg.symbols.empty(), name_, "no symbols configured");
+  require(cfg.step_ms > 0, name_, "step_ms must be > 0");
+  require(cfg_.update_hz > 0 && cfg_.update_hz <= 1000, name_, "update_hz must be in (0, 1000]");
+  require(cfg_.levels >= 1, name_, "levels must be >= 1");
+  require(cfg_.latency_ms >= 0, name_, "latency_ms must be >= 0");
+  require(cfg_.funding_interval_s > 0 && cfg_.funding_update_s > 0, name_,
+          "funding intervals must be > 0");
+  require(cfg_.tick_scale.is_positive(), name_, "tick_scale must be > 0");
+  require(cfg_.half_spread_bps >= 0 && cfg_.level_step_bps >= 0, name_,
+          "spreads must be >= 0");
+  step_ns_ = int64_t{cfg.step_ms} * 1'000'000;
+  latency_ns_ = int64_t{cfg_.latency_ms} * 1'000'000;
+  period_ns_ = std::max<int64_t>(1, std::llround(1e9 / cfg_.update_hz));
+  rate_period_ns_ = int64_t{cfg_.funding_update_s} * ns_per_s;
+  interval_ns_ = int64_t{cfg_.funding_interval_s} * ns_per_s;
+
+  const uint64_t venue_seed = cfg.seed ^ fnv1a(name_);
+  for (std::size_t i = 0; i < cfg.symbols.size(); ++i) {
+    const auto& s = cfg.symbols[i];
+    require(s.start_price.is_positive(), name_, s.symbol + ": start_price must be > 0");
+    std::string native = native_name(cfg_, s.base);
+    ratio mult = cfg_.multiplier;
+    for (const auto& o : cfg_.contracts) {
+      if (o.symbol != s.symbol)
+        continue;
+      mult = o.multiplier;
+      if (!o.native_symbol.empty())
+        native = o.native_symbol;
+    }
+    require(mult.is_positive(), name_, s.symbol + ": multiplier must be > 0");
+    // native price = canonical price x multiplier (canonical = native / mult).
+    auto native_start = multiply(s.start_price, mult, rounding::nearest);
+    require(native_start && native_start->is_positive(), name_,
+            s.symbol + ": start price does not fit the native contract");
+    const int lot_exp = -(cfg_.lot_decimals + s.lot_decimals_adjust);
+    require(lot_exp >= -decimal_places && lot_exp <= 9, name_,
+            s.symbol + ": lot must be within 1e-9 .. 1e9");
+
+    instrument_spec spec;
+    spec.venue = name_;
+    spec.native_symbol = native;
+    spec.symbol = s.symbol;
+    spec.base = s.base;
+    spec.quote = cfg_.quote;
+    spec.multiplier = mult;
+    spec.tick = native_tick(*native_start, cfg_.tick_scale);
+    spec.lot = quantity::from_raw(pow10_raw(lot_exp));
+    spec.min_qty = spec.lot;
+    spec.min_notional = money::from_raw(cfg_.min_notional.raw());
+    spec.maker_fee = cfg_.maker_fee;
+    spec.taker_fee = cfg_.taker_fee;
+    spec.max_leverage = cfg_.max_leverage;
+    spec.funding_interval_s = cfg_.funding_interval_s;
+    const std::size_t idx = engine_.add_market(market_rules{
+      s.symbol, mult, spec.tick, spec.lot, spec.min_qty, spec.min_notional,
+      spec.maker_fee, spec.taker_fee});
+    instruments_.push_back(std::move(spec));
+
+    symbol_state st;
+    st.quote.tick = engine_.tick(idx);
+    st.quote.lot = engine_.lot(idx);
+    const double ticks = s.start_price.to_double() * cfg_.level_step_bps / 1e4
+                         / st.quote.tick.to_double();
+    st.quote.step = st.quote.tick * std::max<int64_t>(1, std::llround(ticks));
+    st.quote.level_qty = s.level_qty;
+    st.quote.levels = cfg_.levels;
+    st.quote.half_spread_bps = cfg_.half_spread_bps;
+    st.sizes = rng(mix_seed(venue_seed, fnv1a("sizes"), i));
+    syms_.push_back(std::move(st));
+  }
+}
+
+std::size_t venue::index(std::string_view symbol) const {
+  const std::size_t i = engine_.find(symbol);
+  if (i == matching_engine::npos)
+    throw std::invalid_argument("sim venue " + name_ + ": unknown symbol '"
+                                + std::string{symbol} + "'");
+  return i;
+}
+
+// -- time -------------------------------------------------------------------
+
+void venue::ensure_started(timestamp_ns now) {
+  if (started_)
+    return;
+  if (start_ts_ == 0)
+    start(now);
+  else if (now >= start_ts_)
+    start(start_ts_);
+}
+
+void venue::start(timestamp_ns t0) {
+  started_ = true;
+  t0_ = gen_ts_ = t0;
+  const auto n = static_cast<int64_t>(syms_.size());
+  for (std::size_t i = 0; i < syms_.size(); ++i) {
+    auto& st = syms_[i];
+    rebuild(i);
+    st.pub_bids = engine_.bids(i);
+    st.pub_asks = engine_.asks(i);
+    st.seq = 1;
+    emit(t0, snapshot(instruments_[i].symbol));
+    // Stagger symbols across the first period so updates interleave.
+    st.next_update = t0 + period_ns_ * (static_cast<int64_t>(i) + 1) / n;
+  }
+  // Funding times are wall-clock aligned, like 00:00/08:00/16:00 UTC.
+  next_settle_ts_ = (t0 / interval_ns_ + 1) * interval_ns_;
+  next_rate_ts_ = t0 + rate_period_ns_;
+  refresh_rates(t0, true);
+}
+
+void venue::generate(timestamp_ns now) {
+  ensure_started(now);
+  if (!started_ || now <= gen_ts_)
+    return;
+  for (;;) {
+    // Ties at one timestamp: settlement, then rate refresh, then books.
+    std::size_t next_sym = 0;
+    for (std::size_t i = 1; i < syms_.size(); ++i)
+      if (syms_[i].next_update < syms_[next_sym].next_update)
+        next_sym = i;
+    const timestamp_ns t_book = syms_[next_sym].next_update;
+    const timestamp_ns t = std::min({next_settle_ts_, next_rate_ts_, t_book});
+    if (t > now)
+      break;
+    gen_ts_ = t;
+    if (t == next_settle_ts_) {
+      settle_funding(t);
+    } else if (t == next_rate_ts_) {
+      refresh_rates(t, false);
+      next_rate_ts_ += rate_period_ns_;
+    } else {
+      book_update(next_sym, t);
+      syms_[next_sym].next_update += period_ns_;
+    }
+  }
+  gen_ts_ = now;
+}
+
+void venue::advance(timestamp_ns now, std::vector<event>& out) {
+  generate(now);
+  while (!pending_.empty() && pending_.front().first <= now) {
+    out.push_back(std::move(pending_.front().second));
+    pending_.pop_front();
+  }
+}
+
+// -- market data --------------------------------------------------------------
+
+void venue::rebuild(std::size_t i) {
+  model_.advance_to((gen_ts_ - t0_) / step_ns_);
+  auto& st = syms_[i];
+  const auto [bid, ask] = touch_prices(model_.mid(i), st.quote);
+  rebuild_side(engine_.bids(i), book_side::bid, bid, st.quote, st.sizes);
+  rebuild_side(engine_.asks(i), book_side::ask, ask, st.quote, st.sizes);
+}
+
+void venue::book_update(std::size_t i, timestamp_ns t) {
+  rebuild(i);
+  scratch_.clear();
+  engine_.match_resting(i, t, scratch_);
+  for (auto& e : scratch_)
+    emit(t, std::move(e));
+  publish(i, t);
+}
+
+void venue::publish(std::size_t i, timestamp_ns t) {
+  auto& st = syms_[i];
+  book_delta d;
+  diff_side(st.pub_bids, engine_.bids(i), book_side::bid, d.bids);
+  diff_side(st.pub_asks, engine_.asks(i), book_side::ask, d.asks);
+  if (d.bids.empty() && d.asks.empty())
+    return;
+  st.pub_bids = engine_.bids(i);
+  st.pub_asks = engine_.asks(i);
+  d.prev_seq = st.seq;
+  d.first_seq = d.seq = ++st.seq;
+  if (cfg_.gap_probability > 0 && wire_.uniform() < cfg_.gap_probability)
+    return; // lost on the wire: the client sees a gap and must resync
+  d.venue = name_;
+  d.symbol = instruments_[i].symbol;
+  d.exchange_ts = t;
+  emit(t, std::move(d));
+}
+
+book_snapshot venue::snapshot(std::string_view symbol) const {
+  const std::size_t i = index(symbol);
+  const auto& st = syms_[i];
+  return book_snapshot{name_, instruments_[i].symbol, st.seq, gen_ts_, gen_ts_ + latency_ns_,
+                       st.pub_bids, st.pub_asks};
+}
+
+// -- funding ------------------------------------------------------------------
+
+funding_rate venue::rate_message(std::size_t i, timestamp_ns t) const {
+  return funding_rate{name_, instruments_[i].symbol, syms_[i].rate, cfg_.funding_interval_s,
+                      next_settle_ts_, t};
+}
+
+void venue::refresh_rates(timestamp_ns t, bool force) {
+  model_.advance_to((t - t0_) / step_ns_);
+  for (std::size_t i = 0; i < syms_.size(); ++i) {
+    double bps = cfg_.funding_bias_bps + cfg_.funding_basis_weight * model_.basis_bps(i);
+    bps = std::clamp(bps, -75.0, 75.0);
+    // 0.01 bp = 1e-6 = 1000 nanos: exact and comparable.
+    const ratio rate = ratio::from_raw(std::llround(bps * 100.0) * 1000);
+    if (!force && rate == syms_[i].rate)
+      continue;
+    syms_[i].rate = rate;
+    emit(t, rate_message(i, t));
+  }
+}
+
+void venue::settle_funding(timestamp_ns t) {
+  for (std::size_t i = 0; i < syms_.size(); ++i) {
+    const auto& bids = engine_.bids(i);
+    const auto& asks = engine_.asks(i);
+    if (!bids.empty() && !asks.empty()) {
+      // Mark = book mid (rounded toward the bid when odd in nanos).
+      const price mark = price::from_raw(std::midpoint(bids.front().px.raw(),
+                                                       asks.front().px.raw()));
+      engine_.apply_funding(i, mark, syms_[i].rate, t);
+    }
+  }
+  next_settle_ts_ += interval_ns_;
+  for (std::size_t i = 0; i < syms_.size(); ++i)
+    emit(t, rate_message(i, t));
+}
+
+// -- orders -------------------------------------------------------------------
+
+void venue::submit(const order_intent& o, timestamp_ns now, std::vector<event>& out) {
+  generate(now);
+  const timestamp_ns t = std::max(now, gen_ts_);
+  if (!o.venue.empty() && o.venue != name_) {
+    out.emplace_back(order_reject{o.client_id, o.venue, o.symbol, error_code::unknown_venue,
+                                  "order for " + o.venue + " sent to " + name_, t});
+    return;
+  }
+  if (engine_.submit(o, t, out))
+    publish(engine_.find(o.symbol), t);
+}
+
+void venue::cancel(const cancel_request& c, timestamp_ns now, std::vector<event>& out) {
+  generate(now);
+  engine_.cancel(c, std::max(now, gen_ts_), out);
+}
+
+void venue::emit(timestamp_ns exchange_ts, event e) {
+  const timestamp_ns release = exchange_ts + latency_ns_;
+  if (auto* s = std::get_if<book_snapshot>(&e))
+    s->recv_ts = release;
+  else if (auto* d = std::get_if<book_delta>(&e))
+    d->recv_ts = release;
+  pending_.emplace_back(release, std::move(e));
+}
+
+// -- queries ------------------------------------------------------------------
+
+position venue::position_of(std::string_view symbol) const {
+  return engine_.position_of(index(symbol));
+}
+
+double venue::fair_mid(std::string_view symbol) const { return model_.fair(index(symbol)); }
+
+double venue::basis_bps(std::string_view symbol) const {
+  return model_.basis_bps(index(symbol));
+}
+
+const std::vector<resting_order>& venue::open_orders(std::string_view symbol) const {
+  return engine_.open_orders(index(symbol));
+}
+
+const quote_params& venue::quote_rules(std::string_view symbol) const {
+  return syms_[index(symbol)].quote;
+}
+
+} // namespace xarb::sim

@@ -1,0 +1,147 @@
+#pragma once
+// One simulated exchange: market data (L2 books, funding) generated from the
+// shared fair path plus this venue's basis, delivered with latency, and a
+// matching engine for our orders. Deterministic: the same world_config and
+// the same sequence of calls give the same events, bit for bit.
+// (The class is xarb::sim::venue; the file is sim_venue.hpp.)
+//
+// Units: every message carries the canonical symbol ("BTC-PERP") and
+// canonical units (price per canonical unit, size in canonical units), like
+// messages leaving a venue_session. Native rules live in instruments();
+// orders are converted to native units inside (see matching_engine.hpp) and
+// checked against the native tick/lot.
+//
+// Time: nothing reads a clock. Every entry point takes `now` (ns). Step 0 of
+// the world is world_config::start_ts, or the first call if that is 0. Time
+// must not go backwards; an earlier `now` is treated as the latest seen.
+//
+// Market data timeline, per symbol:
+//   - at start: a book_snapshot (seq 1) and a funding_rate;
+//   - every 1/update_hz (staggered across symbols): the book is rebuilt
+//     around fair x (1 + basis), resting orders the book crosses fill as
+//     maker, and a book_delta with only the changed levels (qty 0 removes)
+//     is published: first_seq = seq = previous + 1, prev_seq = previous. With
+//     gap_probability an update is lost on the wire (its seq is consumed, so
+//     the next delta's prev_seq does not follow what the client applied);
+//   - taker fills publish a delta at the order's time (consumed liquidity);
+//   - every funding_update_s the predicted rate (bias + weight x basis,
+//     0.01 bp steps, capped at +-75 bp) is recomputed and a funding_rate sent
+//     if it changed; at each funding time (multiples of funding_interval_s
+//     since the Unix epoch) positions pay/receive funding at the book mid and
+//     a funding_rate with the next funding time is sent.
+// Each of these events has an exchange time T and is released by
+// advance(now) once T + latency <= now, with recv_ts = T + latency, in
+// generation (= exchange time) order.
+//
+// Orders are matched synchronously at `now` against the exchange's current
+// book (which the client sees `latency` late): submit/cancel append their
+// ack/reject/fills/cancel to `out` directly with ts = now. Fills of resting
+// orders happen at book updates and travel with the market data (latency).
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "messages/instrument.hpp"
+#include "messages/market.hpp"
+#include "messages/order.hpp"
+#include "venues/sim/book_builder.hpp"
+#include "venues/sim/market_model.hpp"
+#include "venues/sim/matching_engine.hpp"
+#include "venues/sim/prng.hpp"
+#include "venues/sim/sim_config.hpp"
+#include "venues/sim/sim_event.hpp"
+
+namespace xarb::sim {
+
+class venue {
+public:
+  /// Throws std::invalid_argument for an unknown venue name or an unusable
+  /// configuration (the message says which).
+  venue(const world_config& cfg, std::string name);
+
+  const std::string& name() const noexcept { return name_; }
+
+  /// One spec per symbol, native units (tick, lot, min_qty), world order.
+  const std::vector<instrument_spec>& instruments() const noexcept { return instruments_; }
+
+  /// Simulates the exchange up to `now` and appends every event whose
+  /// exchange time + latency <= now, in time order.
+  void advance(timestamp_ns now, std::vector<event>& out);
+
+  /// The exchange's current book (as of the last simulated time), for
+  /// resync. Throws std::invalid_argument for an unknown symbol.
+  book_snapshot snapshot(std::string_view symbol) const;
+
+  void submit(const order_intent& o, timestamp_ns now, std::vector<event>& out);
+  void cancel(const cancel_request& c, timestamp_ns now, std::vector<event>& out);
+
+  /// Exchange-side position (includes fills not yet released). Throws
+  /// std::invalid_argument for an unknown symbol.
+  position position_of(std::string_view symbol) const;
+
+  // -- diagnostics (tests, status pages) --------------------------------------
+
+  const venue_config& config() const noexcept { return cfg_; }
+  bool started() const noexcept { return started_; }
+  timestamp_ns start_time() const noexcept { return t0_; }
+  /// How far the exchange has been simulated.
+  timestamp_ns exchange_time() const noexcept { return gen_ts_; }
+  /// Events generated but still "on the wire".
+  std::size_t pending() const noexcept { return pending_.size(); }
+  double fair_mid(std::string_view symbol) const;
+  double basis_bps(std::string_view symbol) const;
+  const std::vector<resting_order>& open_orders(std::string_view symbol) const;
+  /// Canonical book rules used by the generator (tick, level step, lot).
+  const quote_params& quote_rules(std::string_view symbol) const;
+
+private:
+  struct symbol_state {
+    quote_params quote;
+    rng sizes;                  // level sizes: depends on order flow
+    std::vector<book_level> pub_bids;
+    std::vector<book_level> pub_asks;
+    uint64_t seq = 0;
+    timestamp_ns next_update = 0;
+    ratio rate;
+  };
+
+  std::size_t index(std::string_view symbol) const;
+  void ensure_started(timestamp_ns now);
+  void start(timestamp_ns t0);
+  void generate(timestamp_ns now);
+  void rebuild(std::size_t i);
+  void book_update(std::size_t i, timestamp_ns t);
+  void publish(std::size_t i, timestamp_ns t);
+  void refresh_rates(timestamp_ns t, bool force);
+  void settle_funding(timestamp_ns t);
+  funding_rate rate_message(std::size_t i, timestamp_ns t) const;
+  void emit(timestamp_ns exchange_ts, event e);
+
+  venue_config cfg_;
+  std::string name_;
+  timestamp_ns start_ts_ = 0;
+  timestamp_ns step_ns_ = 0;
+  timestamp_ns latency_ns_ = 0;
+  timestamp_ns period_ns_ = 0;
+  timestamp_ns rate_period_ns_ = 0;
+  timestamp_ns interval_ns_ = 0;
+  std::vector<instrument_spec> instruments_;
+  matching_engine engine_;
+  market_model model_;
+  std::vector<symbol_state> syms_;
+  rng wire_;                    // gap injection: independent of order flow
+  bool started_ = false;
+  timestamp_ns t0_ = 0;
+  timestamp_ns gen_ts_ = 0;
+  timestamp_ns next_rate_ts_ = 0;
+  timestamp_ns next_settle_ts_ = 0;
+  std::deque<std::pair<timestamp_ns, event>> pending_; // (release time, event)
+  std::vector<event> scratch_;
+};
+
+} // namespace xarb::sim

@@ -1,0 +1,66 @@
+#pragma once
+// The HTTP/1.1 server of the web actor (Boost.Beast on its own io_context
+// thread(s)). Beast and Asio stay in http_server.cpp: this header is cheap.
+//
+// Hardening: binds 127.0.0.1 unless told otherwise (literal IP addresses
+// only), caps header and body sizes (431/413), answers malformed requests
+// with 400 and closes, closes idle connections after a timeout, caps the
+// number of concurrent connections, and never lets a handler exception
+// escape the I/O thread.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "messages/expected.hpp"
+#include "messages/market.hpp"
+
+namespace xarb {
+
+class status_board;
+class telemetry;
+
+struct http_server_config {
+  std::string host = "127.0.0.1";  ///< literal IPv4/IPv6 address
+  uint16_t port = 8080;            ///< 0 = ephemeral (see start())
+  unsigned threads = 1;            ///< io_context threads
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 16 * 1024;
+  std::chrono::milliseconds idle_timeout{30'000}; ///< per read or write
+  std::size_t max_connections = 256;
+};
+
+class http_server {
+public:
+  /// Wall clock by default; tests inject a fixed one.
+  using clock_fn = std::function<timestamp_ns()>;
+
+  /// `board` must outlive the server; `tel` may be null (empty /metrics).
+  http_server(http_server_config cfg, const status_board& board, telemetry* tel,
+              clock_fn clock = {});
+  ~http_server(); ///< stops
+
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  /// Binds, listens and starts the I/O thread(s). Returns the bound port (the
+  /// real one when configured with port 0), or config_error for a bad
+  /// address / io_error when the bind fails. Fails if already running.
+  expected<uint16_t> start();
+
+  /// Stops accepting, closes every connection and joins the threads.
+  /// Idempotent; start() may be called again afterwards.
+  void stop();
+
+  bool running() const noexcept;
+  uint16_t port() const noexcept; ///< 0 when not running
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace xarb
