@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/clock.hpp"
+#include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
 #include "core/order_book.hpp"
 #include "core/rolling_stats.hpp"
@@ -185,6 +186,7 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
   st.svc = svc;
   st.id = pair_id(st.cfg);
   st.log = log::get("pair_trader");
+  install_exception_logging(self, "pair_trader", "pair/" + st.id);
   st.stats_ab = rolling_stats{st.cfg.window};
   st.stats_ba = rolling_stats{st.cfg.window};
   st.legs[0].venue = st.cfg.venue_a;

@@ -13,6 +13,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/clock.hpp"
+#include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
 #include "core/order_book.hpp"
 #include "monitoring/status_board.hpp"
@@ -254,6 +255,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
   st.cfg = std::move(cfg);
   st.svc = svc;
   st.log = log::get("venue_session");
+  install_exception_logging(self, "venue_session", venue_session_name(st.cfg.venue));
   // An unknown venue name is a configuration error: quit loudly.
   st.venue = std::make_unique<sim::venue>(st.cfg.world, st.cfg.venue);
   for (auto& spec : st.venue->instruments())

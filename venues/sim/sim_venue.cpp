@@ -147,14 +147,19 @@ void venue::ensure_started(timestamp_ns now) {
   if (started_)
     return;
   if (start_ts_ == 0)
-    start(now);
+    start(now, now);
   else if (now >= start_ts_)
-    start(start_ts_);
+    start(start_ts_, now);
 }
 
-void venue::start(timestamp_ns t0) {
+// The fair path is anchored at `t0` (shared by every venue of the world) but
+// publication starts at `at`: a venue created late (a restarted session)
+// joins the same market at the current time instead of replaying, and
+// flooding its client with, every update since t0.
+void venue::start(timestamp_ns t0, timestamp_ns at) {
   started_ = true;
-  t0_ = gen_ts_ = t0;
+  t0_ = t0;
+  gen_ts_ = at;
   const auto n = static_cast<int64_t>(syms_.size());
   for (std::size_t i = 0; i < syms_.size(); ++i) {
     auto& st = syms_[i];
@@ -162,14 +167,14 @@ void venue::start(timestamp_ns t0) {
     st.pub_bids = engine_.bids(i);
     st.pub_asks = engine_.asks(i);
     st.seq = 1;
-    emit(t0, snapshot(instruments_[i].symbol));
+    emit(at, snapshot(instruments_[i].symbol));
     // Stagger symbols across the first period so updates interleave.
-    st.next_update = t0 + period_ns_ * (static_cast<int64_t>(i) + 1) / n;
+    st.next_update = at + period_ns_ * (static_cast<int64_t>(i) + 1) / n;
   }
   // Funding times are wall-clock aligned, like 00:00/08:00/16:00 UTC.
-  next_settle_ts_ = (t0 / interval_ns_ + 1) * interval_ns_;
-  next_rate_ts_ = t0 + rate_period_ns_;
-  refresh_rates(t0, true);
+  next_settle_ts_ = (at / interval_ns_ + 1) * interval_ns_;
+  next_rate_ts_ = at + rate_period_ns_;
+  refresh_rates(at, true);
 }
 
 void venue::generate(timestamp_ns now) {

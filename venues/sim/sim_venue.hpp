@@ -112,7 +112,7 @@ private:
 
   std::size_t index(std::string_view symbol) const;
   void ensure_started(timestamp_ns now);
-  void start(timestamp_ns t0);
+  void start(timestamp_ns t0, timestamp_ns at);
   void generate(timestamp_ns now);
   void rebuild(std::size_t i);
   void book_update(std::size_t i, timestamp_ns t);

@@ -263,6 +263,38 @@ TEST_CASE("start_ts anchors the world for venues started at different times") {
     CHECK(early.fair_mid(s.symbol) == late.fair_mid(s.symbol));
 }
 
+TEST_CASE("a venue created long after start_ts joins at now without replaying history") {
+  auto w = default_world_config();
+  w.start_ts = t0;
+  venue early{w, "sim-a"};
+  std::vector<event> e1, e2;
+  for (timestamp_ns t = t0; t <= t0 + 3600 * sec; t += 10 * sec) {
+    e1.clear();
+    early.advance(t, e1);
+  }
+  const timestamp_ns now = t0 + 3600 * sec;
+  venue late{w, "sim-a"}; // e.g. a restarted venue session
+  late.advance(now, e2);
+  CHECK(late.start_time() == t0);
+  // Only the opening snapshots (+ funding rates) at `now`, released after the
+  // venue's latency: no hour of deltas.
+  e2.clear();
+  late.advance(now + 10 * ms, e2);
+  CHECK(e2.size() <= 10);
+  std::size_t snapshots = 0;
+  for (const auto& e : e2) {
+    CHECK_FALSE(std::holds_alternative<book_delta>(e));
+    if (const auto* s = std::get_if<book_snapshot>(&e)) {
+      ++snapshots;
+      CHECK(s->exchange_ts == now);
+    }
+  }
+  CHECK(snapshots == 5);
+  // Same market: the fair price agrees with the venue that ran all along.
+  for (const auto& s : w.symbols)
+    CHECK(early.fair_mid(s.symbol) == late.fair_mid(s.symbol));
+}
+
 TEST_CASE("snapshot + deltas reproduce the book: valid, deep, on tick, changes only") {
   const auto w = world_without_latency();
   for (const char* name : {"sim-a", "sim-b", "sim-c"}) {
@@ -407,7 +439,8 @@ TEST_CASE("funding: initial rates, changes, settlement and position funding") {
   w.start_ts = boundary - 90 * sec;
   venue v{w, "sim-c"};
   std::vector<event> out;
-  v.advance(w.start_ts + 60 * ms, out);
+  v.advance(w.start_ts, out);                // starts publishing at start_ts
+  v.advance(w.start_ts + 60 * ms, out);      // released after the latency
   auto initial = only<funding_rate>(out);
   REQUIRE(initial.size() == 5);
   for (const auto& f : initial) {
