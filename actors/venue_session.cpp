@@ -173,13 +173,17 @@ void route_order_event(self_ptr self, const std::string& client_id,
     owners.erase(i);
 }
 
-void handle_events(self_ptr self) {
+/// Applies the events the venue released. `recv_ts` is when the session took
+/// them in (a real venue: the socket read), which starts the tick-to-decision
+/// clock; the venue's own exchange_ts is kept.
+void handle_events(self_ptr self, timestamp_ns recv_ts) {
   auto& st = self->state;
   for (auto& ev : st.events) {
     std::visit(
       [&](auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, book_snapshot>) {
+          x.recv_ts = recv_ts;
           auto i = st.books.find(x.symbol);
           if (i == st.books.end())
             return;
@@ -193,6 +197,7 @@ void handle_events(self_ptr self) {
           }
           publish_book_status(self, x.symbol, entry);
         } else if constexpr (std::is_same_v<T, book_delta>) {
+          x.recv_ts = recv_ts;
           auto i = st.books.find(x.symbol);
           if (i == st.books.end())
             return;
@@ -309,16 +314,18 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       count();
       auto& s = self->state;
       s.order_owners[o.client_id] = caf::actor_cast<caf::actor>(self->current_sender());
-      s.venue->submit(o, now_of(self), s.events);
-      handle_events(self);
+      auto now = now_of(self);
+      s.venue->submit(o, now, s.events);
+      handle_events(self, now);
     },
     [=](cancel_request& c) {
       count();
       auto& s = self->state;
       if (!s.order_owners.count(c.client_id))
         s.order_owners[c.client_id] = caf::actor_cast<caf::actor>(self->current_sender());
-      s.venue->cancel(c, now_of(self), s.events);
-      handle_events(self);
+      auto now = now_of(self);
+      s.venue->cancel(c, now, s.events);
+      handle_events(self, now);
     },
     [=](atom::status) { return make_report(self); },
     [=](atom::tick) {
@@ -326,7 +333,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       auto& s = self->state;
       auto now = now_of(self);
       s.venue->advance(now, s.events);
-      handle_events(self);
+      handle_events(self, now);
       check_staleness(self, now);
       for (auto& [symbol, entry] : s.books)
         if (!entry.book.synced() && entry.last_update != 0)

@@ -1,5 +1,7 @@
 #include "messages/decimal.hpp"
 
+#include <bit>
+#include <cstring>
 #include <limits>
 
 namespace xarb::detail {
@@ -51,10 +53,30 @@ constexpr bool bump(rounding mode, bool negative, bool inexact, int cmp_half) {
 
 inline bool is_digit(char c) { return static_cast<unsigned>(c - '0') < 10u; }
 
+/// Reads 8 ASCII digits at once (SWAR): false, with `out` untouched, if any of
+/// the 8 bytes is not a digit. The caller guarantees 8 readable bytes.
+inline bool eight_digits(const char* p, uint64_t& out) noexcept {
+  static_assert(std::endian::native == std::endian::little);
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  // Every byte in '0'..'9': high nibble 3, and adding 6 does not carry out.
+  if (((x & 0xF0F0F0F0F0F0F0F0ull)
+       | (((x + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4))
+      != 0x3333333333333333ull)
+    return false;
+  x = (x & 0x0F0F0F0F0F0F0F0Full) * 2561 >> 8;             // pairs
+  x = (x & 0x00FF00FF00FF00FFull) * 6553601 >> 16;          // quads
+  out = (x & 0x0000FFFF0000FFFFull) * 42949672960001ull >> 32; // eight
+  return true;
+}
+
 } // namespace
 
-error_code parse_nanos(const char* p, const char* last, int64_t& out,
-                       rounding mode) noexcept {
+namespace {
+
+/// The general parser: any length, exponents, rounding modes.
+error_code parse_general(const char* p, const char* last, int64_t& out,
+                         rounding mode) noexcept {
   if (p == last)
     return error_code::parse_error;
   bool negative = false;
@@ -68,6 +90,8 @@ error_code parse_nanos(const char* p, const char* last, int64_t& out,
   int exp10 = 0;       // value = mant * 10^exp10
   bool any_digit = false;
   bool dropped = false; // non-zero digits beyond 19 significant ones
+  int first_dropped = -1;   // first digit beyond 19 significant ones
+  bool rest_dropped = false; // non-zero digits after that one
   // Integer part.
   while (p != last && is_digit(*p)) {
     any_digit = true;
@@ -97,6 +121,10 @@ error_code parse_nanos(const char* p, const char* last, int64_t& out,
         --exp10;
       } else {
         dropped |= d != 0;
+        if (first_dropped < 0)
+          first_dropped = static_cast<int>(d);
+        else
+          rest_dropped |= d != 0;
       }
     }
     if (!any_digit && !frac_digit)
@@ -137,8 +165,17 @@ error_code parse_nanos(const char* p, const char* last, int64_t& out,
     mag = mant * pow10_u64[shift];
     if (mag > max_magnitude)
       return error_code::overflow;
-    if (dropped && mode == rounding::exact)
-      return error_code::precision_loss;
+    if (dropped) {
+      // Only reachable with shift == 0 (19 digits held, fraction digits
+      // dropped): round on the dropped digits.
+      if (mode == rounding::exact)
+        return error_code::precision_loss;
+      const int cmp_half = first_dropped < 5 ? -1 : (first_dropped > 5 || rest_dropped ? 1 : 0);
+      if (bump(mode, negative, true, cmp_half))
+        ++mag;
+      if (mag > max_magnitude)
+        return error_code::overflow;
+    }
   } else {
     const int down = -shift;
     uint64_t rem = 0;
@@ -164,6 +201,47 @@ error_code parse_nanos(const char* p, const char* last, int64_t& out,
   }
   out = negative ? -static_cast<int64_t>(mag) : static_cast<int64_t>(mag);
   return error_code::none;
+}
+
+} // namespace
+
+error_code parse_nanos(const char* first, const char* last, int64_t& out,
+                       rounding mode) noexcept {
+  // Fast path for the usual venue field, [-]digits[.digits] with at most 10
+  // integer digits and 9 decimals: one pass, two short multiply-add chains.
+  // Everything else (exponents, '+', long or odd input, errors) goes to
+  // parse_general.
+  const char* p = first;
+  const bool negative = p != last && *p == '-';
+  p += negative;
+  const char* const int_begin = p;
+  uint64_t ip = 0; // integer digits (wrap harmlessly beyond 18 digits: unused then)
+  uint64_t chunk = 0; // prices rarely have 8+ integer digits: no SWAR there
+  while (p != last && is_digit(*p))
+    ip = ip * 10 + static_cast<uint64_t>(*p++ - '0');
+  const auto int_digits = p - int_begin;
+  uint64_t fp = 0; // fraction digits, an independent dependency chain
+  std::ptrdiff_t frac = 0;
+  if (p != last && *p == '.') {
+    const char* const frac_begin = ++p;
+    if (last - p >= 8 && eight_digits(p, chunk)) {
+      fp = chunk;
+      p += 8;
+    }
+    while (p != last && is_digit(*p))
+      fp = fp * 10 + static_cast<uint64_t>(*p++ - '0');
+    frac = p - frac_begin;
+  }
+  if (p == last && int_digits + frac > 0 && int_digits <= 10 && frac <= decimal_places) {
+    // ip < 1e10 and fp < 1e9: ip * 1e9 + fp * 10^(9 - frac) < 1e19 fits.
+    const uint64_t mag = ip * static_cast<uint64_t>(decimal_scale)
+                         + fp * pow10_u64[decimal_places - frac];
+    if (mag <= max_magnitude) {
+      out = negative ? -static_cast<int64_t>(mag) : static_cast<int64_t>(mag);
+      return error_code::none;
+    }
+  }
+  return parse_general(first, last, out, mode);
 }
 
 std::size_t format_nanos(int64_t nanos, char* buf) noexcept {
