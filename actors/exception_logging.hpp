@@ -10,6 +10,7 @@
 #include <caf/error.hpp>
 #include <caf/scheduled_actor.hpp>
 
+#include "actors/exception_text.hpp"
 #include "messages/caf_errors.hpp"
 #include "monitoring/logging.hpp"
 
@@ -17,13 +18,7 @@ namespace xarb {
 
 inline caf::error log_and_convert(const char* component, const std::string& who,
                                   std::exception_ptr& eptr) {
-  std::string what = "unknown exception";
-  try {
-    std::rethrow_exception(eptr);
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {
-  }
+  auto what = exception_text(eptr);
   log::get(component)->error("{} crashed: {}", who, what);
   return caf::make_error(error_code::internal, who + ": " + what);
 }

@@ -23,11 +23,17 @@ namespace xarb {
 ///   - funding_rate: whenever the venue publishes one;
 ///   - health_report: the session's state whenever it changes, and once on
 ///     subscription, so a subscriber can block signals on an unsynced venue.
+/// Top-of-book subscribers get a top_of_book whenever the best level of
+/// either side changes, instead of depth.
 /// Order results (order_ack, order_reject, order_fill, order_cancelled) go to
 /// the actor that sent the order_intent.
 using venue_session_actor = caf::typed_actor<
   // Subscribe `subscriber` to market data of a canonical symbol. Idempotent.
   caf::reacts_to<atom::subscribe, std::string, caf::actor>,
+  // Subscribe to top of book only: a top_of_book whenever the best bid or
+  // ask (price or size) changes, plus health_report. For light consumers
+  // (scanner, UI). Idempotent.
+  caf::reacts_to<atom::subscribe, atom::top, std::string, caf::actor>,
   // Stop sending market data of a symbol to `subscriber`.
   caf::reacts_to<atom::unsubscr, std::string, caf::actor>,
   // Place an order (paper/sim execution in this version).

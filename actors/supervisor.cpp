@@ -1,5 +1,7 @@
 #include "actors/supervisor.hpp"
 
+#include "actors/exception_text.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <set>
@@ -306,14 +308,7 @@ caf::behavior supervisor(supervisor_actor* self, supervisor_config cfg) {
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   self->set_exception_handler(
     [self](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
-      std::string what = "unknown exception";
-      try {
-        std::rethrow_exception(eptr);
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-        // keep the generic text
-      }
+      auto what = exception_text(eptr);
       auto& c = self->state.cfg;
       if (c.on_escalate)
         c.on_escalate("supervisor '" + c.name + "': unhandled exception: "

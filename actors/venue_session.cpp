@@ -27,7 +27,9 @@ namespace {
 
 struct book_entry {
   order_book book;
-  std::vector<caf::actor> subscribers;
+  std::vector<caf::actor> subscribers;     ///< depth
+  std::vector<caf::actor> top_subscribers; ///< top of book only
+  top_of_book last_top;                    ///< last one published
   timestamp_ns last_update = 0;
   bool stale = false;
   uint64_t resyncs = 0;
@@ -61,11 +63,23 @@ health_report make_report(self_ptr self) {
                        now_of(self)};
 }
 
+/// A subscription to a symbol this venue does not list: tell the subscriber
+/// instead of silently ignoring it.
+void reject_unknown_symbol(self_ptr self, const caf::actor& sub,
+                           const std::string& symbol) {
+  caf::anon_send(sub, health_report{venue_session_name(self->state.cfg.venue),
+                                    health_state::degraded,
+                                    "unknown symbol " + symbol, now_of(self)});
+}
+
 void broadcast_health(self_ptr self) {
   auto report = make_report(self);
-  for (auto& [symbol, entry] : self->state.books)
+  for (auto& [symbol, entry] : self->state.books) {
     for (auto& sub : entry.subscribers)
       caf::anon_send(sub, report);
+    for (auto& sub : entry.top_subscribers)
+      caf::anon_send(sub, report);
+  }
 }
 
 void publish_book_status(self_ptr self, const std::string& symbol,
@@ -122,9 +136,31 @@ void update_state(self_ptr self) {
   broadcast_health(self);
 }
 
+/// Sends a top_of_book to the top subscribers if the best bid or ask changed.
+void publish_top(self_ptr self, const std::string& symbol, book_entry& entry,
+                 timestamp_ns exchange_ts, timestamp_ns recv_ts, bool force) {
+  if (entry.top_subscribers.empty())
+    return;
+  auto bid = entry.book.best_bid().value_or(book_level{});
+  auto ask = entry.book.best_ask().value_or(book_level{});
+  auto& top = entry.last_top;
+  if (!force && top.bid == bid && top.ask == ask)
+    return;
+  top.venue = self->state.cfg.venue;
+  top.symbol = symbol;
+  top.seq = entry.book.seq();
+  top.bid = bid;
+  top.ask = ask;
+  top.exchange_ts = exchange_ts;
+  top.recv_ts = recv_ts;
+  for (auto& sub : entry.top_subscribers)
+    caf::anon_send(sub, top);
+}
+
 void publish_depth(self_ptr self, const std::string& symbol, book_entry& entry,
                    timestamp_ns exchange_ts, timestamp_ns recv_ts) {
   auto& st = self->state;
+  publish_top(self, symbol, entry, exchange_ts, recv_ts, false);
   if (entry.subscribers.empty())
     return;
   auto& out = st.out;
@@ -291,9 +327,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       count();
       auto i = self->state.books.find(symbol);
       if (i == self->state.books.end()) {
-        caf::anon_send(sub, health_report{venue_session_name(self->state.cfg.venue),
-                                      health_state::degraded,
-                                      "unknown symbol " + symbol, now_of(self)});
+        reject_unknown_symbol(self, sub, symbol);
         return;
       }
       auto& subs = i->second.subscribers;
@@ -304,11 +338,32 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         publish_depth(self, symbol, i->second, i->second.book.last_update(),
                       i->second.last_update);
     },
+    [=](atom::subscribe, atom::top, const std::string& symbol, caf::actor sub) {
+      count();
+      auto i = self->state.books.find(symbol);
+      if (i == self->state.books.end()) {
+        reject_unknown_symbol(self, sub, symbol);
+        return;
+      }
+      auto& entry = i->second;
+      auto& subs = entry.top_subscribers;
+      if (std::find(subs.begin(), subs.end(), sub) == subs.end())
+        subs.push_back(sub);
+      caf::anon_send(sub, make_report(self));
+      if (entry.book.synced()) {
+        // Just this subscriber gets the current top at once.
+        auto saved = std::exchange(subs, std::vector<caf::actor>{sub});
+        publish_top(self, symbol, entry, entry.book.last_update(), entry.last_update, true);
+        subs = std::move(saved);
+      }
+    },
     [=](atom::unsubscr, const std::string& symbol, caf::actor sub) {
       count();
       auto i = self->state.books.find(symbol);
-      if (i != self->state.books.end())
+      if (i != self->state.books.end()) {
         std::erase(i->second.subscribers, sub);
+        std::erase(i->second.top_subscribers, sub);
+      }
     },
     [=](order_intent& o) {
       count();

@@ -385,24 +385,28 @@ expected<money> apply(ratio r, money amount, rounding mode) {
   return money::from_raw(out);
 }
 
-expected<ratio> divide(money a, money b, rounding mode) {
-  if (b.is_zero())
+namespace {
+
+/// a / b as a ratio, for any two values of the same scale. Text is only
+/// built on failure: relative() is on the hot path.
+expected<ratio> ratio_of(int64_t a, int64_t b, rounding mode, const char* what) {
+  if (b == 0)
     return error_info{error_code::invalid_order, "division by zero"};
   int64_t out = 0;
-  if (auto ec = detail::mul_div(a.raw(), decimal_scale, b.raw(), mode, out);
-      ec != error_code::none)
-    return error_info{ec, "divide " + a.to_string() + " / " + b.to_string()};
+  if (auto ec = detail::mul_div(a, decimal_scale, b, mode, out); ec != error_code::none)
+    return error_info{ec, std::string{what} + " " + ratio::from_raw(a).to_string()
+                            + " / " + ratio::from_raw(b).to_string()};
   return ratio::from_raw(out);
 }
 
+} // namespace
+
+expected<ratio> divide(money a, money b, rounding mode) {
+  return ratio_of(a.raw(), b.raw(), mode, "divide");
+}
+
 expected<ratio> relative(price a, price b, rounding mode) {
-  if (b.is_zero())
-    return error_info{error_code::invalid_order, "division by zero"};
-  int64_t out = 0;
-  if (auto ec = detail::mul_div(a.raw(), decimal_scale, b.raw(), mode, out);
-      ec != error_code::none)
-    return error_info{ec, "relative " + a.to_string() + " / " + b.to_string()};
-  return ratio::from_raw(out);
+  return ratio_of(a.raw(), b.raw(), mode, "relative");
 }
 
 } // namespace xarb

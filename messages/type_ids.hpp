@@ -56,5 +56,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_ATOM(xarb, xarb::atom, children, "children")
   CAF_ADD_ATOM(xarb, xarb::atom, report, "report")
   CAF_ADD_ATOM(xarb, xarb::atom, stop_grace, "stop_grace")
+  CAF_ADD_ATOM(xarb, xarb::atom, top, "top")
 
 CAF_END_TYPE_ID_BLOCK(xarb)

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "monitoring/json_writer.hpp"
 #include "nodes/config_detail.hpp"
 
 namespace xarb::config_detail {
@@ -368,29 +369,9 @@ void read_section(problem_list& out, table_reader& root, const char* name, Fn&& 
 
 // -- writer ---------------------------------------------------------------------
 
-std::string quote(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\u00";
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 0xF]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
+// JSON string escapes (\" \\ \n \t \r \b \f \u00XX) are valid TOML basic-string
+// escapes, so the JSON writer's quoting serves both.
+using json::quote;
 
 class toml_writer {
 public:

@@ -61,8 +61,9 @@ std::vector<pair_config> make_pairs(const node_config& cfg) {
   return out;
 }
 
-supervisor_config make_supervisor(const node_config& cfg, std::string name,
-                                  name_registry* registry, telemetry* metrics) {
+supervisor_config make_supervisor(caf::actor_system& sys, const node_config& cfg,
+                                  std::string name, name_registry* registry,
+                                  telemetry* metrics) {
   supervisor_config sc;
   sc.name = std::move(name);
   sc.max_restarts = cfg.supervision.max_restarts;
@@ -71,9 +72,9 @@ supervisor_config make_supervisor(const node_config& cfg, std::string name,
   sc.backoff_max = std::chrono::milliseconds(cfg.supervision.backoff_max_ms);
   sc.registry = registry;
   auto log = log::get("supervisor");
-  sc.on_restart = [metrics, log](const std::string& child, const caf::error& reason,
-                                 int count) {
-    log->warn("restarting {} (restart #{}) after: {}", child, count, caf::to_string(reason));
+  sc.on_restart = [&sys, metrics, log](const std::string& child,
+                                       const caf::error& reason, int count) {
+    log->warn("restarting {} (restart #{}) after: {}", child, count, sys.render(reason));
     if (metrics)
       metrics->actor_restarts(child).Increment();
   };
@@ -132,7 +133,7 @@ int run_node(const node_config& cfg) {
   auto world = cfg.sim;
   if (world.start_ts == 0)
     world.start_ts = wall_clock_ns();
-  auto venues_cfg = make_supervisor(cfg, "venues", &registry, &metrics);
+  auto venues_cfg = make_supervisor(sys, cfg, "venues", &registry, &metrics);
   for (auto& v : cfg.sim.venues) {
     venue_session_config vc;
     vc.venue = v.name;
@@ -144,7 +145,7 @@ int run_node(const node_config& cfg) {
       },
       grace(cfg)});
   }
-  auto strategies_cfg = make_supervisor(cfg, "strategies", &registry, &metrics);
+  auto strategies_cfg = make_supervisor(sys, cfg, "strategies", &registry, &metrics);
   for (auto& p : make_pairs(cfg)) {
     strategies_cfg.children.push_back(child_spec{
       pair_trader_name(p), restart_policy::permanent,
@@ -153,7 +154,7 @@ int run_node(const node_config& cfg) {
       },
       grace(cfg)});
   }
-  auto root_cfg = make_supervisor(cfg, "root", &registry, &metrics);
+  auto root_cfg = make_supervisor(sys, cfg, "root", &registry, &metrics);
   web_config wc;
   wc.listen = cfg.web.listen;
   root_cfg.children.push_back(child_spec{

@@ -27,6 +27,21 @@ struct order_log {
   std::vector<order_cancelled> cancels;
 };
 
+/// Records what a top-of-book subscriber receives.
+struct top_log {
+  std::vector<top_of_book> tops;
+  std::vector<health_report> health;
+  std::size_t other = 0;
+};
+
+caf::behavior top_recorder(caf::event_based_actor*, top_log* out) {
+  return {
+    [=](top_of_book& x) { out->tops.push_back(x); },
+    [=](health_report& x) { out->health.push_back(x); },
+    [=](book_snapshot&) { ++out->other; },
+  };
+}
+
 caf::behavior order_recorder(caf::event_based_actor*, order_log* out) {
   return {
     [=](order_ack& x) { out->acks.push_back(x); },
@@ -182,6 +197,41 @@ CAF_TEST(sequence gaps make the session resync and stay live) {
   CAF_CHECK_EQUAL(metrics.book_resyncs("sim-b").Value(), 0.0);
   CAF_CHECK(board.all_books_synced());
   CAF_CHECK(board.pair(pair_id(pc))->valid);
+}
+
+CAF_TEST(top of book subscribers get only changes of the best levels) {
+  spawn_venues();
+  step(500ms);
+  top_log out;
+  auto rec = sys.spawn(top_recorder, &out);
+  tracked.push_back(rec);
+  caf::anon_send(session("sim-b"), atom::subscribe_v, atom::top_v,
+                 std::string{"DOGE-PERP"}, rec);
+  sched.run();
+  // The current top at once, plus the session's health.
+  CAF_REQUIRE_EQUAL(out.tops.size(), 1u);
+  CAF_REQUIRE(!out.health.empty());
+  CAF_CHECK_EQUAL(out.health.back().state, health_state::ready);
+  step(2s);
+  CAF_CHECK_EQUAL(out.other, 0u); // no depth for top subscribers
+  CAF_REQUIRE_GREATER(out.tops.size(), 5u);
+  for (std::size_t i = 0; i < out.tops.size(); ++i) {
+    auto& t = out.tops[i];
+    CAF_CHECK_EQUAL(t.venue, "sim-b");
+    CAF_CHECK_EQUAL(t.symbol, "DOGE-PERP");
+    CAF_CHECK(t.bid.px < t.ask.px);
+    CAF_CHECK(t.bid.qty.is_positive() && t.ask.qty.is_positive());
+    if (i > 0) {
+      CAF_CHECK(!(t.bid == out.tops[i - 1].bid && t.ask == out.tops[i - 1].ask));
+      CAF_CHECK_GREATER_OR_EQUAL(t.seq, out.tops[i - 1].seq);
+    }
+  }
+  // An unknown symbol is answered, not ignored.
+  caf::anon_send(session("sim-b"), atom::subscribe_v, atom::top_v,
+                 std::string{"NOPE-PERP"}, rec);
+  sched.run();
+  CAF_CHECK_EQUAL(out.health.back().state, health_state::degraded);
+  CAF_CHECK_EQUAL(out.health.back().detail, "unknown symbol NOPE-PERP");
 }
 
 CAF_TEST(orders are routed to the venue and results come back) {

@@ -21,6 +21,22 @@ fail() {
   exit 1
 }
 
+# 0. The CLI: version, --help on every subcommand, check-config.
+"$XARB" version | grep -q '^xarb [0-9]' || fail "xarb version"
+for sub in "" run check-config version; do
+  "$XARB" $sub --help >/dev/null || fail "xarb $sub --help"
+done
+here=$(cd "$(dirname "$0")" && pwd)
+"$XARB" check-config "$here/../../deploy/xarb.example.toml" >/dev/null || fail "example config rejected"
+printf '[web]\nlisen = "x"\n[strategy]\nwindow = 1\n' >"$work/bad.toml"
+set +e; "$XARB" check-config "$work/bad.toml" >"$work/check.out" 2>&1; rc=$?; set -e
+[ "$rc" = 1 ] || fail "check-config on a bad file exited $rc, expected 1"
+grep -q 'bad.toml:2:1: web.lisen: unknown key' "$work/check.out" || fail "unknown key not reported"
+grep -q 'bad.toml:4:10: strategy.window' "$work/check.out" || fail "range error not reported"
+set +e; "$XARB" run --config "$work/bad.toml" >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 1 ] || fail "run with a bad config exited $rc, expected 1"
+echo "ok: CLI (version, --help, check-config lists every error)"
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 base="http://127.0.0.1:$port"
 
