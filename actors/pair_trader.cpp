@@ -40,6 +40,9 @@ struct pair_trader_state {
   rolling_stats stats_ba{1};
   timestamp_ns last_sample = 0;
   spread_update last;
+  timestamp_ns published_at = 0;
+  bool published_valid = false;
+  bool published_once = false;
   std::shared_ptr<spdlog::logger> log;
   prometheus::Counter* processed = nullptr;
   prometheus::Histogram* tick_to_decision = nullptr;
@@ -65,8 +68,19 @@ bool leg_usable(const leg& l, timestamp_ns now, int64_t max_age) {
          && now - l.recv_ts <= max_age;
 }
 
+/// The status board and gauges get the spread at most every
+/// publish_interval_ns (and at once when it turns valid or invalid): a mutex
+/// and string copies stay off the per-update path.
+constexpr int64_t publish_interval_ns = 100'000'000;
+
 void publish(self_ptr self) {
   auto& st = self->state;
+  if (st.published_once && st.last.valid == st.published_valid
+      && st.last.ts - st.published_at < publish_interval_ns)
+    return;
+  st.published_once = true;
+  st.published_valid = st.last.valid;
+  st.published_at = st.last.ts;
   if (st.svc.board)
     st.svc.board->set_pair(st.last);
   if (st.gauge_ab) {

@@ -33,7 +33,16 @@ struct book_entry {
   timestamp_ns last_update = 0;
   bool stale = false;
   uint64_t resyncs = 0;
+  // What the status board and metrics last saw (they are refreshed at most
+  // every status_interval_ns, or at once when `synced` flips).
+  timestamp_ns status_at = 0;
+  bool status_synced = false;
+  bool status_known = false;
 };
+
+/// Book freshness reaches the status board and metrics at this rate, not on
+/// every update: that is a mutex and map look-ups off the hot path.
+constexpr int64_t status_interval_ns = 100'000'000;
 
 struct venue_session_state {
   static inline const char* name = "venue_session";
@@ -83,9 +92,15 @@ void broadcast_health(self_ptr self) {
 }
 
 void publish_book_status(self_ptr self, const std::string& symbol,
-                         const book_entry& entry) {
+                         book_entry& entry) {
   auto& st = self->state;
   bool synced = entry.book.synced() && !entry.stale;
+  if (entry.status_known && synced == entry.status_synced
+      && entry.last_update - entry.status_at < status_interval_ns)
+    return;
+  entry.status_known = true;
+  entry.status_synced = synced;
+  entry.status_at = entry.last_update;
   if (st.svc.board)
     st.svc.board->set_book(st.cfg.venue, symbol, synced, entry.last_update,
                            entry.book.seq());

@@ -181,16 +181,6 @@ error_info validate(const node_config& cfg) {
   return error_info{error_code::config_error, problems.format()};
 }
 
-namespace {
-
-// The one place that prints a secret: only whether it is set. Every future
-// secret field (API keys, tokens) goes through this in describe()/to_toml().
-[[maybe_unused]] std::string secret_value(const std::string& secret) {
-  return secret.empty() ? "<unset>" : "<redacted>";
-}
-
-} // namespace
-
 std::string describe(const node_config& cfg) {
   std::string out;
   auto kv = [&out](std::string_view key, const std::string& value) {

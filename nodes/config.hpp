@@ -19,8 +19,8 @@
 // integers; TOML floats are rejected for them because they are inexact.
 //
 // Secrets: none exist yet. describe() and to_toml() are the only printers;
-// a future secret field must be printed through their mask helper (see
-// config.cpp, `secret_value`) so it never reaches a log or an API response.
+// a future secret field must be masked there ("<redacted>"/"<unset>") so it
+// never reaches a log or an API response.
 
 #include <cstddef>
 #include <cstdint>

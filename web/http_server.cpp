@@ -12,7 +12,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+#include "monitoring/logging.hpp"
 
 #include "web/routes.hpp"
 
@@ -98,7 +98,7 @@ private:
                             std::string_view{target.data(), target.size()},
                             *ctx_->board, ctx_->tel, now);
     } catch (const std::exception& e) {
-      spdlog::warn("web: request {} failed: {}",
+      log::get("web")->warn("request {} failed: {}",
                    std::string_view{target.data(), target.size()}, e.what());
       reply = error_reply(500, "internal", "internal error");
     }
@@ -162,7 +162,7 @@ private:
       return;
     if (ec) {
       // E.g. out of file descriptors: back off briefly instead of spinning.
-      spdlog::warn("web: accept failed: {}", ec.message());
+      log::get("web")->warn("accept failed: {}", ec.message());
       retry_.expires_after(std::chrono::milliseconds(50));
       retry_.async_wait([self = shared_from_this()](beast::error_code wec) {
         if (!wec)
@@ -248,7 +248,7 @@ expected<uint16_t> http_server::start() {
           io->run();
           return;
         } catch (const std::exception& e) {
-          spdlog::error("web: I/O thread caught: {}", e.what());
+          log::get("web")->error("I/O thread caught: {}", e.what());
         }
       }
     });

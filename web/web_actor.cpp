@@ -1,9 +1,8 @@
 #include "web/web_actor.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "messages/caf_errors.hpp"
 #include "messages/type_ids.hpp"
+#include "monitoring/logging.hpp"
 #include "monitoring/status_board.hpp"
 #include "web/listen_address.hpp"
 
@@ -20,7 +19,7 @@ caf::behavior web_actor(caf::stateful_actor<web_state>* self, web_config cfg,
                         status_board* board, telemetry* tel) {
   auto& st = self->state;
   auto fail = [self](const error_info& err) {
-    spdlog::error("web: {}", err.message);
+    log::get("web")->error("{}", err.message);
     self->quit(to_caf_error(err));
     return caf::behavior{};
   };
@@ -39,7 +38,7 @@ caf::behavior web_actor(caf::stateful_actor<web_state>* self, web_config cfg,
     return fail(bound.error());
   }
   st.port = *bound;
-  spdlog::info("web: serving http://{}", to_string(listen_address{host, st.port}));
+  log::get("web")->info("serving http://{}", to_string(listen_address{host, st.port}));
   return {
     [self](atom::status) -> uint16_t { return self->state.port; },
   };
