@@ -18,9 +18,12 @@ namespace xarb {
 ///
 /// Market data sent to each subscriber of a symbol (a dynamically typed actor,
 /// usually a pair_trader):
+///   - instrument_spec: the contract's trading rules (native units), once on
+///     subscription;
 ///   - book_snapshot: the top `depth_levels` of the book after every applied
 ///     update (canonical symbol and units), only while the book is synced;
 ///   - funding_rate: whenever the venue publishes one;
+///   - funding_payment: each funding settlement of a held position;
 ///   - health_report: the session's state whenever it changes, and once on
 ///     subscription, so a subscriber can block signals on an unsynced venue.
 /// Top-of-book subscribers get a top_of_book whenever the best level of
@@ -51,17 +54,36 @@ using venue_session_actor = caf::typed_actor<
 
 /// PAIR TRADER: one canonical symbol traded between venue A and venue B.
 /// Subscribes to both venue sessions (found by name in the name_registry,
-/// again after each of their restarts), keeps the executable spread in both
-/// directions and its rolling statistics. Strategy decisions come in issue 3.
+/// again after each of their restarts) and runs the strategy engine
+/// (core/strategy/pair_engine.hpp): spread signal, tranches, hedged two-leg
+/// execution, P&L. Orders go to the venue sessions; their answers come back
+/// here. Every order state transition is logged (and, with issue 5, journaled).
 using pair_trader_actor = caf::typed_actor<
   // A watched name was (re)bound: resubscribe to the new venue session.
   caf::reacts_to<atom::rebound, std::string, caf::strong_actor_ptr>,
-  // Market data from a venue session.
+  // Market data and trading rules from a venue session.
+  caf::reacts_to<instrument_spec>,
   caf::reacts_to<book_snapshot>,
   caf::reacts_to<funding_rate>,
+  caf::reacts_to<funding_payment>,
   caf::reacts_to<health_report>,
-  // The latest spread and statistics.
-  caf::replies_to<atom::status>::with<spread_update>,
+  // Answers to our orders.
+  caf::reacts_to<order_ack>,
+  caf::reacts_to<order_fill>,
+  caf::reacts_to<order_reject>,
+  caf::reacts_to<order_cancelled>,
+  // Internal timer: leg timeouts, re-quotes, holding time.
+  caf::reacts_to<atom::tick>,
+  // Spread, signal, positions, P&L and counters.
+  caf::replies_to<atom::status>::with<pair_report>,
+  // Operator: trading on/off (positions stay managed when off).
+  caf::reacts_to<atom::enable, bool>,
+  // Operator: "normal_arb" | "zero_wear"; replies "" or an error text.
+  caf::replies_to<atom::mode, std::string>::with<std::string>,
+  // Operator / risk: reduce-only close of both legs, then halted.
+  caf::reacts_to<atom::flatten, std::string>,
+  // Operator: leave the halted state.
+  caf::reacts_to<atom::resume>,
   // Fail on purpose (chaos testing).
   caf::reacts_to<atom::crash>>;
 

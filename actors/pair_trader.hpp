@@ -1,7 +1,9 @@
 #pragma once
-// pair_trader: one canonical symbol between two venues. Keeps the executable
-// spread in both directions (depth-aware VWAP for the order size) and its
-// rolling statistics; the trading strategy arrives with issue 3.
+// pair_trader: one canonical symbol between two venues. The actor is glue:
+// market data, trading rules and order answers from the two venue sessions
+// go into the strategy engine (core/strategy/pair_engine.hpp), whose orders
+// and cancels go back to the sessions; its events are logged and its status
+// published to the status board and metrics.
 
 #include <chrono>
 #include <functional>
@@ -9,6 +11,7 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/venue_session.hpp"
+#include "core/strategy/params.hpp"
 #include "messages/decimal.hpp"
 
 namespace xarb {
@@ -17,11 +20,9 @@ struct pair_config {
   std::string symbol;   ///< canonical, e.g. "BTC-PERP"
   std::string venue_a;
   std::string venue_b;
-  money order_notional = money::from_units(1000); ///< size used for VWAP, quote ccy
-  std::size_t window = 600;        ///< rolling window, samples
-  std::size_t min_samples = 60;    ///< z-scores are reported as 0 before this
-  int64_t sample_interval_ns = 250'000'000; ///< at most one statistics sample per interval
-  int64_t max_book_age_ns = 5'000'000'000;  ///< older legs make the spread invalid
+  std::string node = "xarb";  ///< node name: part of every client order id
+  strategy::pair_params params;
+  uint64_t epoch = 0;         ///< client id incarnation; 0 = start time in ms
   std::function<timestamp_ns()> clock;      ///< default: system clock
 };
 

@@ -270,6 +270,11 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
           if (i != st.books.end())
             for (auto& sub : i->second.subscribers)
               caf::anon_send(sub, x);
+        } else if constexpr (std::is_same_v<T, funding_payment>) {
+          auto i = st.books.find(x.symbol);
+          if (i != st.books.end())
+            for (auto& sub : i->second.subscribers)
+              caf::anon_send(sub, x);
         } else if constexpr (std::is_same_v<T, order_fill>) {
           route_order_event(self, x.client_id, caf::make_message(x),
                             x.leaves_qty.is_zero());
@@ -348,6 +353,10 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       auto& subs = i->second.subscribers;
       if (std::find(subs.begin(), subs.end(), sub) == subs.end())
         subs.push_back(sub);
+      // Trading rules first: a pair trader decides nothing without them.
+      for (auto& spec : self->state.venue->instruments())
+        if (spec.symbol == symbol)
+          caf::anon_send(sub, spec);
       caf::anon_send(sub, make_report(self));
       if (i->second.book.synced())
         publish_depth(self, symbol, i->second, i->second.book.last_update(),

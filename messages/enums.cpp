@@ -2,6 +2,7 @@
 #include "messages/event.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
+#include "messages/strategy.hpp"
 
 namespace xarb {
 
@@ -49,6 +50,45 @@ std::string_view to_string(health_state x) noexcept {
     case health_state::degraded: return "degraded";
     case health_state::stopping: return "stopping";
     case health_state::stopped: return "stopped";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(order_state x) noexcept {
+  switch (x) {
+    case order_state::intent: return "intent";
+    case order_state::sent: return "sent";
+    case order_state::acked: return "acked";
+    case order_state::partially_filled: return "partially_filled";
+    case order_state::filled: return "filled";
+    case order_state::cancelled: return "cancelled";
+    case order_state::rejected: return "rejected";
+    case order_state::expired: return "expired";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(order_purpose x) noexcept {
+  switch (x) {
+    case order_purpose::open: return "open";
+    case order_purpose::close: return "close";
+    case order_purpose::hedge: return "hedge";
+    case order_purpose::unwind: return "unwind";
+    case order_purpose::rebalance: return "rebalance";
+    case order_purpose::flatten: return "flatten";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(pair_phase x) noexcept {
+  switch (x) {
+    case pair_phase::warmup: return "warmup";
+    case pair_phase::flat: return "flat";
+    case pair_phase::opening: return "opening";
+    case pair_phase::open: return "open";
+    case pair_phase::closing: return "closing";
+    case pair_phase::hedging: return "hedging";
+    case pair_phase::halted: return "halted";
   }
   return "unknown";
 }

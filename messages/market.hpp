@@ -113,4 +113,24 @@ auto inspect(Inspector& f, funding_rate& x) {
   return f(x.venue, x.symbol, x.rate, x.interval_s, x.next_funding_ts, x.ts);
 }
 
+/// A funding settlement of the account's whole position in one contract, as
+/// the venue books it (Binance FUNDING_FEE income, OKX funding bill ...).
+/// `amount` > 0 was received, < 0 paid; at a positive rate longs pay:
+/// amount = -sign(position) x round(rate x round(mark x |position|)).
+struct funding_payment {
+  std::string venue;
+  std::string symbol;
+  quantity position;   ///< signed position settled on (canonical units)
+  price mark;          ///< settlement price
+  ratio rate;          ///< rate applied for the interval
+  money amount;
+  timestamp_ns ts = 0; ///< settlement time (exchange clock)
+  friend bool operator==(const funding_payment&, const funding_payment&) = default;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, funding_payment& x) {
+  return f(x.venue, x.symbol, x.position, x.mark, x.rate, x.amount, x.ts);
+}
+
 } // namespace xarb

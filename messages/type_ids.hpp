@@ -14,6 +14,7 @@
 #include "messages/market.hpp"
 #include "messages/order.hpp"
 #include "messages/spread.hpp"
+#include "messages/strategy.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
 
@@ -31,6 +32,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(xarb, (xarb::book_delta))
   CAF_ADD_TYPE_ID(xarb, (xarb::top_of_book))
   CAF_ADD_TYPE_ID(xarb, (xarb::funding_rate))
+  CAF_ADD_TYPE_ID(xarb, (xarb::funding_payment))
   CAF_ADD_TYPE_ID(xarb, (xarb::order_intent))
   CAF_ADD_TYPE_ID(xarb, (xarb::order_ack))
   CAF_ADD_TYPE_ID(xarb, (xarb::order_reject))
@@ -42,6 +44,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(xarb, (xarb::health_state))
   CAF_ADD_TYPE_ID(xarb, (xarb::health_report))
   CAF_ADD_TYPE_ID(xarb, (xarb::spread_update))
+  CAF_ADD_TYPE_ID(xarb, (xarb::order_update))
+  CAF_ADD_TYPE_ID(xarb, (xarb::pair_report))
 
   // -- atoms (<= 10 characters) ---------------------------------------------
   CAF_ADD_ATOM(xarb, xarb::atom, subscribe, "subscribe")
@@ -57,5 +61,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_ATOM(xarb, xarb::atom, report, "report")
   CAF_ADD_ATOM(xarb, xarb::atom, stop_grace, "stop_grace")
   CAF_ADD_ATOM(xarb, xarb::atom, top, "top")
+  CAF_ADD_ATOM(xarb, xarb::atom, enable, "enable")
+  CAF_ADD_ATOM(xarb, xarb::atom, mode, "mode")
+  CAF_ADD_ATOM(xarb, xarb::atom, flatten, "flatten")
+  CAF_ADD_ATOM(xarb, xarb::atom, resume, "resume")
 
 CAF_END_TYPE_ID_BLOCK(xarb)

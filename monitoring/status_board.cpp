@@ -76,8 +76,47 @@ void status_board::set_pair(pair_status pair) {
 }
 
 void status_board::set_pair(const spread_update& u) {
-  set_pair(pair_status{u.pair_id, u.symbol, u.venue_a, u.venue_b, u.spread_ab,
-                       u.spread_ba, u.z_ab, u.z_ba, u.valid, u.ts});
+  pair_status p;
+  p.id = u.pair_id;
+  p.symbol = u.symbol;
+  p.venue_a = u.venue_a;
+  p.venue_b = u.venue_b;
+  p.spread_ab = u.spread_ab;
+  p.spread_ba = u.spread_ba;
+  p.z_ab = u.z_ab;
+  p.z_ba = u.z_ba;
+  p.valid = u.valid;
+  p.ts = u.ts;
+  set_pair(std::move(p));
+}
+
+void status_board::set_pair(const pair_report& r) {
+  const auto& u = r.spread;
+  pair_status p;
+  p.id = u.pair_id;
+  p.symbol = u.symbol;
+  p.venue_a = u.venue_a;
+  p.venue_b = u.venue_b;
+  p.spread_ab = u.spread_ab;
+  p.spread_ba = u.spread_ba;
+  p.z_ab = u.z_ab;
+  p.z_ba = u.z_ba;
+  p.valid = u.valid;
+  p.ts = r.ts;
+  p.phase = std::string(to_string(r.phase));
+  p.mode = r.mode;
+  p.style = r.style;
+  p.direction = r.direction;
+  p.tranches = r.tranches;
+  p.qty_a = r.leg_a.qty;
+  p.qty_b = r.leg_b.qty;
+  p.net_delta = r.net_delta;
+  p.net_pnl = r.net_pnl;
+  p.fees = r.leg_a.fees + r.leg_b.fees;
+  p.funding = r.leg_a.funding + r.leg_b.funding;
+  p.round_trips = r.round_trips;
+  p.halt_reason = r.halt_reason;
+  set_pair(std::move(p));
 }
 
 void status_board::remove_venue(const std::string& venue) {
@@ -235,6 +274,19 @@ std::string status_board::status_json(timestamp_ns now) const {
     w.key("z_ba").value(p.z_ba);
     w.key("valid").value(p.valid);
     w.key("ts_ns").value(static_cast<int64_t>(p.ts));
+    w.key("phase").value(p.phase);
+    w.key("mode").value(p.mode);
+    w.key("style").value(p.style);
+    w.key("direction").value(static_cast<int64_t>(p.direction));
+    w.key("tranches").value(static_cast<int64_t>(p.tranches));
+    w.key("qty_a").value(p.qty_a.to_string());
+    w.key("qty_b").value(p.qty_b.to_string());
+    w.key("net_delta").value(p.net_delta.to_string());
+    w.key("net_pnl").value(p.net_pnl.to_string());
+    w.key("fees").value(p.fees.to_string());
+    w.key("funding").value(p.funding.to_string());
+    w.key("round_trips").value(static_cast<int64_t>(p.round_trips));
+    w.key("halt_reason").value(p.halt_reason);
     w.end_object();
   }
   w.end_array();

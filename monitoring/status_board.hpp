@@ -19,6 +19,7 @@
 #include "messages/event.hpp"
 #include "messages/market.hpp"
 #include "messages/spread.hpp"
+#include "messages/strategy.hpp"
 
 namespace xarb {
 
@@ -50,6 +51,20 @@ struct pair_status {
   double z_ba = 0;
   bool valid = false;
   timestamp_ns ts = 0;
+  // Trading (from the pair trader's pair_report).
+  std::string phase = "warmup";  ///< warmup|flat|opening|open|closing|hedging|halted
+  std::string mode;              ///< normal_arb|zero_wear
+  std::string style;             ///< taker_taker|maker_taker
+  int32_t direction = -1;        ///< 0 = short A/long B, 1 = long A/short B, -1 none
+  uint32_t tranches = 0;
+  quantity qty_a;
+  quantity qty_b;
+  quantity net_delta;
+  money net_pnl;                 ///< realized - fees + funding + unrealized
+  money fees;
+  money funding;
+  uint64_t round_trips = 0;
+  std::string halt_reason;
   friend bool operator==(const pair_status&, const pair_status&) = default;
 };
 
@@ -98,6 +113,7 @@ public:
 
   /// Convenience for pair traders: copies the fields /api/status shows.
   void set_pair(const spread_update& update);
+  void set_pair(const pair_report& report);
 
   /// Forgets a venue (decommissioned); its books no longer gate readiness.
   void remove_venue(const std::string& venue);

@@ -215,9 +215,12 @@ std::string describe(const node_config& cfg) {
   kv("shutdown.grace_ms", std::to_string(cfg.shutdown.grace_ms));
   kv("market.data", cfg.market.data);
   kv("market.execution", cfg.market.execution);
-  kv("strategy.window", std::to_string(cfg.strategy.window));
+  auto strategy_of = [](const strategy::pair_params& p) {
+    return std::string{strategy::to_string(p.mode)} + "/" + std::string{strategy::to_string(p.style)}
+           + "/" + std::string{strategy::to_string(p.signal.model)};
+  };
+  kv("strategy", strategy_of(cfg.strategy));
   kv("strategy.order_notional", cfg.strategy.order_notional.to_string());
-  kv("strategy.min_samples", std::to_string(cfg.strategy.min_samples));
   kv("sim.seed", std::to_string(cfg.sim.seed));
   kv("sim.step_ms", std::to_string(cfg.sim.step_ms));
   kv("sim.correlation", config_detail::format_double(cfg.sim.correlation));
@@ -226,8 +229,12 @@ std::string describe(const node_config& cfg) {
   if (cfg.pairs.empty())
     kv("pairs", "all");
   else
-    kv("pairs", join(cfg.pairs, [](auto& p) {
-         return p.symbol + ":" + p.venue_a + "/" + p.venue_b;
+    kv("pairs", join(cfg.pairs, [&](auto& p) {
+         // Pairs with their own parameters are marked; mode/style/model shown.
+         auto id = p.symbol + ":" + p.venue_a + "/" + p.venue_b;
+         if (p.params == cfg.strategy)
+           return id;
+         return id + "(" + strategy_of(p.params) + ")";
        }));
   return out;
 }

@@ -18,6 +18,13 @@
 // Exact decimals (prices, fees, sizes) are TOML strings ("0.0002") or
 // integers; TOML floats are rejected for them because they are inexact.
 //
+// Strategy: [strategy] and [strategy.signal] hold core/strategy/params.hpp's
+// pair_params, the defaults of every pair; a [[pairs]] entry starts from them
+// and overrides any strategy key it gives (signal keys in [pairs.signal]).
+// Durations are keys in ms or s (leg_timeout_ms, max_hold_s), integers or
+// floats; the signal window is given in samples (window) or seconds
+// (window_s, converted with that table's sample_interval_ms).
+//
 // Secrets: none exist yet. describe() and to_toml() are the only printers;
 // a future secret field must be masked there ("<redacted>"/"<unset>") so it
 // never reaches a log or an API response.
@@ -30,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/strategy/params.hpp"
 #include "messages/decimal.hpp"
 #include "messages/error_code.hpp"
 #include "messages/expected.hpp"
@@ -70,17 +78,14 @@ struct market_section {
   std::string execution = "paper";  ///< only "paper" in this version
 };
 
-struct strategy_section {
-  std::size_t window = 600;         ///< rolling statistics window, samples
-  money order_notional = money::from_units(1000); ///< VWAP size, quote currency
-  std::size_t min_samples = 60;     ///< z-scores are 0 until this many samples
-};
-
 /// One explicitly configured pair ([[pairs]]).
 struct pair_entry {
   std::string symbol;
   std::string venue_a;
   std::string venue_b;
+  /// [strategy] overridden by the strategy keys given in this [[pairs]]
+  /// table (nested ones under [pairs.signal]).
+  strategy::pair_params params;
   friend bool operator==(const pair_entry&, const pair_entry&) = default;
 };
 
@@ -91,7 +96,7 @@ struct node_config {
   supervision_section supervision;
   shutdown_section shutdown;
   market_section market;
-  strategy_section strategy;
+  strategy::pair_params strategy;   ///< [strategy]: the defaults of every pair
   sim::world_config sim;            ///< venues/sim/sim_config.hpp
   std::vector<pair_entry> pairs;    ///< empty = every venue pair of every symbol
 };

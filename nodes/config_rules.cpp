@@ -1,9 +1,11 @@
 // Semantic rules of the node configuration: ranges, names and cross
 // references. Type errors are the reader's job (config_toml.cpp); these rules
 // also run on configs built or changed in code (validate()).
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "nodes/config_detail.hpp"
 #include "web/listen_address.hpp"
@@ -119,12 +121,42 @@ void check_node(const node_config& c, rules& r) {
           "\"live\" is not available yet (this version supports \"paper\")");
   else
     r.one_of("market.execution", c.market.execution, {"paper"});
-  r.range("strategy.window", c.strategy.window, std::size_t{2}, std::size_t{1'000'000});
-  r.positive("strategy.order_notional", c.strategy.order_notional);
-  r.range("strategy.min_samples", c.strategy.min_samples, std::size_t{1}, std::size_t{1'000'000});
-  if (c.strategy.min_samples > c.strategy.window)
-    r.add("strategy.min_samples",
-          "must be <= window (" + std::to_string(c.strategy.window) + ")");
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < text.size();) {
+    auto end = std::min(text.find('\n', start), text.size());
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+/// One line of strategy::validate(): "PATH.KEY: message".
+void add_strategy_problem(const std::string& line, rules& r) {
+  auto colon = line.find(": ");
+  if (colon == std::string::npos)
+    r.add("", line);
+  else
+    r.add(line.substr(0, colon), line.substr(colon + 2));
+}
+
+/// [strategy], then each [[pairs]] entry's parameters. A problem that a pair
+/// only inherits from [strategy] is reported once, there.
+void check_strategy(const node_config& c, rules& r) {
+  const std::string prefix = "strategy.";
+  std::set<std::string> inherited; // "signal.z_exit: must be < z_entry (2)"
+  for (auto& line : split_lines(strategy::validate(c.strategy, "strategy"))) {
+    add_strategy_problem(line, r);
+    inherited.insert(line.substr(prefix.size()));
+  }
+  for (std::size_t i = 0; i < c.pairs.size(); ++i) {
+    auto path = idx("pairs", i);
+    for (auto& line : split_lines(strategy::validate(c.pairs[i].params, path)))
+      if (inherited.count(line.substr(path.size() + 1)) == 0)
+        add_strategy_problem(line, r);
+  }
 }
 
 std::string native_symbol_of(const sim::venue_config& v, const sim::symbol_config& s) {
@@ -269,6 +301,7 @@ void check_rules(const node_config& cfg, problem_list& out) {
   check_node(cfg, r);
   check_sim(cfg.sim, r);
   check_pairs(cfg, r);
+  check_strategy(cfg, r);
 }
 
 } // namespace xarb::config_detail

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
 #include <set>
 #include <type_traits>
 
@@ -45,6 +47,87 @@ static_assert(field_count<sim::world_config>() == 6,
               "sim::world_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<node_config>() == 9,
               "node_config changed: update nodes/config_toml.cpp");
+static_assert(field_count<pair_entry>() == 4,
+              "pair_entry changed: update nodes/config_toml.cpp");
+static_assert(field_count<strategy::signal_params>() == 17,
+              "strategy::signal_params changed: update each_signal_key below");
+static_assert(field_count<strategy::pair_params>() == 21,
+              "strategy::pair_params changed: update each_strategy_key below");
+
+// -- strategy keys --------------------------------------------------------------
+// One list drives the reader, the writer and the per-pair "differs from
+// [strategy]" test. Every int64_t field is a duration in ns, written in the
+// key's unit (`unit` = ns per unit); other fields have unit 0.
+
+constexpr int64_t ns_per_ms = 1'000'000;
+constexpr int64_t ns_per_s = 1'000'000'000;
+
+template <class Fn>
+void each_signal_key(Fn&& fn) {
+  using S = strategy::signal_params;
+  fn("model", &S::model, 0);
+  fn("window", &S::window, 0);
+  fn("sample_interval_ms", &S::sample_interval_ns, ns_per_ms);
+  fn("min_std_bps", &S::min_std_bps, 0);
+  fn("z_entry", &S::z_entry, 0);
+  fn("z_exit", &S::z_exit, 0);
+  fn("offset_bps", &S::offset_bps, 0);
+  fn("exit_offset_bps", &S::exit_offset_bps, 0);
+  fn("low_vol_min_profit_bps", &S::low_vol_min_profit_bps, 0);
+  fn("high_vol_min_profit_bps", &S::high_vol_min_profit_bps, 0);
+  fn("vol_low_bps", &S::vol_low_bps, 0);
+  fn("vol_high_bps", &S::vol_high_bps, 0);
+  fn("threshold_bps", &S::threshold_bps, 0);
+  fn("persist_samples", &S::persist_samples, 0);
+  fn("cooldown_s", &S::cooldown_ns, ns_per_s);
+  fn("persistent_exit_bps", &S::persistent_exit_bps, 0);
+  fn("tranche_step", &S::tranche_step, 0);
+}
+
+template <class Fn>
+void each_strategy_key(Fn&& fn) {
+  using P = strategy::pair_params;
+  fn("mode", &P::mode, 0);
+  fn("style", &P::style, 0);
+  fn("maker", &P::maker, 0);
+  fn("order_notional", &P::order_notional, 0);
+  fn("max_tranches", &P::max_tranches, 0);
+  fn("max_position_notional", &P::max_position_notional, 0);
+  fn("min_profit_bps", &P::min_profit_bps, 0);
+  fn("take_profit_bps", &P::take_profit_bps, 0);
+  fn("stop_loss_bps", &P::stop_loss_bps, 0);
+  fn("max_hold_s", &P::max_hold_ns, ns_per_s);
+  fn("slippage_bps", &P::slippage_bps, 0);
+  fn("hedge_slippage_bps", &P::hedge_slippage_bps, 0);
+  fn("requote_bps", &P::requote_bps, 0);
+  fn("leg_timeout_ms", &P::leg_timeout_ns, ns_per_ms);
+  fn("maker_timeout_ms", &P::maker_timeout_ns, ns_per_ms);
+  fn("hedge_timeout_ms", &P::hedge_timeout_ns, ns_per_ms);
+  fn("max_retries", &P::max_retries, 0);
+  fn("max_book_age_ms", &P::max_book_age_ns, ns_per_ms);
+  fn("rebalance_multiple", &P::rebalance_multiple, 0);
+  fn("hard_delta_notional", &P::hard_delta_notional, 0);
+}
+
+template <class E>
+concept strategy_enum = requires(std::string_view s, E& e) {
+  { strategy::parse(s, e) } -> std::same_as<bool>;
+  { strategy::to_string(e) } -> std::same_as<std::string_view>;
+};
+
+/// "a, b, auto": the accepted names of a strategy enum.
+template <strategy_enum E>
+std::string enum_choices() {
+  std::string out;
+  for (int i = 0; i < 256; ++i) {
+    auto name = strategy::to_string(static_cast<E>(i));
+    if (name == "invalid")
+      break;
+    out += out.empty() ? "" : ", ";
+    out += name;
+  }
+  return out;
+}
 
 // -- reader ---------------------------------------------------------------------
 
@@ -84,18 +167,67 @@ public:
   table_reader(problem_list& out, const toml::table& tbl, std::string path)
     : out_(out), tbl_(tbl), path_(std::move(path)) {}
 
-  /// Optional key: keeps `field` (the default) when absent.
+  /// Optional key: keeps `field` (the default) when absent. True if the
+  /// key was given and converted.
   template <class T>
-  void read(std::string_view key, T& field) {
+  bool read(std::string_view key, T& field) {
     if (auto* n = take(key))
-      convert(*n, child(key), field);
+      return convert(*n, child(key), field);
+    return false;
+  }
+
+  /// Optional duration key in `unit` (ns per unit: the key's _ms or _s),
+  /// an integer or a float, stored in ns.
+  bool read_duration(std::string_view key, int64_t& ns, int64_t unit) {
+    auto* n = take(key);
+    if (!n)
+      return false;
+    if (auto* i = n->as_integer()) {
+      int64_t out = 0;
+      if (__builtin_mul_overflow(i->get(), unit, &out)) {
+        error_at(child(key), n->source(),
+                 "duration out of range (got " + std::to_string(i->get()) + ")");
+        return false;
+      }
+      ns = out;
+      return true;
+    }
+    double x = 0;
+    if (!convert(*n, child(key), x))
+      return false;
+    double scaled = std::round(x * static_cast<double>(unit));
+    if (!(std::fabs(scaled) < 9.2e18)) {
+      error_at(child(key), n->source(), "duration out of range (got " + format_double(x) + ")");
+      return false;
+    }
+    ns = static_cast<int64_t>(scaled);
+    return true;
+  }
+
+  /// Explains an unknown `key` that belongs elsewhere, instead of a guess.
+  void hint(std::string_view key, std::string text) { hints_.emplace(key, std::move(text)); }
+
+  /// True if the table has `key` (does not mark it as known).
+  bool has(std::string_view key) const { return tbl_.get(key) != nullptr; }
+
+  /// Locates problems of `path` at `key`'s value (a key that sets a field
+  /// under another name, like window_s -> window).
+  void remember_as(std::string_view key, const std::string& path) {
+    if (auto* n = tbl_.get(key))
+      remember(path, *n);
+  }
+
+  /// A problem located at `key`'s value.
+  void error(std::string_view key, std::string msg) {
+    if (auto* n = tbl_.get(key))
+      error_at(child(key), n->source(), std::move(msg));
   }
 
   /// Required key (entries of [[arrays]] that have no sensible default).
   template <class T>
   void require(std::string_view key, T& field) {
     if (auto* n = take(key))
-      convert(*n, child(key), field);
+      (void)convert(*n, child(key), field);
     else
       error_at(child(key), tbl_.source(),
                "missing required key '" + std::string{key} + "'");
@@ -146,6 +278,10 @@ public:
       if (known_.count(name))
         continue;
       std::string msg = "unknown key";
+      if (auto h = hints_.find(name); h != hints_.end()) {
+        error_at(child(name), k.source(), msg + " (" + h->second + ")");
+        continue;
+      }
       std::string best;
       std::size_t best_d = 3;
       for (auto& cand : known_) {
@@ -190,44 +326,51 @@ private:
              "expected " + expected + ", got " + type_name(n.type()));
   }
 
-  void convert(const toml::node& n, const std::string& path, std::string& out) {
-    if (auto* v = n.as_string())
+  // convert(): true if `out` was set; otherwise the problem is reported.
+
+  bool convert(const toml::node& n, const std::string& path, std::string& out) {
+    if (auto* v = n.as_string()) {
       out = v->get();
-    else
-      type_error(path, n, "a string");
+      return true;
+    }
+    type_error(path, n, "a string");
+    return false;
   }
 
-  void convert(const toml::node& n, const std::string& path, bool& out) {
-    if (auto* v = n.as_boolean())
+  bool convert(const toml::node& n, const std::string& path, bool& out) {
+    if (auto* v = n.as_boolean()) {
       out = v->get();
-    else
-      type_error(path, n, "a boolean (true or false)");
+      return true;
+    }
+    type_error(path, n, "a boolean (true or false)");
+    return false;
   }
 
   template <class Int>
     requires std::is_integral_v<Int>
-  void convert(const toml::node& n, const std::string& path, Int& out) {
+  bool convert(const toml::node& n, const std::string& path, Int& out) {
     auto* v = n.as_integer();
     if (!v) {
       type_error(path, n, "an integer");
-      return;
+      return false;
     }
     int64_t x = v->get();
     if constexpr (std::is_unsigned_v<Int>) {
       if (x < 0 || static_cast<uint64_t>(x) > std::numeric_limits<Int>::max()) {
         error_at(path, n.source(), "must not be negative (got " + std::to_string(x) + ")");
-        return;
+        return false;
       }
     } else {
       if (x < std::numeric_limits<Int>::min() || x > std::numeric_limits<Int>::max()) {
         error_at(path, n.source(), "integer out of range (got " + std::to_string(x) + ")");
-        return;
+        return false;
       }
     }
     out = static_cast<Int>(x);
+    return true;
   }
 
-  void convert(const toml::node& n, const std::string& path, double& out) {
+  bool convert(const toml::node& n, const std::string& path, double& out) {
     double x = 0;
     if (auto* f = n.as_floating_point())
       x = f->get();
@@ -235,47 +378,65 @@ private:
       x = static_cast<double>(i->get());
     else {
       type_error(path, n, "a number");
-      return;
+      return false;
     }
     if (!std::isfinite(x)) {
       error_at(path, n.source(), "must be a finite number");
-      return;
+      return false;
     }
     out = x;
+    return true;
+  }
+
+  template <strategy_enum E>
+  bool convert(const toml::node& n, const std::string& path, E& out) {
+    auto* s = n.as_string();
+    if (!s) {
+      type_error(path, n, "a string");
+      return false;
+    }
+    if (strategy::parse(s->get(), out))
+      return true;
+    error_at(path, n.source(),
+             "must be one of " + enum_choices<E>() + " (got \"" + s->get() + "\")");
+    return false;
   }
 
   template <class Tag>
-  void convert(const toml::node& n, const std::string& path, fixed<Tag>& out) {
+  bool convert(const toml::node& n, const std::string& path, fixed<Tag>& out) {
     if (auto* s = n.as_string()) {
       auto parsed = fixed<Tag>::from_string(s->get());
-      if (parsed)
+      if (parsed) {
         out = *parsed;
-      else
-        error_at(path, n.source(),
-                 "\"" + s->get() + "\" is not a decimal with at most 9 fraction digits");
-      return;
+        return true;
+      }
+      error_at(path, n.source(),
+               "\"" + s->get() + "\" is not a decimal with at most 9 fraction digits");
+      return false;
     }
     if (auto* i = n.as_integer()) {
       constexpr int64_t limit = INT64_MAX / decimal_scale;
       if (i->get() > limit || i->get() < -limit) {
         error_at(path, n.source(), "decimal out of range (got " + std::to_string(i->get()) + ")");
-        return;
+        return false;
       }
       out = fixed<Tag>::from_raw(i->get() * decimal_scale);
-      return;
+      return true;
     }
     if (n.is_floating_point()) {
       error_at(path, n.source(),
                "write exact decimals as strings, e.g. \"0.0002\" (floats are inexact)");
-      return;
+      return false;
     }
     type_error(path, n, "a decimal string");
+    return false;
   }
 
   problem_list& out_;
   const toml::table& tbl_;
   std::string path_;
   std::set<std::string, std::less<>> known_;
+  std::map<std::string, std::string, std::less<>> hints_;
 };
 
 void read_symbol(table_reader& r, sim::symbol_config& s) {
@@ -358,6 +519,70 @@ void read_sim(problem_list& out, table_reader& r, sim::world_config& w) {
     w.venues = std::move(venues);
 }
 
+/// A field of the strategy lists: durations through read_duration.
+template <class T>
+bool read_field(table_reader& r, std::string_view key, T& field, int64_t unit) {
+  if constexpr (std::is_same_v<T, int64_t>)
+    return r.read_duration(key, field, unit);
+  else
+    return (void)unit, r.read(key, field);
+}
+
+/// window_s -> samples of `interval_ns`; 0 when out of any sensible range.
+std::size_t window_samples(double seconds, int64_t interval_ns) {
+  if (interval_ns <= 0)
+    return 0;
+  double w = std::round(seconds * 1e9 / static_cast<double>(interval_ns));
+  return w >= 1 && w <= 1e15 ? static_cast<std::size_t>(w) : 0;
+}
+
+/// Reads the strategy keys of `r` ([strategy] or one [[pairs]] entry) over
+/// `p`, and its `signal` sub-table. `window_s` is the window in seconds
+/// given by [strategy.signal] (if any): a pair that only changes
+/// sample_interval_ms keeps the window's duration rather than its samples.
+/// Reading [strategy] sets it.
+void read_strategy(problem_list& out, table_reader& r, strategy::pair_params& p,
+                   std::optional<double>& window_s) {
+  each_strategy_key([&](std::string_view key, auto member, int64_t unit) {
+    read_field(r, key, p.*member, unit);
+  });
+  auto put_in = "a signal key: put it in [" + (r.path().back() == ']' ? std::string{"pairs"}
+                                                                       : r.path())
+                + ".signal]";
+  each_signal_key([&](std::string_view key, auto, int64_t) { r.hint(key, put_in); });
+  r.hint("window_s", put_in);
+  auto* t = r.section("signal");
+  if (!t)
+    return;
+  table_reader sr{out, *t, r.path() + ".signal"};
+  auto& s = p.signal;
+  auto interval_before = s.sample_interval_ns;
+  each_signal_key([&](std::string_view key, auto member, int64_t unit) {
+    read_field(sr, key, s.*member, unit);
+  });
+  double seconds = 0;
+  if (sr.has("window") && sr.has("window_s")) {
+    sr.read("window_s", seconds); // known key; the value is not used
+    sr.error("window_s", "give either window (samples) or window_s (seconds), not both");
+  } else if (sr.read("window_s", seconds)) {
+    auto samples = window_samples(seconds, s.sample_interval_ns);
+    if (samples < 2 || samples > 1'000'000) {
+      sr.error("window_s", format_double(seconds) + " s is not 2..1000000 samples of "
+                             "sample_interval_ms (" + format_double(
+                               static_cast<double>(s.sample_interval_ns) / ns_per_ms) + ")");
+    } else {
+      s.window = samples;
+      window_s = seconds;
+      sr.remember_as("window_s", sr.path() + ".window");
+    }
+  } else if (!sr.has("window") && window_s && s.sample_interval_ns != interval_before) {
+    // Out-of-range results are left to validate() (pairs[i].signal.window).
+    auto samples = window_samples(*window_s, s.sample_interval_ns);
+    s.window = samples > 0 ? samples : 1;
+  }
+  sr.finish();
+}
+
 template <class Fn>
 void read_section(problem_list& out, table_reader& root, const char* name, Fn&& fn) {
   if (auto* t = root.section(name)) {
@@ -399,6 +624,17 @@ public:
   void kv(std::string_view k, fixed<Tag> v) {
     line(k, quote(v.to_string()));
   }
+  template <strategy_enum E>
+  void kv(std::string_view k, E v) {
+    line(k, quote(std::string{strategy::to_string(v)}));
+  }
+  /// A duration in `unit` (ns per unit): an integer when whole.
+  void duration(std::string_view k, int64_t ns, int64_t unit) {
+    if (ns % unit == 0)
+      line(k, std::to_string(ns / unit));
+    else
+      kv(k, static_cast<double>(ns) / static_cast<double>(unit));
+  }
   std::string str() && { return std::move(out_); }
 
 private:
@@ -410,6 +646,35 @@ private:
   }
   std::string out_;
 };
+
+/// A field of the strategy lists: durations in their unit.
+template <class T>
+void write_field(toml_writer& w, std::string_view key, const T& field, int64_t unit) {
+  if constexpr (std::is_same_v<T, int64_t>)
+    w.duration(key, field, unit);
+  else
+    (void)unit, w.kv(key, field);
+}
+
+/// The strategy keys of `p`: all of them ([strategy]) or, with `base`, only
+/// those that differ from it ([[pairs]], so the file stays readable).
+void write_strategy(toml_writer& w, const strategy::pair_params& p,
+                    const strategy::pair_params* base, std::string_view signal_header) {
+  each_strategy_key([&](std::string_view key, auto member, int64_t unit) {
+    if (!base || p.*member != base->*member)
+      write_field(w, key, p.*member, unit);
+  });
+  bool header = false;
+  each_signal_key([&](std::string_view key, auto member, int64_t unit) {
+    if (base && p.signal.*member == base->signal.*member)
+      return;
+    if (!header) {
+      w.header(signal_header);
+      header = true;
+    }
+    write_field(w, key, p.signal.*member, unit);
+  });
+}
 
 } // namespace
 
@@ -454,20 +719,22 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
     s.read("data", cfg.market.data);
     s.read("execution", cfg.market.execution);
   });
-  read_section(out, r, "strategy", [&](table_reader& s) {
-    s.read("window", cfg.strategy.window);
-    s.read("order_notional", cfg.strategy.order_notional);
-    s.read("min_samples", cfg.strategy.min_samples);
-  });
+  std::optional<double> window_s;
+  read_section(out, r, "strategy",
+               [&](table_reader& s) { read_strategy(out, s, cfg.strategy, window_s); });
   read_section(out, r, "sim", [&](table_reader& s) { read_sim(out, s, cfg.sim); });
+  // Pairs start from [strategy] (read above, wherever it is in the file).
   std::vector<pair_entry> pairs;
   if (r.each_table("pairs", [&](const toml::table* t, const std::string& p) {
         pair_entry e;
+        e.params = cfg.strategy;
         if (t) {
           table_reader pr{out, *t, p};
           pr.require("symbol", e.symbol);
           pr.require("venue_a", e.venue_a);
           pr.require("venue_b", e.venue_b);
+          auto pair_window_s = window_s;
+          read_strategy(out, pr, e.params, pair_window_s);
           pr.finish();
         }
         pairs.push_back(std::move(e));
@@ -500,9 +767,7 @@ std::string write_toml(const node_config& c) {
   w.kv("data", c.market.data);
   w.kv("execution", c.market.execution);
   w.header("[strategy]");
-  w.kv("window", c.strategy.window);
-  w.kv("order_notional", c.strategy.order_notional);
-  w.kv("min_samples", c.strategy.min_samples);
+  write_strategy(w, c.strategy, nullptr, "[strategy.signal]");
   w.header("[sim]");
   w.kv("seed", c.sim.seed);
   w.kv("step_ms", c.sim.step_ms);
@@ -557,6 +822,7 @@ std::string write_toml(const node_config& c) {
     w.kv("symbol", p.symbol);
     w.kv("venue_a", p.venue_a);
     w.kv("venue_b", p.venue_b);
+    write_strategy(w, p.params, &c.strategy, "[pairs.signal]");
   }
   return std::move(w).str();
 }

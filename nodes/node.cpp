@@ -37,27 +37,27 @@ using namespace std::chrono_literals;
 /// symbol the venues have in common.
 std::vector<pair_config> make_pairs(const node_config& cfg) {
   std::vector<pair_config> out;
-  auto add = [&](const std::string& symbol, const std::string& a,
-                 const std::string& b) {
+  auto add = [&](const std::string& symbol, const std::string& a, const std::string& b,
+                 const strategy::pair_params& params) {
     pair_config p;
     p.symbol = symbol;
     p.venue_a = a;
     p.venue_b = b;
-    p.order_notional = cfg.strategy.order_notional;
-    p.window = cfg.strategy.window;
-    p.min_samples = cfg.strategy.min_samples;
+    p.node = cfg.node.name;
+    p.params = params;
     out.push_back(std::move(p));
   };
   if (!cfg.pairs.empty()) {
+    // Each entry's params are [strategy] with that [[pairs]] table's overrides.
     for (auto& p : cfg.pairs)
-      add(p.symbol, p.venue_a, p.venue_b);
+      add(p.symbol, p.venue_a, p.venue_b, p.params);
     return out;
   }
   auto& venues = cfg.sim.venues;
   for (auto& sym : cfg.sim.symbols)
     for (std::size_t i = 0; i < venues.size(); ++i)
       for (std::size_t j = i + 1; j < venues.size(); ++j)
-        add(sym.symbol, venues[i].name, venues[j].name);
+        add(sym.symbol, venues[i].name, venues[j].name, cfg.strategy);
   return out;
 }
 

@@ -28,11 +28,11 @@ for sub in "" run check-config version; do
 done
 here=$(cd "$(dirname "$0")" && pwd)
 "$XARB" check-config "$here/../../deploy/xarb.example.toml" >/dev/null || fail "example config rejected"
-printf '[web]\nlisen = "x"\n[strategy]\nwindow = 1\n' >"$work/bad.toml"
+printf '[web]\nlisen = "x"\n[strategy.signal]\nwindow = 1\n' >"$work/bad.toml"
 set +e; "$XARB" check-config "$work/bad.toml" >"$work/check.out" 2>&1; rc=$?; set -e
 [ "$rc" = 1 ] || fail "check-config on a bad file exited $rc, expected 1"
 grep -q 'bad.toml:2:1: web.lisen: unknown key' "$work/check.out" || fail "unknown key not reported"
-grep -q 'bad.toml:4:10: strategy.window' "$work/check.out" || fail "range error not reported"
+grep -q 'bad.toml:4:10: strategy.signal.window' "$work/check.out" || fail "range error not reported"
 set +e; "$XARB" run --config "$work/bad.toml" >/dev/null 2>&1; rc=$?; set -e
 [ "$rc" = 1 ] || fail "run with a bad config exited $rc, expected 1"
 echo "ok: CLI (version, --help, check-config lists every error)"

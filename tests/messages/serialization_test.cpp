@@ -244,6 +244,64 @@ struct sample<spread_update> {
   }
 };
 
+template <>
+struct sample<funding_payment> {
+  static funding_payment make() {
+    return {"sim-a", "BTC-PERP", qt("-0.25"), px("65001.5"), rt("0.0001"), money::from_raw(1'625'037'500), 28'800'000'000'000};
+  }
+};
+template <>
+struct sample<order_update> {
+  static order_update make() {
+    order_update u;
+    u.pair_id = "BTC-PERP:sim-a/sim-b";
+    u.client_id = "xarb3f9a1c0mhq2k1x00001c";
+    u.venue = "sim-b";
+    u.symbol = "BTC-PERP";
+    u.sd = side::sell;
+    u.tif = time_in_force::post_only;
+    u.purpose = order_purpose::hedge;
+    u.px = px("65010.4");
+    u.qty = qt("0.05");
+    u.filled = qt("0.02");
+    u.fees = money::from_raw(-65010);
+    u.from = order_state::acked;
+    u.to = order_state::partially_filled;
+    u.reason = "late fill";
+    u.ts = 77;
+    return u;
+  }
+};
+template <>
+struct sample<pair_report> {
+  static pair_report make() {
+    pair_report r;
+    r.spread = sample<spread_update>::make();
+    r.mode = "zero_wear";
+    r.style = "maker_taker";
+    r.model = "persistent";
+    r.phase = pair_phase::hedging;
+    r.enabled = false;
+    r.direction = 1;
+    r.tranches = 2;
+    r.leg_a = {"sim-a", qt("0.2"), px("65000.1"), money::from_raw(5), money::from_raw(6),
+               money::from_raw(-7), money::from_raw(8), money::from_raw(9), rt("0.0001")};
+    r.leg_b = {"sim-b", qt("-0.19"), px("65010.2"), money::from_raw(-5), money::from_raw(-6),
+               money::from_raw(7), money::from_raw(-8), money::from_raw(-9), rt("-0.00005")};
+    r.net_delta = qt("0.01");
+    r.net_pnl = money::from_raw(123456789);
+    r.round_trips = 3;
+    r.orders = 40;
+    r.fills = 38;
+    r.rejects = 2;
+    r.hedges = 5;
+    r.unwinds = 1;
+    r.halt_reason = "repeated hedge failures";
+    r.ts = 99;
+    return r;
+  }
+};
+
 template <class T>
 T direct_roundtrip(const T& x) {
   std::vector<char> buf;

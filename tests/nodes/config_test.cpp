@@ -85,9 +85,10 @@ TEST_CASE("default_config has the documented values and is valid") {
   CHECK(c.shutdown.grace_ms == 5000);
   CHECK(c.market.data == "sim");
   CHECK(c.market.execution == "paper");
-  CHECK(c.strategy.window == 600);
+  // [strategy] is params.hpp's default, unchanged (tuned there, not here).
+  CHECK(c.strategy == strategy::pair_params{});
+  CHECK(c.strategy.signal.window == 600);
   CHECK(c.strategy.order_notional == money::from_units(1000));
-  CHECK(c.strategy.min_samples == 60);
   CHECK(c.pairs.empty());
   // The sim section is the simulator's own embedded default.
   CHECK(to_toml(c) == to_toml([] {
@@ -166,7 +167,17 @@ TEST_CASE("to_toml round-trips a modified config exactly") {
   c.sim.seed = 18446744073709551615ull >> 1;
   c.sim.venues[1].update_hz = 1e-2;
   c.sim.venues[2].contracts.clear();
-  c.pairs = {{"ETH-PERP", "sim-c", "sim-a"}, {"BTC-PERP", "sim-a", "sim-b"}};
+  c.strategy.mode = strategy::trade_mode::zero_wear;
+  c.strategy.signal.model = strategy::signal_model::vol_adjusted;
+  c.strategy.signal.z_exit = -0.1;
+  c.strategy.leg_timeout_ns = 25'500'000;   // not whole ms: written as 25.5
+  c.strategy.max_hold_ns = 90'123'456'789; // not whole s
+  c.pairs = {{"ETH-PERP", "sim-c", "sim-a", c.strategy}, {"BTC-PERP", "sim-a", "sim-b", c.strategy}};
+  c.pairs[1].params.style = strategy::exec_style::maker_taker;
+  c.pairs[1].params.maker = strategy::maker_leg::b;
+  c.pairs[1].params.hard_delta_notional = money::from_string("7000.25").value();
+  c.pairs[1].params.signal.persist_samples = 5;
+  c.pairs[1].params.signal.cooldown_ns = 1'500'000'000;
   auto text = to_toml(c);
   auto back = load_config_string(text, "roundtrip.toml");
   REQUIRE_MESSAGE(back.has_value(), (back ? "" : back.error().message));
@@ -174,7 +185,40 @@ TEST_CASE("to_toml round-trips a modified config exactly") {
   CHECK(back->node.data_dir == "/var/lib/xarb \"q\"\\x");
   CHECK(back->sim.correlation == 0.123456789012345);
   CHECK(back->pairs == c.pairs);
+  CHECK(back->strategy == c.strategy);
   CHECK(back->sim.venues[2].contracts.empty());
+  CHECK(contains(text, "leg_timeout_ms = 25.5\n"));
+  CHECK(contains(text, "max_hold_s = 90.123456789\n"));
+  // A pair prints only what differs from [strategy].
+  CHECK(contains(text, R"([[pairs]]
+symbol = "ETH-PERP"
+venue_a = "sim-c"
+venue_b = "sim-a"
+
+[[pairs]]
+symbol = "BTC-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+style = "maker_taker"
+maker = "b"
+hard_delta_notional = "7000.25"
+
+[pairs.signal]
+persist_samples = 5
+cooldown_s = 1.5
+)"));
+}
+
+TEST_CASE("pairs built in code with default params round-trip against a changed [strategy]") {
+  auto c = default_config();
+  c.strategy.order_notional = money::from_units(50);
+  c.strategy.max_position_notional = money::from_units(100);
+  c.pairs = {{"BTC-PERP", "sim-a", "sim-b"}}; // params: params.hpp defaults
+  auto back = load_config_string(to_toml(c), "roundtrip.toml");
+  REQUIRE_MESSAGE(back.has_value(), (back ? "" : back.error().message));
+  CHECK(back->pairs == c.pairs);
+  CHECK(back->pairs[0].params.order_notional == money::from_units(1000));
+  CHECK(back->strategy.order_notional == money::from_units(50));
 }
 
 TEST_CASE("missing keys and sections keep their defaults") {
@@ -195,7 +239,7 @@ taker_fee = "0.0005"
   REQUIRE_MESSAGE(res.has_value(), (res ? "" : res.error().message));
   CHECK(res->web.listen == "0.0.0.0:9000");
   CHECK(res->strategy.order_notional == money::from_units(250));
-  CHECK(res->strategy.window == 600);
+  CHECK(res->strategy.signal.window == 600);
   CHECK(res->node.name == "xarb");
   // [[sim.venues]] replaced the list; unlisted venue keys take struct defaults.
   REQUIRE(res->sim.venues.size() == 1);
@@ -218,8 +262,11 @@ TEST_CASE("describe is one line with the effective settings") {
   CHECK(contains(d, "market.data=sim"));
   CHECK(contains(d, "sim.venues=[sim-a,sim-b,sim-c]"));
   CHECK(contains(d, "pairs=all"));
-  c.pairs = {{"BTC-PERP", "sim-a", "sim-b"}};
-  CHECK(contains(describe(c), "pairs=[BTC-PERP:sim-a/sim-b]"));
+  CHECK(contains(d, "strategy=normal_arb/taker_taker/zscore"));
+  c.pairs = {{"BTC-PERP", "sim-a", "sim-b"}, {"ETH-PERP", "sim-a", "sim-c"}};
+  c.pairs[1].params.signal.model = strategy::signal_model::persistent;
+  CHECK(contains(describe(c),
+                 "pairs=[BTC-PERP:sim-a/sim-b,ETH-PERP:sim-a/sim-c(normal_arb/taker_taker/persistent)]"));
 }
 
 }
@@ -263,6 +310,7 @@ max_threads = "4"
 low_latency = 1
 [strategy]
 order_notional = 1000.5
+[strategy.signal]
 window = 1.5
 [sim]
 correlation = "0.5"
@@ -273,7 +321,7 @@ symbols = { symbol = "X" }
   CHECK(contains(e, "scheduler.max_threads: expected an integer, got a string"));
   CHECK(contains(e, "scheduler.low_latency: expected a boolean (true or false), got an integer"));
   CHECK(contains(e, "strategy.order_notional: write exact decimals as strings"));
-  CHECK(contains(e, "strategy.window: expected an integer, got a float"));
+  CHECK(contains(e, "strategy.signal.window: expected an integer, got a float"));
   CHECK(contains(e, "sim.correlation: expected a number, got a string"));
   CHECK(contains(e, "sim.symbols: expected an array of tables"));
   CHECK(lines_of(e).size() == 8);
@@ -289,8 +337,9 @@ backoff_max_ms = 100
 [shutdown]
 grace_ms = -1
 [strategy]
-window = 10
-min_samples = 20
+max_tranches = 4
+[strategy.signal]
+z_exit = 3
 [sim]
 seed = -1
 correlation = 1.5
@@ -300,13 +349,14 @@ step_ms = 3000000000
   CHECK(contains(e, "scheduler.policy: must be one of stealing, sharing (got \"fifo\")"));
   CHECK(contains(e, "supervision.backoff_max_ms: must be >= backoff_initial_ms (500)"));
   CHECK(contains(e, "shutdown.grace_ms: must be between 0 and 600000 (got -1)"));
-  CHECK(contains(e, "strategy.min_samples: must be <= window (10)"));
+  CHECK(contains(e, "t.toml:10:16: strategy.max_tranches: must be between 1 and 3 (got 4)"));
+  CHECK(contains(e, "t.toml:12:10: strategy.signal.z_exit: must be < z_entry (2)"));
   CHECK(contains(e, "sim.seed: must not be negative (got -1)"));
   CHECK(contains(e, "sim.correlation: must be between 0 and 1 (got 1.5)"));
   CHECK(contains(e, "sim.step_ms: integer out of range (got 3000000000)"));
   // Locations point at the offending values.
   CHECK(contains(e, "t.toml:2:15: scheduler.max_threads"));
-  CHECK(contains(e, "t.toml:14:15: sim.correlation"));
+  CHECK(contains(e, "t.toml:15:15: sim.correlation"));
 }
 
 TEST_CASE("non-finite numbers and venue ranges") {
@@ -354,7 +404,7 @@ level_qty = "abc"
   CHECK(contains(e, "sim.symbols[0].level_qty: \"abc\" is not a decimal"));
   // A decimal that parses but is not positive is a range error.
   auto z = errors_of("[strategy]\norder_notional = \"0\"\n");
-  CHECK(contains(z, "strategy.order_notional: must be greater than 0 (got 0)"));
+  CHECK(contains(z, "t.toml:2:18: strategy.order_notional: must be > 0 (got 0)"));
 }
 
 TEST_CASE("duplicate names and missing required keys") {
@@ -480,6 +530,300 @@ TEST_CASE("validate checks configs changed in code") {
   CHECK(lines[0].rfind("web.listen: invalid listen address", 0) == 0);
   CHECK(lines[1].rfind("supervision.backoff_max_ms: must be >= backoff_initial_ms", 0) == 0);
   CHECK(lines[2].rfind("sim.venues[2].name: duplicate venue name", 0) == 0);
+}
+
+}
+
+TEST_SUITE("config: strategy and per-pair parameters") {
+
+TEST_CASE("every [strategy] and [strategy.signal] key is read, with units") {
+  auto res = load_config_string(R"(
+[strategy]
+mode = "zero_wear"
+style = "maker_taker"
+maker = "b"
+order_notional = "250.5"
+max_tranches = 2
+max_position_notional = 600
+min_profit_bps = 1.5
+take_profit_bps = 4
+stop_loss_bps = 30.0
+max_hold_s = 600
+slippage_bps = 3
+hedge_slippage_bps = 15
+requote_bps = 0.5
+leg_timeout_ms = 1500
+maker_timeout_ms = 20000.5
+hedge_timeout_ms = 4000
+max_retries = 5
+max_book_age_ms = 750
+rebalance_multiple = 1.5
+hard_delta_notional = "900"
+
+[strategy.signal]
+model = "mean_offset"
+window = 120
+sample_interval_ms = 500
+min_std_bps = 0.1
+z_entry = 2.5
+z_exit = -0.5
+offset_bps = 8
+exit_offset_bps = 1
+low_vol_min_profit_bps = 2
+high_vol_min_profit_bps = 9
+vol_low_bps = 0.5
+vol_high_bps = 7
+threshold_bps = 60
+persist_samples = 4
+cooldown_s = 12
+persistent_exit_bps = -1
+tranche_step = 0.75
+)",
+                                "s.toml");
+  REQUIRE_MESSAGE(res.has_value(), (res ? "" : res.error().message));
+  auto& p = res->strategy;
+  CHECK(p.mode == strategy::trade_mode::zero_wear);
+  CHECK(p.style == strategy::exec_style::maker_taker);
+  CHECK(p.maker == strategy::maker_leg::b);
+  CHECK(p.order_notional == money::from_string("250.5").value());
+  CHECK(p.max_tranches == 2);
+  CHECK(p.max_position_notional == money::from_units(600));
+  CHECK(p.min_profit_bps == 1.5);
+  CHECK(p.take_profit_bps == 4);
+  CHECK(p.stop_loss_bps == 30);
+  CHECK(p.max_hold_ns == 600'000'000'000);
+  CHECK(p.slippage_bps == 3);
+  CHECK(p.hedge_slippage_bps == 15);
+  CHECK(p.requote_bps == 0.5);
+  CHECK(p.leg_timeout_ns == 1'500'000'000);
+  CHECK(p.maker_timeout_ns == 20'000'500'000);
+  CHECK(p.hedge_timeout_ns == 4'000'000'000);
+  CHECK(p.max_retries == 5);
+  CHECK(p.max_book_age_ns == 750'000'000);
+  CHECK(p.rebalance_multiple == 1.5);
+  CHECK(p.hard_delta_notional == money::from_units(900));
+  auto& s = p.signal;
+  CHECK(s.model == strategy::signal_model::mean_offset);
+  CHECK(s.window == 120);
+  CHECK(s.sample_interval_ns == 500'000'000);
+  CHECK(s.min_std_bps == 0.1);
+  CHECK(s.z_entry == 2.5);
+  CHECK(s.z_exit == -0.5);
+  CHECK(s.offset_bps == 8);
+  CHECK(s.exit_offset_bps == 1);
+  CHECK(s.low_vol_min_profit_bps == 2);
+  CHECK(s.high_vol_min_profit_bps == 9);
+  CHECK(s.vol_low_bps == 0.5);
+  CHECK(s.vol_high_bps == 7);
+  CHECK(s.threshold_bps == 60);
+  CHECK(s.persist_samples == 4);
+  CHECK(s.cooldown_ns == 12'000'000'000);
+  CHECK(s.persistent_exit_bps == -1);
+  CHECK(s.tranche_step == 0.75);
+  // And the whole thing prints back to itself.
+  auto again = load_config_string(to_toml(*res), "again.toml");
+  REQUIRE(again.has_value());
+  CHECK(again->strategy == p);
+}
+
+TEST_CASE("a pair starts from [strategy] and overrides the keys it gives") {
+  // [[pairs]] may come before [strategy] in the file.
+  auto res = load_config_string(R"(
+[[pairs]]
+symbol = "BTC-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+style = "maker_taker"
+max_tranches = 1
+[pairs.signal]
+model = "persistent"
+threshold_bps = 40
+
+[[pairs]]
+symbol = "ETH-PERP"
+venue_a = "sim-b"
+venue_b = "sim-c"
+signal = { z_entry = 3.0, cooldown_s = 5 }
+
+[[pairs]]
+symbol = "SOL-PERP"
+venue_a = "sim-a"
+venue_b = "sim-c"
+
+[strategy]
+order_notional = "500"
+max_position_notional = "1500"
+[strategy.signal]
+z_entry = 2.2
+threshold_bps = 25
+)",
+                                "p.toml");
+  REQUIRE_MESSAGE(res.has_value(), (res ? "" : res.error().message));
+  auto& c = *res;
+  REQUIRE(c.pairs.size() == 3);
+  CHECK(c.strategy.order_notional == money::from_units(500));
+  CHECK(c.strategy.signal.z_entry == 2.2);
+
+  auto& btc = c.pairs[0].params;
+  CHECK(btc.order_notional == money::from_units(500)); // inherited
+  CHECK(btc.style == strategy::exec_style::maker_taker);
+  CHECK(btc.max_tranches == 1);
+  CHECK(btc.signal.model == strategy::signal_model::persistent);
+  CHECK(btc.signal.threshold_bps == 40);
+  CHECK(btc.signal.z_entry == 2.2); // inherited signal key
+  CHECK(c.strategy.style == strategy::exec_style::taker_taker); // not changed by the pair
+
+  auto& eth = c.pairs[1].params;
+  CHECK(eth.signal.z_entry == 3.0);
+  CHECK(eth.signal.cooldown_ns == 5'000'000'000);
+  CHECK(eth.signal.threshold_bps == 25);
+  CHECK(eth.max_position_notional == money::from_units(1500));
+
+  CHECK(c.pairs[2].params == c.strategy);
+
+  auto back = load_config_string(to_toml(c), "back.toml");
+  REQUIRE_MESSAGE(back.has_value(), (back ? "" : back.error().message));
+  CHECK(back->pairs == c.pairs);
+  CHECK(to_toml(*back) == to_toml(c));
+}
+
+TEST_CASE("window_s is converted to samples; a pair keeps the window's duration") {
+  auto res = load_config_string(R"(
+[strategy.signal]
+window_s = 60
+sample_interval_ms = 500
+
+[[pairs]]
+symbol = "BTC-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+[pairs.signal]
+sample_interval_ms = 250
+
+[[pairs]]
+symbol = "ETH-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+[pairs.signal]
+sample_interval_ms = 100
+window = 30
+
+[[pairs]]
+symbol = "SOL-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+[pairs.signal]
+window_s = 10
+)",
+                                "w.toml");
+  REQUIRE_MESSAGE(res.has_value(), (res ? "" : res.error().message));
+  CHECK(res->strategy.signal.window == 120);
+  CHECK(res->pairs[0].params.signal.window == 240); // 60 s of 250 ms samples
+  CHECK(res->pairs[1].params.signal.window == 30);  // explicit samples win
+  CHECK(res->pairs[2].params.signal.window == 20);  // 10 s of 500 ms samples
+  // to_toml writes samples, which read back identically.
+  auto back = load_config_string(to_toml(*res), "back.toml");
+  REQUIRE(back.has_value());
+  CHECK(back->pairs == res->pairs);
+  CHECK(back->strategy == res->strategy);
+}
+
+TEST_CASE("strategy errors: types, names, window vs window_s, locations") {
+  auto e = errors_of(R"([strategy]
+mode = "volume"
+style = 3
+order_notional = 10.5
+leg_timeout_ms = "2s"
+max_hold = 10
+[strategy.signal]
+window = 100
+window_s = 30
+model = "zscor"
+[[pairs]]
+symbol = "BTC-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+max_tranche = 2
+signal = { windw = 3 }
+[[pairs]]
+symbol = "ETH-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+signal = 5
+)");
+  CHECK(contains(e, "t.toml:2:8: strategy.mode: must be one of normal_arb, zero_wear (got \"volume\")"));
+  CHECK(contains(e, "t.toml:3:9: strategy.style: expected a string, got an integer"));
+  CHECK(contains(e, "t.toml:4:18: strategy.order_notional: write exact decimals as strings"));
+  CHECK(contains(e, "t.toml:5:18: strategy.leg_timeout_ms: expected a number, got a string"));
+  CHECK(contains(e, "t.toml:6:1: strategy.max_hold: unknown key (did you mean 'max_hold_s'?)"));
+  CHECK(contains(e, "t.toml:9:12: strategy.signal.window_s: give either window (samples) or "
+                    "window_s (seconds), not both"));
+  CHECK(contains(e, "t.toml:10:9: strategy.signal.model: must be one of zscore, mean_offset, "
+                    "vol_adjusted, persistent (got \"zscor\")"));
+  CHECK(contains(e, "t.toml:15:1: pairs[0].max_tranche: unknown key (did you mean 'max_tranches'?)"));
+  CHECK(contains(e, "pairs[0].signal.windw: unknown key (did you mean 'window'?)"));
+  CHECK(contains(e, "t.toml:21:10: pairs[1].signal: expected a table, got an integer"));
+  CHECK(lines_of(e).size() == 10);
+
+  // A signal key at the wrong level says where it belongs.
+  auto m = errors_of("[strategy]\nwindow = 10\n[[pairs]]\nsymbol = \"BTC-PERP\"\n"
+                     "venue_a = \"sim-a\"\nvenue_b = \"sim-b\"\nz_entry = 3\n");
+  CHECK(contains(m, "t.toml:2:1: strategy.window: unknown key (a signal key: put it in "
+                    "[strategy.signal])"));
+  CHECK(contains(m, "t.toml:7:1: pairs[0].z_entry: unknown key (a signal key: put it in "
+                    "[pairs.signal])"));
+
+  auto w = errors_of("[strategy.signal]\nwindow_s = 0.1\n");
+  CHECK(contains(w, "t.toml:2:12: strategy.signal.window_s: 0.1 s is not 2..1000000 samples "
+                    "of sample_interval_ms (250)"));
+}
+
+TEST_CASE("range rules of [strategy] and of each pair, located, reported once") {
+  auto e = errors_of(R"([strategy]
+max_tranches = 5
+slippage_bps = 30
+[strategy.signal]
+z_exit = 2.5
+[[pairs]]
+symbol = "BTC-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+max_tranches = 2
+leg_timeout_ms = 5
+[pairs.signal]
+persist_samples = 0
+)");
+  auto lines = lines_of(e);
+  CHECK(contains(e, "t.toml:2:16: strategy.max_tranches: must be between 1 and 3 (got 5)"));
+  // Not in the file: located at its table.
+  CHECK(contains(e, "t.toml:1:1: strategy.hedge_slippage_bps: must be >= slippage_bps (30)"));
+  CHECK(contains(e, "t.toml:5:10: strategy.signal.z_exit: must be < z_entry (2)"));
+  CHECK(contains(e, "t.toml:11:18: pairs[0].leg_timeout_ms: must be >= 10 (got 5)"));
+  CHECK(contains(e, "t.toml:13:19: pairs[0].signal.persist_samples: must be between 1 and 1000000 (got 0)"));
+  // The pair inherits z_exit and the slippage problem: reported once, at [strategy].
+  CHECK_FALSE(contains(e, "pairs[0].signal.z_exit"));
+  CHECK_FALSE(contains(e, "pairs[0].hedge_slippage_bps"));
+  CHECK(lines.size() == 5);
+}
+
+TEST_CASE("NaN and infinity in strategy keys are rejected") {
+  auto e = errors_of("[strategy]\nmin_profit_bps = nan\n[strategy.signal]\nz_entry = inf\n");
+  CHECK(contains(e, "t.toml:2:18: strategy.min_profit_bps: must be a finite number"));
+  CHECK(contains(e, "t.toml:4:11: strategy.signal.z_entry: must be a finite number"));
+  CHECK(lines_of(e).size() == 2);
+}
+
+TEST_CASE("validate() checks strategy parameters changed in code") {
+  auto c = default_config();
+  c.pairs = {{"BTC-PERP", "sim-a", "sim-b", c.strategy}};
+  c.pairs[0].params.max_retries = 50;
+  c.strategy.requote_bps = 0;
+  auto err = validate(c);
+  REQUIRE(err);
+  auto lines = lines_of(err.message);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "strategy.requote_bps: must be > 0 (got 0)");
+  CHECK(lines[1] == "pairs[0].max_retries: must be between 0 and 20 (got 50)");
 }
 
 }

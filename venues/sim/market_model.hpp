@@ -41,6 +41,7 @@ public:
   double basis_bps(std::size_t i) const { return basis_.at(i).bps(); }
   double mid(std::size_t i) const { return fair(i) * (1.0 + basis_bps(i) / 1e4); }
   const basis_process& basis(std::size_t i) const { return basis_.at(i); }
+  basis_process& basis(std::size_t i) { return basis_.at(i); }
 
 private:
   fair_path fair_;

@@ -271,8 +271,8 @@ bool matching_engine::match_resting(std::size_t i, timestamp_ns now, std::vector
   return consumed;
 }
 
-void matching_engine::apply_funding(std::size_t i, price mark, ratio rate, timestamp_ns ts) {
-  markets_.at(i).ledger.apply_funding(mark, rate, ts);
+money matching_engine::apply_funding(std::size_t i, price mark, ratio rate, timestamp_ns ts) {
+  return markets_.at(i).ledger.apply_funding(mark, rate, ts);
 }
 
 } // namespace xarb::sim

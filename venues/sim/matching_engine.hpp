@@ -112,8 +112,9 @@ public:
   /// book liquidity was consumed.
   bool match_resting(std::size_t i, timestamp_ns now, std::vector<event>& out);
 
-  /// Funding settlement for symbol `i` at `mark`.
-  void apply_funding(std::size_t i, price mark, ratio rate, timestamp_ns ts);
+  /// Funding settlement for symbol `i` at `mark`. Returns the amount booked
+  /// to the position's `funding` (bit-identical; 0 when flat).
+  money apply_funding(std::size_t i, price mark, ratio rate, timestamp_ns ts);
 
 private:
   struct market {

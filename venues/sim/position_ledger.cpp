@@ -65,13 +65,15 @@ void position_ledger::apply_fill(side sd, price px, quantity qty, money fee,
   update_avg();
 }
 
-void position_ledger::apply_funding(price mark, ratio rate, timestamp_ns ts) {
+money position_ledger::apply_funding(price mark, ratio rate, timestamp_ns ts) {
   if (pos_.qty.is_zero())
-    return;
+    return money::zero();
   const money payment = must(apply(rate, must(notional(mark, pos_.qty.abs()))));
   // Positive rate: longs pay (funding negative), shorts receive.
-  pos_.funding = add(pos_.funding, pos_.qty.is_positive() ? -payment : payment);
+  const money amount = pos_.qty.is_positive() ? -payment : payment;
+  pos_.funding = add(pos_.funding, amount);
   pos_.ts = ts;
+  return amount;
 }
 
 void position_ledger::update_avg() {

@@ -22,7 +22,10 @@ public:
   void apply_fill(side sd, price px, quantity qty, money fee, timestamp_ns ts);
 
   /// Funding settlement: longs pay mark x |qty| x rate when rate > 0.
-  void apply_funding(price mark, ratio rate, timestamp_ns ts);
+  /// amount = -sign(qty) x round(rate x round(mark x |qty|)), each rounding
+  /// to nearest 1e-9. Returns exactly what was added to `funding` (0 when
+  /// flat: nothing is booked and ts is left alone).
+  money apply_funding(price mark, ratio rate, timestamp_ns ts);
 
   const position& get() const noexcept { return pos_; }
 

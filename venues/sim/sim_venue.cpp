@@ -287,7 +287,12 @@ void venue::settle_funding(timestamp_ns t) {
       // Mark = book mid (rounded toward the bid when odd in nanos).
       const price mark = price::from_raw(std::midpoint(bids.front().px.raw(),
                                                        asks.front().px.raw()));
-      engine_.apply_funding(i, mark, syms_[i].rate, t);
+      const quantity settled = engine_.position_of(i).qty;
+      const money amount = engine_.apply_funding(i, mark, syms_[i].rate, t);
+      // The venue's booking of it, as a real venue reports funding income.
+      if (!settled.is_zero())
+        emit(t, funding_payment{name_, instruments_[i].symbol, settled, mark,
+                                syms_[i].rate, amount, t});
     }
   }
   next_settle_ts_ += interval_ns_;
@@ -330,6 +335,10 @@ position venue::position_of(std::string_view symbol) const {
 }
 
 double venue::fair_mid(std::string_view symbol) const { return model_.fair(index(symbol)); }
+
+void venue::set_basis(std::string_view symbol, double ou_bps, double dislocation_bps) {
+  model_.basis(index(symbol)).reset(ou_bps, dislocation_bps);
+}
 
 double venue::basis_bps(std::string_view symbol) const {
   return model_.basis_bps(index(symbol));

@@ -27,8 +27,12 @@
 //   - every funding_update_s the predicted rate (bias + weight x basis,
 //     0.01 bp steps, capped at +-75 bp) is recomputed and a funding_rate sent
 //     if it changed; at each funding time (multiples of funding_interval_s
-//     since the Unix epoch) positions pay/receive funding at the book mid and
-//     a funding_rate with the next funding time is sent.
+//     since the Unix epoch) positions pay/receive funding at the book mid:
+//     for each symbol with a nonzero exchange-side position a
+//     funding_payment {position settled on, mark, rate, amount, ts = the
+//     funding time} is sent, its amount bit-identical to what position_of()
+//     adds to `funding`; then a funding_rate with the next funding time is
+//     sent for every symbol.
 // Each of these events has an exchange time T and is released by
 // advance(now) once T + latency <= now, with recv_ts = T + latency, in
 // generation (= exchange time) order.
@@ -95,6 +99,10 @@ public:
   std::size_t pending() const noexcept { return pending_.size(); }
   double fair_mid(std::string_view symbol) const;
   double basis_bps(std::string_view symbol) const;
+  /// Overrides a symbol's basis from now on (scenario tests inject a
+  /// dislocation; it then decays as configured). The books follow at their
+  /// next update. Throws std::invalid_argument for an unknown symbol.
+  void set_basis(std::string_view symbol, double ou_bps, double dislocation_bps);
   const std::vector<resting_order>& open_orders(std::string_view symbol) const;
   /// Canonical book rules used by the generator (tick, level step, lot).
   const quote_params& quote_rules(std::string_view symbol) const;

@@ -404,7 +404,7 @@ TEST_CASE("position ledger: exact realized P&L, flips, pro-rata cost, funding") 
   CHECK(l.get().avg_entry == px("99"));
   CHECK(l.get().realized_pnl == usd("3"));
   // A short receives a positive rate.
-  l.apply_funding(px("98"), rate("0.0001"), 7);
+  CHECK(l.apply_funding(px("98"), rate("0.0001"), 7) == usd("0.0098")); // returns the booking
   CHECK(l.get().funding == usd("0.0098"));
   // Covering the short at 97 gains 2.
   l.apply_fill(side::buy, px("97"), qty("1"), money::zero(), 8);
@@ -412,8 +412,13 @@ TEST_CASE("position ledger: exact realized P&L, flips, pro-rata cost, funding") 
   CHECK(l.get().ts == 8);
   // Longs pay a positive rate.
   l.apply_fill(side::buy, px("50"), qty("2"), money::zero(), 9);
-  l.apply_funding(px("50"), rate("0.0001"), 10);
+  CHECK(l.apply_funding(px("50"), rate("0.0001"), 10) == -usd("0.01"));
   CHECK(l.get().funding == usd("0.0098") - usd("0.01"));
+  // Flat: nothing booked, nothing returned, ts untouched.
+  l.apply_fill(side::sell, px("50"), qty("2"), money::zero(), 11);
+  CHECK(l.apply_funding(px("50"), rate("0.0001"), 12).is_zero());
+  CHECK(l.get().funding == usd("0.0098") - usd("0.01"));
+  CHECK(l.get().ts == 11);
 }
 
 TEST_CASE("engine positions match the fills it emitted") {

@@ -2,8 +2,10 @@
 // funding, orders through the venue, instruments and multipliers.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
+#include <numeric>
 #include <set>
 #include <stdexcept>
 
@@ -485,6 +487,74 @@ TEST_CASE("funding: initial rates, changes, settlement and position funding") {
     ++changes;
   }
   CHECK(changes > 20); // 20 refreshes x 5 symbols, basis moves most of them
+}
+
+TEST_CASE("funding: a payment per held position, amount as booked, none when flat") {
+  auto w = default_world_config();
+  const timestamp_ns boundary = (t0 / (3600 * sec) + 1) * 3600 * sec;
+  const timestamp_ns lat = 60 * ms; // sim-c
+  w.start_ts = boundary - 90 * sec;
+  venue v{w, "sim-c"};
+  std::vector<event> out;
+  v.advance(w.start_ts, out);
+  // BTC long, ETH short, SOL opened and closed again (flat), others untouched.
+  const auto mkt = [&](std::string id, std::string sym, side sd, std::string_view q) {
+    v.submit(order(std::move(id), "sim-c", std::move(sym), sd, order_type::market,
+                   time_in_force::ioc, {}, qty(q)),
+             w.start_ts + sec, out);
+  };
+  mkt("p1", "BTC-PERP", side::buy, "0.01");
+  mkt("p2", "ETH-PERP", side::sell, "0.5");
+  mkt("p3", "SOL-PERP", side::buy, "2");
+  mkt("p4", "SOL-PERP", side::sell, "2");
+  REQUIRE(v.position_of("SOL-PERP").qty.is_zero());
+  v.advance(boundary - 1, out);
+  std::map<std::string, price> marks;
+  std::map<std::string, money> before;
+  for (const char* sym : {"BTC-PERP", "ETH-PERP", "SOL-PERP"}) {
+    const auto b = v.snapshot(sym);
+    marks[sym] = price::from_raw(std::midpoint(b.bids[0].px.raw(), b.asks[0].px.raw()));
+    before[sym] = v.position_of(sym).funding;
+  }
+  out.clear();
+  v.advance(boundary + lat - 1, out); // settled on the exchange, still on the wire
+  CHECK(only<funding_payment>(out).empty());
+  v.advance(boundary + lat, out);
+  const auto pays = only<funding_payment>(out);
+  REQUIRE(pays.size() == 2);
+  std::map<std::string, ratio> applied;
+  for (const auto& f : only<funding_rate>(out))
+    if (f.ts == boundary)
+      applied[f.symbol] = f.rate;
+  bool nonzero = false;
+  for (const auto& p : pays) {
+    CAPTURE(p.symbol);
+    CHECK(p.venue == "sim-c");
+    CHECK(p.ts == boundary);
+    CHECK(p.mark == marks[p.symbol]);
+    CHECK(p.rate == applied.at(p.symbol));
+    const auto pos = v.position_of(p.symbol);
+    CHECK(p.position == pos.qty);
+    CHECK(p.amount == pos.funding - before[p.symbol]); // bit-identical to the booking
+    const money expect = apply(p.rate, notional(p.mark, p.position.abs()).value()).value();
+    CHECK(p.amount == (p.position.is_positive() ? -expect : expect));
+    nonzero = nonzero || !p.amount.is_zero();
+  }
+  CHECK(pays[0].symbol == "BTC-PERP");
+  CHECK(pays[0].position == qty("0.01"));
+  CHECK(pays[1].symbol == "ETH-PERP");
+  CHECK(pays[1].position == qty("-0.5"));
+  CHECK(nonzero);
+  CHECK(v.position_of("SOL-PERP").funding.is_zero());
+  // Payments travel with the market data: before the rate for the next interval.
+  std::size_t first_rate = out.size(), last_pay = 0;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    if (std::holds_alternative<funding_payment>(out[k]))
+      last_pay = k;
+    if (const auto* f = std::get_if<funding_rate>(&out[k]); f && f->ts == boundary)
+      first_rate = std::min(first_rate, k);
+  }
+  CHECK(last_pay < first_rate);
 }
 
 TEST_CASE("a taker order through the venue consumes liquidity and publishes it") {
