@@ -22,11 +22,13 @@ auto& build(Builder&& builder, const char* name, const char* help,
 } // namespace
 
 const std::vector<double>& telemetry::tick_to_decision_buckets() {
-  // 1-2-5 steps per decade: fine enough to read p50/p99 of a microsecond
-  // hot path and still catch multi-millisecond stalls.
+  // Fine steps up to 100 us (the hot path's range, where p50 <= 5 us and
+  // p99 <= 50 us are read off by interpolation), then 1-2-5 per decade to
+  // still catch multi-millisecond stalls.
   static const std::vector<double> buckets{
-    1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4,
-    5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1,
+    1e-6,   1.5e-6, 2e-6, 3e-6, 4e-6, 5e-6, 7.5e-6, 1e-5, 1.5e-5, 2e-5, 3e-5,
+    5e-5,   7.5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3,   5e-3, 1e-2,   2e-2, 5e-2,
+    1e-1,
   };
   return buckets;
 }

@@ -25,6 +25,7 @@
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
 #include "monitoring/logging.hpp"
+#include "nodes/scheduler_config.hpp"
 #include "web/web_actor.hpp"
 
 namespace xarb {
@@ -116,15 +117,7 @@ int run_node(const node_config& cfg) {
   caf::actor_system_config sys_cfg;
   sys_cfg.add_message_types<caf::id_block::xarb>();
   add_error_renderer(sys_cfg);
-  if (cfg.scheduler.max_threads > 0)
-    sys_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler.max_threads));
-  sys_cfg.set("scheduler.policy", cfg.scheduler.policy == "sharing" ? caf::atom("sharing")
-                                                                    : caf::atom("stealing"));
-  if (cfg.scheduler.low_latency) {
-    // Spin instead of sleeping: ~1-3 us per hop instead of ~60 us, at the
-    // cost of burning a core per worker (docs/ARCHITECTURE.md, threads).
-    sys_cfg.set("work-stealing.aggressive-poll-attempts", size_t{1000000});
-  }
+  apply_scheduler(cfg.scheduler, sys_cfg);
   caf::actor_system sys{sys_cfg};
 
   // -- the supervision tree --------------------------------------------------

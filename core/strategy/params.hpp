@@ -50,7 +50,7 @@ bool parse(std::string_view s, maker_leg& out) noexcept;
 
 struct signal_params {
   signal_model model = signal_model::zscore;
-  std::size_t window = 600;          ///< rolling window, samples (warm-up until full)
+  std::size_t window = 240;          ///< rolling window, samples (warm-up until full): 60 s
   int64_t sample_interval_ns = 250'000'000; ///< one statistics sample per interval
   double min_std_bps = 0.05;         ///< std floor: a flat spread must not explode z
   // zscore

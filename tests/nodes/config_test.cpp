@@ -87,7 +87,7 @@ TEST_CASE("default_config has the documented values and is valid") {
   CHECK(c.market.execution == "paper");
   // [strategy] is params.hpp's default, unchanged (tuned there, not here).
   CHECK(c.strategy == strategy::pair_params{});
-  CHECK(c.strategy.signal.window == 600);
+  CHECK(c.strategy.signal.window == 240);
   CHECK(c.strategy.order_notional == money::from_units(1000));
   CHECK(c.pairs.empty());
   // The sim section is the simulator's own embedded default.
@@ -239,7 +239,7 @@ taker_fee = "0.0005"
   REQUIRE_MESSAGE(res.has_value(), (res ? "" : res.error().message));
   CHECK(res->web.listen == "0.0.0.0:9000");
   CHECK(res->strategy.order_notional == money::from_units(250));
-  CHECK(res->strategy.signal.window == 600);
+  CHECK(res->strategy.signal.window == 240);
   CHECK(res->node.name == "xarb");
   // [[sim.venues]] replaced the list; unlisted venue keys take struct defaults.
   REQUIRE(res->sim.venues.size() == 1);

@@ -1,0 +1,306 @@
+// Tick to decision through the real actor pipeline (issue 3, point 10): two
+// simulated venue sessions (sim-a, sim-b of the default world) and ONE pair
+// trader for BTC-PERP, so a book update has exactly one subscriber and the
+// figure is the per-hop path, not fan-out queueing. The latency is the one
+// /metrics exports, xarb_tick_to_decision_seconds: from the venue session's
+// pull of the venue events (recv_ts) to the end of the pair trader's decision,
+// orders sent. Quantiles are interpolated in the histogram's buckets like
+// Prometheus' histogram_quantile().
+//
+// A plain main(), not Google Benchmark: it measures a running actor system.
+//
+//   bench_tick_to_decision [--sched default|aggressive|both] [--seconds S]
+//                          [--warmup S] [--runs N] [--threads N]
+//                          [--update-hz HZ] [--pull-us US] [--buckets]
+//
+// `default` is the node's default [scheduler] section (CAF defaults);
+// `aggressive` is `low_latency = true` with `max_threads = --threads`
+// (default 2, the cores of the reference machine), mapped onto CAF by the same
+// apply_scheduler() the node uses. --benchmark_* flags (from `make bench`) are
+// ignored.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <sys/resource.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include "actors/clock.hpp"
+#include "actors/name_registry.hpp"
+#include "actors/pair_trader.hpp"
+#include "actors/venue_session.hpp"
+#include "messages/caf_errors.hpp"
+#include "messages/type_ids.hpp"
+#include "monitoring/logging.hpp"
+#include "monitoring/telemetry.hpp"
+#include "nodes/config.hpp"
+#include "nodes/scheduler_config.hpp"
+#include "venues/sim/sim_config.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct options {
+  std::vector<std::string> scheds{"default", "aggressive"};
+  double seconds = 8.0;
+  double warmup = 1.0;
+  int runs = 1;
+  int threads = 2;
+  int update_hz = 0;   // 0: the default world's rates
+  int pull_us = 0;     // 0: the venue session's default tick (5 ms)
+  bool buckets = false;
+};
+
+struct hist {
+  std::vector<double> upper;       // bucket upper bounds, +Inf last
+  std::vector<uint64_t> cumulative;
+  uint64_t count = 0;
+  double sum = 0;
+};
+
+hist collect(const prometheus::Histogram& h) {
+  auto m = h.Collect().histogram;
+  hist out;
+  out.count = m.sample_count;
+  out.sum = m.sample_sum;
+  for (auto& b : m.bucket) {
+    out.upper.push_back(b.upper_bound);
+    out.cumulative.push_back(b.cumulative_count);
+  }
+  return out;
+}
+
+/// Observations between two snapshots of the same histogram.
+hist minus(hist a, const hist& b) {
+  for (std::size_t i = 0; i < a.cumulative.size(); ++i)
+    a.cumulative[i] -= b.cumulative[i];
+  a.count -= b.count;
+  a.sum -= b.sum;
+  return a;
+}
+
+/// histogram_quantile(): linear inside the bucket holding the rank; the +Inf
+/// bucket answers its lower bound.
+double quantile(const hist& h, double q) {
+  if (h.count == 0)
+    return 0;
+  const double rank = q * static_cast<double>(h.count);
+  uint64_t prev = 0;
+  double lower = 0;
+  for (std::size_t i = 0; i < h.upper.size(); ++i) {
+    if (static_cast<double>(h.cumulative[i]) >= rank) {
+      if (i + 1 == h.upper.size())
+        return lower;
+      const double in = static_cast<double>(h.cumulative[i] - prev);
+      return lower + (h.upper[i] - lower) * (rank - static_cast<double>(prev)) / in;
+    }
+    prev = h.cumulative[i];
+    lower = h.upper[i];
+  }
+  return lower;
+}
+
+double cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(ru.ru_utime) + s(ru.ru_stime);
+}
+
+struct result {
+  std::string sched;
+  hist h;
+  double seconds = 0;
+  double session_msgs = 0;  // venue-session messages (ticks + orders)
+  double cpu = 0;           // process CPU seconds
+};
+
+xarb::scheduler_section scheduler_of(const std::string& sched, const options& opt) {
+  xarb::scheduler_section s = xarb::default_config().scheduler;
+  if (sched == "aggressive") {
+    s.low_latency = true;
+    s.max_threads = opt.threads;
+  }
+  return s;
+}
+
+result run_once(const std::string& sched, const options& opt) {
+  xarb::telemetry metrics{"bench"};
+  xarb::name_registry registry;
+  xarb::actor_services svc{&registry, nullptr, &metrics};
+  result r;
+  r.sched = sched;
+  {
+    caf::actor_system_config cfg;
+    cfg.add_message_types<caf::id_block::xarb>();
+    xarb::add_error_renderer(cfg);
+    xarb::apply_scheduler(scheduler_of(sched, opt), cfg);
+    caf::actor_system sys{cfg};
+
+    auto world = xarb::sim::default_world_config();
+    world.start_ts = xarb::wall_clock_ns();
+    if (opt.update_hz > 0)
+      for (auto& v : world.venues)
+        v.update_hz = opt.update_hz;
+    std::vector<caf::actor> actors;
+    for (const char* venue : {"sim-a", "sim-b"}) {
+      xarb::venue_session_config vc;
+      vc.venue = venue;
+      vc.world = world;
+      if (opt.pull_us > 0)
+        vc.tick_interval = std::chrono::microseconds(opt.pull_us);
+      auto h = xarb::spawn_venue_session(sys, vc, svc);
+      registry.put(xarb::venue_session_name(venue), caf::actor_cast<caf::strong_actor_ptr>(h));
+      actors.push_back(caf::actor_cast<caf::actor>(h));
+    }
+    xarb::pair_config pc;
+    pc.symbol = "BTC-PERP";
+    pc.venue_a = "sim-a";
+    pc.venue_b = "sim-b";
+    pc.node = "bench";
+    pc.params = xarb::default_config().strategy;
+    actors.push_back(caf::actor_cast<caf::actor>(xarb::spawn_pair_trader(sys, pc, svc)));
+
+    // Warm-up: subscriptions, first snapshots (whose recv_ts is older than the
+    // subscription), cold caches. Only what follows is counted.
+    std::this_thread::sleep_for(std::chrono::duration<double>(opt.warmup));
+    auto& sessions = metrics.messages_processed("venue_session");
+    const auto h0 = collect(metrics.tick_to_decision());
+    const double m0 = sessions.Value();
+    const double c0 = cpu_seconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::duration<double>(opt.seconds));
+    const auto t1 = std::chrono::steady_clock::now();
+    r.h = minus(collect(metrics.tick_to_decision()), h0);
+    r.session_msgs = sessions.Value() - m0;
+    r.cpu = cpu_seconds() - c0;
+    r.seconds = std::chrono::duration<double>(t1 - t0).count();
+    for (auto& a : actors)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  } // the actor system waits for its actors here
+  return r;
+}
+
+void print_header() {
+  std::printf("%-11s %5s %8s %7s %7s %7s %7s %8s %10s %6s\n", "scheduler", "thr", "count",
+              "dec/s", "p50us", "p90us", "p99us", "meanus", "sess-msg/s", "cpu%");
+}
+
+void print(const result& r, const options& opt) {
+  const auto& h = r.h;
+  const auto s = scheduler_of(r.sched, opt);
+  const std::string thr = s.max_threads > 0 ? std::to_string(s.max_threads) : "caf";
+  std::printf("%-11s %5s %8llu %7.1f %7.2f %7.2f %7.2f %8.2f %10.1f %6.0f\n", r.sched.c_str(),
+              thr.c_str(), static_cast<unsigned long long>(h.count),
+              static_cast<double>(h.count) / r.seconds, quantile(h, 0.5) * 1e6,
+              quantile(h, 0.9) * 1e6, quantile(h, 0.99) * 1e6,
+              h.count ? h.sum / static_cast<double>(h.count) * 1e6 : 0.0,
+              r.session_msgs / r.seconds, 100.0 * r.cpu / r.seconds);
+  if (opt.buckets) {
+    uint64_t prev = 0;
+    for (std::size_t i = 0; i < h.upper.size(); ++i) {
+      if (h.cumulative[i] != prev)
+        std::printf("    le %-10g %8llu\n", h.upper[i] * 1e6,
+                    static_cast<unsigned long long>(h.cumulative[i] - prev));
+      prev = h.cumulative[i];
+    }
+  }
+  std::fflush(stdout);
+}
+
+[[noreturn]] void usage(const char* why) {
+  std::fprintf(stderr,
+               "bench_tick_to_decision: %s\nusage: bench_tick_to_decision [--sched "
+               "default|aggressive|both] [--seconds S] [--warmup S] [--runs N] "
+               "[--threads N] [--update-hz HZ] [--pull-us US] [--buckets]\n",
+               why);
+  std::exit(2);
+}
+
+options parse(int argc, char** argv) {
+  options opt;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a.starts_with("--benchmark_"))
+      continue; // `make bench` passes Google Benchmark's flags to every bench_*
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        usage("missing value");
+      return argv[++i];
+    };
+    if (a == "--sched") {
+      auto v = value();
+      if (v == "both")
+        opt.scheds = {"default", "aggressive"};
+      else if (v == "default" || v == "aggressive")
+        opt.scheds = {v};
+      else
+        usage("--sched takes default, aggressive or both");
+    } else if (a == "--seconds") {
+      opt.seconds = std::atof(value().c_str());
+    } else if (a == "--warmup") {
+      opt.warmup = std::atof(value().c_str());
+    } else if (a == "--runs") {
+      opt.runs = std::atoi(value().c_str());
+    } else if (a == "--threads") {
+      opt.threads = std::atoi(value().c_str());
+    } else if (a == "--update-hz") {
+      opt.update_hz = std::atoi(value().c_str());
+    } else if (a == "--pull-us") {
+      opt.pull_us = std::atoi(value().c_str());
+    } else if (a == "--buckets") {
+      opt.buckets = true;
+    } else {
+      usage("unknown option");
+    }
+  }
+  if (opt.seconds <= 0 || opt.warmup < 0 || opt.runs < 1 || opt.threads < 0
+      || opt.update_hz < 0 || opt.update_hz > 1000 || opt.pull_us < 0)
+    usage("bad value");
+  return opt;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const auto opt = parse(argc, argv);
+  xarb::init_logging("warn", false);
+  std::printf("tick to decision: sim-a + sim-b sessions, 1 pair trader (BTC-PERP), %.0f s "
+              "per run after %.0f s warm-up; quantiles interpolated in the "
+              "xarb_tick_to_decision_seconds buckets\n",
+              opt.seconds, opt.warmup);
+  print_header();
+  for (const auto& sched : opt.scheds) {
+    std::vector<result> runs;
+    for (int i = 0; i < opt.runs; ++i) {
+      runs.push_back(run_once(sched, opt));
+      print(runs.back(), opt);
+    }
+    if (opt.runs > 1) {
+      // The run with the median p50, and the median of each quantile.
+      std::vector<double> p50, p90, p99;
+      for (auto& r : runs) {
+        p50.push_back(quantile(r.h, 0.5) * 1e6);
+        p90.push_back(quantile(r.h, 0.9) * 1e6);
+        p99.push_back(quantile(r.h, 0.99) * 1e6);
+      }
+      auto med = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+      };
+      std::printf("%-11s median of %d runs: p50 %.2f us, p90 %.2f us, p99 %.2f us\n",
+                  sched.c_str(), opt.runs, med(p50), med(p90), med(p99));
+    }
+  }
+  return 0;
+}
