@@ -75,7 +75,10 @@ void status_board::set_pair(pair_status pair) {
   pairs_.insert_or_assign(std::move(key), std::move(pair));
 }
 
-void status_board::set_pair(const spread_update& u) {
+namespace {
+
+/// The spread fields of a board row.
+pair_status row_of(const spread_update& u) {
   pair_status p;
   p.id = u.pair_id;
   p.symbol = u.symbol;
@@ -87,21 +90,17 @@ void status_board::set_pair(const spread_update& u) {
   p.z_ba = u.z_ba;
   p.valid = u.valid;
   p.ts = u.ts;
-  set_pair(std::move(p));
+  return p;
+}
+
+} // namespace
+
+void status_board::set_pair(const spread_update& u) {
+  set_pair(row_of(u));
 }
 
 void status_board::set_pair(const pair_report& r) {
-  const auto& u = r.spread;
-  pair_status p;
-  p.id = u.pair_id;
-  p.symbol = u.symbol;
-  p.venue_a = u.venue_a;
-  p.venue_b = u.venue_b;
-  p.spread_ab = u.spread_ab;
-  p.spread_ba = u.spread_ba;
-  p.z_ab = u.z_ab;
-  p.z_ba = u.z_ba;
-  p.valid = u.valid;
+  pair_status p = row_of(r.spread);
   p.ts = r.ts;
   p.phase = std::string(to_string(r.phase));
   p.mode = r.mode;

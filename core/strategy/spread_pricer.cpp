@@ -142,24 +142,15 @@ spread_quote price_pair(const order_book& a, const order_book& b, quantity size,
   // Per direction: the selling leg and the buying leg, taker or maker.
   const bool maker_a = how.style == exec_style::maker_taker && how.maker == 0;
   const bool maker_b = how.style == exec_style::maker_taker && how.maker == 1;
-  // Direction ab: sell A, buy B.
-  {
-    const price sell = maker_a ? ask_a->px : q.sell_a;
-    const price buy = maker_b ? bid_b->px : q.buy_b;
-    const double fees = fee_raw(sell, maker_a ? ra.maker_fee : ra.taker_fee)
-                        + fee_raw(buy, maker_b ? rb.maker_fee : rb.taker_fee);
-    q.net_bps[0] = (static_cast<double>((sell - buy).raw()) - fees)
-                   / static_cast<double>(m) * 1e4;
-  }
-  // Direction ba: sell B, buy A.
-  {
-    const price sell = maker_b ? ask_b->px : q.sell_b;
-    const price buy = maker_a ? bid_a->px : q.buy_a;
-    const double fees = fee_raw(sell, maker_b ? rb.maker_fee : rb.taker_fee)
-                        + fee_raw(buy, maker_a ? ra.maker_fee : ra.taker_fee);
-    q.net_bps[1] = (static_cast<double>((sell - buy).raw()) - fees)
-                   / static_cast<double>(m) * 1e4;
-  }
+  auto net = [m](price sell, ratio sell_fee, price buy, ratio buy_fee) {
+    const double fees = fee_raw(sell, sell_fee) + fee_raw(buy, buy_fee);
+    return (static_cast<double>((sell - buy).raw()) - fees) / static_cast<double>(m) * 1e4;
+  };
+  // ab: sell A, buy B. ba: sell B, buy A. A maker leg rests at its touch.
+  q.net_bps[0] = net(maker_a ? ask_a->px : q.sell_a, maker_a ? ra.maker_fee : ra.taker_fee,
+                     maker_b ? bid_b->px : q.buy_b, maker_b ? rb.maker_fee : rb.taker_fee);
+  q.net_bps[1] = net(maker_b ? ask_b->px : q.sell_b, maker_b ? rb.maker_fee : rb.taker_fee,
+                     maker_a ? bid_a->px : q.buy_a, maker_a ? ra.maker_fee : ra.taker_fee);
   q.valid = true;
   return q;
 }

@@ -168,6 +168,48 @@ TEST_CASE("status_json has node, venues with books and pairs") {
   CHECK(p["valid"].get_bool().value());
 }
 
+TEST_CASE("a pair trader's report shows phase, positions and P&L in status_json") {
+  status_board board;
+  pair_report rep;
+  rep.spread.pair_id = "ETH-PERP:sim-a/sim-b";
+  rep.spread.symbol = "ETH-PERP";
+  rep.spread.venue_a = "sim-a";
+  rep.spread.venue_b = "sim-b";
+  rep.spread.spread_ab = r("0.0021");
+  rep.spread.valid = true;
+  rep.mode = "zero_wear";
+  rep.style = "maker_taker";
+  rep.phase = pair_phase::open;
+  rep.direction = 0;
+  rep.tranches = 2;
+  rep.leg_a.qty = *quantity::from_string("-0.56");
+  rep.leg_a.fees = *money::from_string("1.25");
+  rep.leg_a.funding = *money::from_string("-0.1");
+  rep.leg_b.qty = *quantity::from_string("0.56");
+  rep.leg_b.fees = *money::from_string("-0.05");
+  rep.net_delta = quantity::zero();
+  rep.net_pnl = *money::from_string("3.141592653");
+  rep.round_trips = 7;
+  rep.ts = t0;
+  board.set_pair(rep);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(board.status_json(t0)).get(doc) == simdjson::SUCCESS);
+  auto p = doc["pairs"].at(0);
+  CHECK(std::string_view{p["phase"].get_string().value()} == "open");
+  CHECK(std::string_view{p["mode"].get_string().value()} == "zero_wear");
+  CHECK(std::string_view{p["style"].get_string().value()} == "maker_taker");
+  CHECK(p["direction"].get_int64().value() == 0);
+  CHECK(p["tranches"].get_int64().value() == 2);
+  CHECK(std::string_view{p["qty_a"].get_string().value()} == "-0.56");
+  CHECK(std::string_view{p["qty_b"].get_string().value()} == "0.56");
+  CHECK(std::string_view{p["net_pnl"].get_string().value()} == "3.141592653");
+  CHECK(std::string_view{p["fees"].get_string().value()} == "1.2");
+  CHECK(std::string_view{p["funding"].get_string().value()} == "-0.1");
+  CHECK(p["round_trips"].get_int64().value() == 7);
+  CHECK(std::string_view{p["spread_ab"].get_string().value()} == "0.0021");
+}
+
 TEST_CASE("readiness JSON lists unsynced books") {
   status_board board;
   board.expect_venue("sim-a", {"BTC-PERP"});
