@@ -32,6 +32,11 @@ struct book_entry {
   top_of_book last_top;                    ///< last one published
   timestamp_ns last_update = 0;
   bool stale = false;
+  // Changed during this batch of events, published once the batch is
+  // applied (conflation: one snapshot per symbol per tick).
+  bool dirty = false;
+  timestamp_ns dirty_exchange_ts = 0;
+  timestamp_ns dirty_recv_ts = 0;
   uint64_t resyncs = 0;
   // What the status board and metrics last saw (they are refreshed at most
   // every status_interval_ns, or at once when `synced` flips).
@@ -188,6 +193,26 @@ void publish_depth(self_ptr self, const std::string& symbol, book_entry& entry,
     caf::anon_send(sub, out);
 }
 
+void mark_dirty(book_entry& entry, timestamp_ns exchange_ts, timestamp_ns recv_ts) {
+  entry.dirty = true;
+  entry.dirty_exchange_ts = exchange_ts;
+  entry.dirty_recv_ts = recv_ts;
+}
+
+/// Publishes every book changed since the last call. Subscribers get the
+/// state after the whole batch: nothing of the batch is left to do after
+/// the first message goes out, so a subscriber on the same worker starts
+/// at once.
+void publish_dirty(self_ptr self) {
+  for (auto& [symbol, entry] : self->state.books) {
+    if (!entry.dirty)
+      continue;
+    entry.dirty = false;
+    if (entry.book.synced())
+      publish_depth(self, symbol, entry, entry.dirty_exchange_ts, entry.dirty_recv_ts);
+  }
+}
+
 /// REST-style resync: fetch a full snapshot and replace the book.
 void resync(self_ptr self, const std::string& symbol, book_entry& entry,
             std::string_view why) {
@@ -210,7 +235,7 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
   }
   entry.last_update = now;
   entry.stale = false;
-  publish_depth(self, symbol, entry, snap.exchange_ts, now);
+  mark_dirty(entry, snap.exchange_ts, now);
 }
 
 void route_order_event(self_ptr self, const std::string& client_id,
@@ -244,7 +269,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
           } else {
             entry.last_update = x.recv_ts;
             entry.stale = false;
-            publish_depth(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
+            mark_dirty(entry, x.exchange_ts, x.recv_ts);
           }
           publish_book_status(self, x.symbol, entry);
         } else if constexpr (std::is_same_v<T, book_delta>) {
@@ -259,7 +284,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
             if (entry.book.seq() != before) {
               entry.last_update = x.recv_ts;
               entry.stale = false;
-              publish_depth(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
+              mark_dirty(entry, x.exchange_ts, x.recv_ts);
             }
           } else {
             resync(self, x.symbol, entry, to_string(ec));
@@ -396,6 +421,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       auto now = now_of(self);
       s.venue->submit(o, now, s.events);
       handle_events(self, now);
+      publish_dirty(self);
     },
     [=](cancel_request& c) {
       count();
@@ -405,20 +431,27 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       auto now = now_of(self);
       s.venue->cancel(c, now, s.events);
       handle_events(self, now);
+      publish_dirty(self);
     },
     [=](atom::status) { return make_report(self); },
     [=](atom::tick) {
       count();
       auto& s = self->state;
+      // Re-arm first: the timer's cost is not added to this tick's latency.
+      self->delayed_send(self, s.cfg.tick_interval, atom::tick_v);
       auto now = now_of(self);
       s.venue->advance(now, s.events);
-      handle_events(self, now);
-      check_staleness(self, now);
+      // The frames are in our hands now (a real venue: the socket read);
+      // generating them was the exchange's work.
+      auto recv = now_of(self);
+      handle_events(self, recv);
+      check_staleness(self, recv);
       for (auto& [symbol, entry] : s.books)
         if (!entry.book.synced() && entry.last_update != 0)
           resync(self, symbol, entry, "book not synced");
       update_state(self);
-      self->delayed_send(self, s.cfg.tick_interval, atom::tick_v);
+      // Last: subscribers on this worker run as soon as we return.
+      publish_dirty(self);
     },
     [=](atom::resync, const std::string& symbol) {
       count();
@@ -427,6 +460,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         resync(self, symbol, i->second, "requested");
         publish_book_status(self, symbol, i->second);
         update_state(self);
+        publish_dirty(self);
       }
     },
     [=](atom::crash) -> void {

@@ -15,9 +15,11 @@
 //
 // `default` is the node's default [scheduler] section (CAF defaults);
 // `aggressive` is `low_latency = true` with `max_threads = --threads`
-// (default 2, the cores of the reference machine), mapped onto CAF by the same
-// apply_scheduler() the node uses. --benchmark_* flags (from `make bench`) are
-// ignored.
+// (default 1: on the 2-core reference machine two spinning workers measured
+// worse, docs/BENCHMARKS.md), mapped onto CAF by the same apply_scheduler()
+// the node uses. --benchmark_* flags (from `make bench`) are ignored.
+// The load average is printed: on a shared machine it explains most of the
+// run-to-run spread.
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +31,7 @@
 #include <vector>
 
 #include <sys/resource.h>
+#include <stdlib.h> // getloadavg
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -55,7 +58,7 @@ struct options {
   double seconds = 8.0;
   double warmup = 1.0;
   int runs = 1;
-  int threads = 2;
+  int threads = 1;
   int update_hz = 0;   // 0: the default world's rates
   int pull_us = 0;     // 0: the venue session's default tick (5 ms)
   bool buckets = false;
@@ -274,11 +277,14 @@ options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const auto opt = parse(argc, argv);
-  xarb::init_logging("warn", false);
+  xarb::init_logging("error", false); // start-up and shutdown leg warnings are expected
   std::printf("tick to decision: sim-a + sim-b sessions, 1 pair trader (BTC-PERP), %.0f s "
               "per run after %.0f s warm-up; quantiles interpolated in the "
               "xarb_tick_to_decision_seconds buckets\n",
               opt.seconds, opt.warmup);
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) == 3)
+    std::printf("load average at start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
   print_header();
   for (const auto& sched : opt.scheds) {
     std::vector<result> runs;
