@@ -268,7 +268,6 @@ private:
   timestamp_ns entries_blocked_until_ = 0;
   std::size_t failed_episodes_ = 0;    ///< consecutive episodes that ended in an unwind
   timestamp_ns last_sample_ = 0;
-  timestamp_ns last_now_ = 0;
 };
 
 } // namespace xarb::strategy
