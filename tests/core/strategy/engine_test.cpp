@@ -316,6 +316,30 @@ struct engine_fixture {
     out.clear();
   }
 
+  /// Warm up, dislocate A 30 bp rich and fill both entry IOCs completely.
+  void open_ab() {
+    warm_up();
+    now += 100 * ms;
+    books("65200.0", "65200.1", "65000.0", "65000.1");
+    REQUIRE(out.orders.size() == 2);
+    auto legs = out.orders;
+    out.clear();
+    int i = 0;
+    for (auto& o : legs)
+      e->on_fill(fill_of(o, "0.099", "0", i++ == 0 ? "o1" : "o2"), now, out);
+    REQUIRE(e->position(0) == qty("-0.099"));
+    REQUIRE(e->position(1) == qty("0.099"));
+    REQUIRE(e->phase() == pair_phase::open);
+    out.clear();
+  }
+
+  bool has_event(const std::string& needle) const {
+    for (auto& ev : out.events)
+      if (ev.text.find(needle) != std::string::npos)
+        return true;
+    return false;
+  }
+
   order_fill fill_of(const order_intent& o, const char* q, const char* leaves,
                      const char* fid) {
     order_fill f;
@@ -554,5 +578,139 @@ TEST_SUITE("pair_engine") {
     REQUIRE(f.out.cancels.size() == 1);
     CHECK(f.out.cancels[0].client_id == m.client_id);
     CHECK(f.e->stats().requotes == 1);
+  }
+
+  TEST_CASE("stop loss closes both legs at once, reduce-only") {
+    auto p = engine_fixture::defaults();
+    p.stop_loss_bps = 20;
+    engine_fixture f(p);
+    f.open_ab();
+    // A runs further away: buying it back now loses ~30 bp plus fees.
+    f.now += 100 * ms;
+    f.books("65400.0", "65400.1", "65000.0", "65000.1");
+    CHECK(f.has_event("stop loss"));
+    REQUIRE(f.out.orders.size() == 2);
+    for (auto& o : f.out.orders) {
+      CHECK(o.tif == time_in_force::ioc);
+      CHECK(o.reduce_only);
+      CHECK(o.qty == qty("0.099"));
+    }
+    CHECK(f.out.orders[0].venue == "va");
+    CHECK(f.out.orders[0].sd == side::buy);
+    CHECK(f.out.orders[1].sd == side::sell);
+    CHECK(f.e->phase() == pair_phase::closing);
+  }
+
+  TEST_CASE("max holding time closes the position") {
+    auto p = engine_fixture::defaults();
+    p.max_hold_ns = 5 * sec;
+    engine_fixture f(p);
+    f.open_ab();
+    f.now += 4 * sec;
+    f.books("65200.0", "65200.1", "65000.0", "65000.1");
+    CHECK(f.out.orders.empty());
+    f.now += 1 * sec;
+    f.e->on_timer(f.now, f.out);
+    CHECK(f.has_event("max holding time"));
+    CHECK(f.out.orders.size() == 2);
+  }
+
+  TEST_CASE("take profit closes before the signal reverts, and the round trip is booked") {
+    auto p = engine_fixture::defaults();
+    p.take_profit_bps = 5;
+    engine_fixture f(p);
+    f.open_ab();
+    // Half the dislocation is gone: +15 bp before fees, already above 5 bp net.
+    f.now += 100 * ms;
+    f.books("65100.0", "65100.1", "65000.0", "65000.1");
+    CHECK(f.has_event("take profit"));
+    REQUIRE(f.out.orders.size() == 2);
+    auto legs = f.out.orders;
+    f.out.clear();
+    f.e->on_fill(f.fill_of(legs[0], "0.099", "0", "c1"), f.now, f.out);
+    f.e->on_fill(f.fill_of(legs[1], "0.099", "0", "c2"), f.now, f.out);
+    CHECK(f.e->stats().round_trips == 1);
+    CHECK(f.e->phase() == pair_phase::flat);
+    CHECK(f.e->direction() == -1);
+    // Sold A at 65200, bought back at 65100.1; B bought at 65000.1, sold at 65000.
+    const auto r = f.e->status(f.now);
+    CHECK(r.leg_a.realized == *money::from_string("9.8901"));
+    CHECK(r.leg_b.realized == *money::from_string("-0.0099"));
+    CHECK(r.round_trips == 1);
+  }
+
+  TEST_CASE("zero_wear: maker entry, no close at a loss, close once the round trip costs nothing") {
+    auto p = engine_fixture::defaults();
+    p.mode = trade_mode::zero_wear;
+    p.maker = maker_leg::a;
+    engine_fixture f(p);
+    CHECK(f.e->effective().style == exec_style::maker_taker);
+    CHECK(f.e->effective().max_tranches == 1);
+    f.warm_up();
+    f.now += 100 * ms;
+    f.books("65200.0", "65200.1", "65000.0", "65000.1");
+    REQUIRE(f.out.orders.size() == 1);
+    auto maker = f.out.orders[0];
+    CHECK(maker.tif == time_in_force::post_only);
+    CHECK(maker.venue == "va");
+    CHECK(f.e->stats().min_entry_expected_bps >= 0.0);
+    f.out.clear();
+    f.e->on_fill(f.fill_of(maker, "0.099", "0", "z1"), f.now, f.out);
+    REQUIRE(f.out.orders.size() == 1); // the taker hedge on B
+    auto hedge = f.out.orders[0];
+    f.out.clear();
+    f.e->on_fill(f.fill_of(hedge, "0.099", "0", "z2"), f.now, f.out);
+    CHECK(f.e->net_delta() == quantity::zero());
+    // Adverse: closing now would lose. zero_wear has no stop: it holds.
+    f.now += 100 * ms;
+    f.books("65400.0", "65400.1", "65000.0", "65000.1");
+    CHECK(f.out.orders.empty());
+    CHECK(f.e->phase() == pair_phase::open);
+    // Back to normal: the round trip is positive after all fees: close,
+    // passively on the maker leg, reduce-only.
+    f.now += 100 * ms;
+    f.books("65000.0", "65000.1", "65000.0", "65000.1");
+    CHECK(f.has_event("zero_wear: round trip"));
+    REQUIRE(f.out.orders.size() == 1);
+    CHECK(f.out.orders[0].venue == "va");
+    CHECK(f.out.orders[0].tif == time_in_force::post_only);
+    CHECK(f.out.orders[0].reduce_only);
+    CHECK(f.out.orders[0].sd == side::buy);
+  }
+
+  TEST_CASE("operator: disable blocks entries, flatten closes reduce-only and halts, resume") {
+    engine_fixture f;
+    f.warm_up();
+    f.e->set_enabled(false, f.now, f.out);
+    f.now += 100 * ms;
+    f.books("65200.0", "65200.1", "65000.0", "65000.1");
+    CHECK(f.out.orders.empty());
+    f.e->set_enabled(true, f.now, f.out);
+    REQUIRE(f.out.orders.size() == 2);
+    auto legs = f.out.orders;
+    f.out.clear();
+    f.e->on_fill(f.fill_of(legs[0], "0.099", "0", "f1"), f.now, f.out);
+    f.e->on_fill(f.fill_of(legs[1], "0.099", "0", "f2"), f.now, f.out);
+    f.e->flatten("operator", f.now, f.out);
+    CHECK(f.e->halted());
+    REQUIRE(f.out.orders.size() == 2);
+    for (auto& o : f.out.orders) {
+      CHECK(o.reduce_only);
+      CHECK(o.qty == qty("0.099"));
+    }
+    auto closes = f.out.orders;
+    f.out.clear();
+    f.e->on_fill(f.fill_of(closes[0], "0.099", "0", "f3"), f.now, f.out);
+    f.e->on_fill(f.fill_of(closes[1], "0.099", "0", "f4"), f.now, f.out);
+    CHECK(f.e->position(0).is_zero());
+    CHECK(f.e->position(1).is_zero());
+    CHECK(f.e->phase() == pair_phase::halted);
+    // Halted: the dislocation is still there, nothing opens.
+    f.now += 100 * ms;
+    f.books("65200.0", "65200.1", "65000.0", "65000.1");
+    CHECK(f.out.orders.empty());
+    f.e->resume(f.now, f.out);
+    CHECK_FALSE(f.e->halted());
+    CHECK(f.out.orders.size() == 2);
   }
 }
