@@ -117,12 +117,15 @@ void flush(self_ptr self, timestamp_ns now) {
         self->send(st.legs[l].session, c);
     }
     if (st.log) {
-      for (auto& u : updates)
-        st.log->debug("pair {}: order {} {} {} {} {} @ {} ({}): {} -> {}{}{}", st.id,
-                      u.client_id, to_string(u.purpose), u.venue, to_string(u.sd),
-                      u.qty.to_string(), u.px.to_string(), to_string(u.tif),
-                      to_string(u.from), to_string(u.to), u.reason.empty() ? "" : ": ",
-                      u.reason);
+      // Order transitions at debug level: skip the formatting (decimal
+      // strings) unless someone reads them.
+      if (st.log->should_log(spdlog::level::debug))
+        for (auto& u : updates)
+          st.log->debug("pair {}: order {} {} {} {} {} @ {} ({}): {} -> {}{}{}", st.id,
+                        u.client_id, to_string(u.purpose), u.venue, to_string(u.sd),
+                        u.qty.to_string(), u.px.to_string(), to_string(u.tif),
+                        to_string(u.from), to_string(u.to), u.reason.empty() ? "" : ": ",
+                        u.reason);
       for (auto& e : events)
         st.log->log(level_of(e.sev), "pair {}: {}", st.id, e.text);
     }
