@@ -68,8 +68,13 @@ void publish(self_ptr self, timestamp_ns now) {
   st.published_valid = sp.valid;
   st.published_phase = phase;
   st.published_at = now;
-  if (st.svc.board)
-    st.svc.board->set_pair(st.engine->status(now));
+  if (st.svc.board || st.svc.metrics) {
+    const auto report = st.engine->status(now);
+    if (st.svc.board)
+      st.svc.board->set_pair(report);
+    if (st.svc.metrics)
+      st.svc.metrics->set_pair(report);
+  }
   if (st.gauge_ab) {
     st.gauge_ab->Set(sp.valid ? sp.spread_ab.to_double() : 0.0);
     st.gauge_ba->Set(sp.valid ? sp.spread_ba.to_double() : 0.0);

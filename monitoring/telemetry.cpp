@@ -63,6 +63,20 @@ telemetry::telemetry(std::string version)
                              "Latency from market data receipt to strategy decision.", reg);
   spread_ratio_ = &build(BuildGauge(), "xarb_spread_ratio",
                          "Live executable cross-venue spread as a fraction of mid.", reg);
+  pair_pnl_ = &build(BuildGauge(), "xarb_pair_pnl",
+                     "P&L of a pair by component (net, realized, fees, funding, unrealized), "
+                     "quote currency.", reg);
+  pair_position_ = &build(BuildGauge(), "xarb_pair_position",
+                          "A pair's own position on each of its venues, canonical units.", reg);
+  pair_net_delta_ = &build(BuildGauge(), "xarb_pair_net_delta",
+                           "Position on venue A plus venue B: 0 when the pair is hedged.", reg);
+  pair_phase_ = &build(BuildGauge(), "xarb_pair_phase",
+                       "1 for the current phase of a pair trader, 0 otherwise.", reg);
+  pair_round_trips_ = &build(BuildCounter(), "xarb_pair_round_trips_total",
+                             "Positions opened and fully closed by a pair.", reg);
+  pair_orders_ = &build(BuildCounter(), "xarb_pair_orders_total",
+                        "Orders of a pair by kind (orders, fills, rejects, hedges, unwinds).",
+                        reg);
   build_info_ = &build(BuildGauge(), "xarb_build_info",
                        "Build metadata; the value is always 1.", reg);
   up_family_ = &build(BuildGauge(), "xarb_up", "1 while the xarb node is running.", reg);
@@ -110,6 +124,42 @@ prometheus::Histogram& telemetry::tick_to_decision() {
 prometheus::Gauge& telemetry::spread(const std::string& pair,
                                            std::string_view direction) {
   return spread_ratio_->Add({{"pair", pair}, {"direction", std::string{direction}}});
+}
+
+namespace {
+
+/// Moves a counter up to `total` (counters only go up; a restarted pair
+/// trader starts again from 0 and the counter keeps its value).
+void follow(prometheus::Counter& c, uint64_t total) {
+  const double now = static_cast<double>(total);
+  if (now > c.Value())
+    c.Increment(now - c.Value());
+}
+
+} // namespace
+
+void telemetry::set_pair(const pair_report& r) {
+  const std::string& id = r.spread.pair_id;
+  const money realized = r.leg_a.realized + r.leg_b.realized;
+  const money fees = r.leg_a.fees + r.leg_b.fees;
+  const money funding = r.leg_a.funding + r.leg_b.funding;
+  const money unrealized = r.leg_a.unrealized + r.leg_b.unrealized;
+  for (auto [component, value] : {std::pair{"net", r.net_pnl}, std::pair{"realized", realized},
+                                  std::pair{"fees", fees}, std::pair{"funding", funding},
+                                  std::pair{"unrealized", unrealized}})
+    pair_pnl_->Add({{"pair", id}, {"component", component}}).Set(value.to_double());
+  for (const auto* leg : {&r.leg_a, &r.leg_b})
+    pair_position_->Add({{"pair", id}, {"venue", leg->venue}}).Set(leg->qty.to_double());
+  pair_net_delta_->Add({{"pair", id}}).Set(r.net_delta.to_double());
+  for (auto ph : {pair_phase::warmup, pair_phase::flat, pair_phase::opening, pair_phase::open,
+                  pair_phase::closing, pair_phase::hedging, pair_phase::halted})
+    pair_phase_->Add({{"pair", id}, {"phase", std::string{to_string(ph)}}})
+      .Set(ph == r.phase ? 1 : 0);
+  follow(pair_round_trips_->Add({{"pair", id}}), r.round_trips);
+  for (auto [kind, total] : {std::pair{"orders", r.orders}, std::pair{"fills", r.fills},
+                             std::pair{"rejects", r.rejects}, std::pair{"hedges", r.hedges},
+                             std::pair{"unwinds", r.unwinds}})
+    follow(pair_orders_->Add({{"pair", id}, {"kind", kind}}), total);
 }
 
 void telemetry::set_venue_state(const std::string& venue, health_state state) {

@@ -27,6 +27,7 @@
 
 #include "messages/decimal.hpp"
 #include "messages/event.hpp"
+#include "messages/strategy.hpp"
 #include "messages/market.hpp"
 
 namespace xarb {
@@ -94,6 +95,17 @@ public:
   /// updated (so a stuck start-up also looks stale).
   void refresh_book_ages(const status_board& board, timestamp_ns now);
 
+  /// A pair trader's figures (from its pair_report), all labelled pair=id:
+  ///   xarb_pair_pnl{pair,component}: net, realized, fees, funding,
+  ///     unrealized (quote currency; fees positive = paid);
+  ///   xarb_pair_position{pair,venue}: the pair's own position per leg;
+  ///   xarb_pair_net_delta{pair}: qty A + qty B (0 when hedged);
+  ///   xarb_pair_phase{pair,phase}: 1 for the current phase, 0 otherwise;
+  ///   xarb_pair_round_trips_total{pair};
+  ///   xarb_pair_orders_total{pair,kind}: orders, fills, rejects, hedges,
+  ///     unwinds (counters follow the report's totals).
+  void set_pair(const pair_report& r);
+
   /// Text exposition format 0.0.4 of every family.
   std::string serialize() const;
 
@@ -112,6 +124,12 @@ private:
   prometheus::Family<prometheus::Gauge>* actor_up_;
   prometheus::Family<prometheus::Histogram>* tick_to_decision_;
   prometheus::Family<prometheus::Gauge>* spread_ratio_;
+  prometheus::Family<prometheus::Gauge>* pair_pnl_;
+  prometheus::Family<prometheus::Gauge>* pair_position_;
+  prometheus::Family<prometheus::Gauge>* pair_net_delta_;
+  prometheus::Family<prometheus::Gauge>* pair_phase_;
+  prometheus::Family<prometheus::Counter>* pair_round_trips_;
+  prometheus::Family<prometheus::Counter>* pair_orders_;
   prometheus::Family<prometheus::Gauge>* build_info_;
   prometheus::Family<prometheus::Gauge>* up_family_;
   prometheus::Histogram* tick_to_decision_handle_;

@@ -68,6 +68,20 @@ void populate(telemetry& tel, status_board& board) {
   tel.set_spread("BTC-PERP:sim-a/sim-b", ratio::from_string("0.0015").value(),
                  ratio::from_string("-0.002").value());
   tel.refresh_book_ages(board, t0 + 10 * sec);
+  pair_report r;
+  r.spread.pair_id = "ETH-PERP:sim-a/sim-b";
+  r.phase = pair_phase::open;
+  r.leg_a.venue = "sim-a";
+  r.leg_a.qty = quantity::from_string("-0.5").value();
+  r.leg_a.fees = money::from_string("1.5").value();
+  r.leg_b.venue = "sim-b";
+  r.leg_b.qty = quantity::from_string("0.5").value();
+  r.leg_b.fees = money::from_string("0.75").value();
+  r.net_pnl = money::from_string("12.5").value();
+  r.round_trips = 4;
+  r.orders = 20;
+  r.hedges = 3;
+  tel.set_pair(r);
 }
 
 } // namespace
@@ -90,6 +104,12 @@ TEST_CASE("every family is exposed with the xarb_ prefix and its type") {
          {"xarb_actor_up", "gauge"},
          {"xarb_tick_to_decision_seconds", "histogram"},
          {"xarb_spread_ratio", "gauge"},
+         {"xarb_pair_pnl", "gauge"},
+         {"xarb_pair_position", "gauge"},
+         {"xarb_pair_net_delta", "gauge"},
+         {"xarb_pair_phase", "gauge"},
+         {"xarb_pair_round_trips_total", "counter"},
+         {"xarb_pair_orders_total", "counter"},
          {"xarb_build_info", "gauge"},
          {"xarb_up", "gauge"},
        }) {
@@ -104,6 +124,31 @@ TEST_CASE("every family is exposed with the xarb_ prefix and its type") {
   CHECK(has_line(text, R"(xarb_book_synced{symbol="ETH-PERP",venue="sim-a"} 0)"));
   CHECK(has_line(text, R"(xarb_spread_ratio{direction="ab",pair="BTC-PERP:sim-a/sim-b"} 0.0015)"));
   CHECK(has_line(text, R"(xarb_spread_ratio{direction="ba",pair="BTC-PERP:sim-a/sim-b"} -0.002)"));
+  CHECK(has_line(text, R"(xarb_pair_pnl{component="net",pair="ETH-PERP:sim-a/sim-b"} 12.5)"));
+  CHECK(has_line(text, R"(xarb_pair_pnl{component="fees",pair="ETH-PERP:sim-a/sim-b"} 2.25)"));
+  CHECK(has_line(text, R"(xarb_pair_position{pair="ETH-PERP:sim-a/sim-b",venue="sim-a"} -0.5)"));
+  CHECK(has_line(text, R"(xarb_pair_position{pair="ETH-PERP:sim-a/sim-b",venue="sim-b"} 0.5)"));
+  CHECK(has_line(text, R"(xarb_pair_net_delta{pair="ETH-PERP:sim-a/sim-b"} 0)"));
+  CHECK(has_line(text, R"(xarb_pair_phase{pair="ETH-PERP:sim-a/sim-b",phase="open"} 1)"));
+  CHECK(has_line(text, R"(xarb_pair_phase{pair="ETH-PERP:sim-a/sim-b",phase="flat"} 0)"));
+  CHECK(has_line(text, R"(xarb_pair_round_trips_total{pair="ETH-PERP:sim-a/sim-b"} 4)"));
+  CHECK(has_line(text, R"(xarb_pair_orders_total{kind="hedges",pair="ETH-PERP:sim-a/sim-b"} 3)"));
+}
+
+TEST_CASE("pair counters follow the report's totals and never go down") {
+  telemetry tel;
+  pair_report r;
+  r.spread.pair_id = "X:a/b";
+  r.leg_a.venue = "a";
+  r.leg_b.venue = "b";
+  r.round_trips = 5;
+  tel.set_pair(r);
+  r.round_trips = 7;
+  tel.set_pair(r);
+  CHECK(has_line(tel.serialize(), R"(xarb_pair_round_trips_total{pair="X:a/b"} 7)"));
+  r.round_trips = 1; // a restarted pair trader counts from 0 again
+  tel.set_pair(r);
+  CHECK(has_line(tel.serialize(), R"(xarb_pair_round_trips_total{pair="X:a/b"} 7)"));
 }
 
 TEST_CASE("book ages come from the status board at refresh time") {
