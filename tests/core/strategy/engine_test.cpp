@@ -322,15 +322,24 @@ struct engine_fixture {
     now += 100 * ms;
     books("65200.0", "65200.1", "65000.0", "65000.1");
     REQUIRE(out.orders.size() == 2);
-    auto legs = out.orders;
-    out.clear();
-    int i = 0;
-    for (auto& o : legs)
-      e->on_fill(fill_of(o, "0.099", "0", i++ == 0 ? "o1" : "o2"), now, out);
+    fill_all("o");
     REQUIRE(e->position(0) == qty("-0.099"));
     REQUIRE(e->position(1) == qty("0.099"));
     REQUIRE(e->phase() == pair_phase::open);
     out.clear();
+  }
+
+  /// Fills every order of the last output completely (fill ids prefix-N).
+  void fill_all(const std::string& prefix) {
+    auto orders = out.orders;
+    out.clear();
+    int i = 0;
+    for (auto& o : orders) {
+      auto f = fill_of(o, "0", "0", "");
+      f.qty = o.qty;
+      f.fill_id = prefix + std::to_string(i++);
+      e->on_fill(f, now, out);
+    }
   }
 
   bool has_event(const std::string& needle) const {
@@ -625,10 +634,7 @@ TEST_SUITE("pair_engine") {
     f.books("65100.0", "65100.1", "65000.0", "65000.1");
     CHECK(f.has_event("take profit"));
     REQUIRE(f.out.orders.size() == 2);
-    auto legs = f.out.orders;
-    f.out.clear();
-    f.e->on_fill(f.fill_of(legs[0], "0.099", "0", "c1"), f.now, f.out);
-    f.e->on_fill(f.fill_of(legs[1], "0.099", "0", "c2"), f.now, f.out);
+    f.fill_all("c");
     CHECK(f.e->stats().round_trips == 1);
     CHECK(f.e->phase() == pair_phase::flat);
     CHECK(f.e->direction() == -1);
@@ -687,10 +693,7 @@ TEST_SUITE("pair_engine") {
     CHECK(f.out.orders.empty());
     f.e->set_enabled(true, f.now, f.out);
     REQUIRE(f.out.orders.size() == 2);
-    auto legs = f.out.orders;
-    f.out.clear();
-    f.e->on_fill(f.fill_of(legs[0], "0.099", "0", "f1"), f.now, f.out);
-    f.e->on_fill(f.fill_of(legs[1], "0.099", "0", "f2"), f.now, f.out);
+    f.fill_all("f");
     f.e->flatten("operator", f.now, f.out);
     CHECK(f.e->halted());
     REQUIRE(f.out.orders.size() == 2);
@@ -698,10 +701,7 @@ TEST_SUITE("pair_engine") {
       CHECK(o.reduce_only);
       CHECK(o.qty == qty("0.099"));
     }
-    auto closes = f.out.orders;
-    f.out.clear();
-    f.e->on_fill(f.fill_of(closes[0], "0.099", "0", "f3"), f.now, f.out);
-    f.e->on_fill(f.fill_of(closes[1], "0.099", "0", "f4"), f.now, f.out);
+    f.fill_all("g");
     CHECK(f.e->position(0).is_zero());
     CHECK(f.e->position(1).is_zero());
     CHECK(f.e->phase() == pair_phase::halted);

@@ -239,6 +239,25 @@ std::size_t sim_harness::count_events(const std::string& needle) const {
   return n;
 }
 
+std::string sim_harness::accounting_mismatch() {
+  std::string out;
+  for (int leg = 0; leg < 2; ++leg) {
+    const auto& mine = engine_->ledger(leg).get();
+    const auto venue = venues_[leg]->position_of(cfg_.symbol);
+    auto check = [&](const char* what, int64_t a, int64_t b) {
+      if (a != b)
+        out += "leg " + std::to_string(leg) + " " + what + ": engine " + std::to_string(a)
+               + " venue " + std::to_string(b) + " (raw)\n";
+    };
+    check("qty", mine.qty.raw(), venue.qty.raw());
+    check("realized_pnl", mine.realized_pnl.raw(), venue.realized_pnl.raw());
+    check("fees", mine.fees.raw(), venue.fees.raw());
+    check("funding", mine.funding.raw(), venue.funding.raw());
+    check("avg_entry", mine.avg_entry.raw(), venue.avg_entry.raw());
+  }
+  return out;
+}
+
 void sim_harness::set_basis(int leg, double ou_bps, double dislocation_bps) {
   venues_[leg]->set_basis(cfg_.symbol, ou_bps, dislocation_bps);
 }

@@ -77,6 +77,11 @@ public:
   /// Events whose text contains `needle`.
   std::size_t count_events(const std::string& needle) const;
 
+  /// Compares the engine's books with each venue's own accounting (qty,
+  /// realized P&L, fees, funding, average entry) to the raw fixed-point unit.
+  /// Empty when they agree, else one line per difference.
+  std::string accounting_mismatch();
+
   /// Shift one venue's basis now (bps), e.g. a dislocation.
   void set_basis(int leg, double ou_bps, double dislocation_bps);
 
