@@ -115,6 +115,8 @@ void status_board::set_pair(const pair_report& r) {
   p.funding = r.leg_a.funding + r.leg_b.funding;
   p.round_trips = r.round_trips;
   p.halt_reason = r.halt_reason;
+  p.leg_a = r.leg_a;
+  p.leg_b = r.leg_b;
   set_pair(std::move(p));
 }
 
@@ -213,6 +215,24 @@ std::string to_json(const readiness& r) {
   return std::move(w).str();
 }
 
+namespace {
+
+void write_leg(json::writer& w, const leg_status& l) {
+  w.begin_object();
+  w.key("venue").value(l.venue);
+  w.key("qty").value(l.qty.to_string());
+  w.key("avg_entry").value(l.avg_entry.to_string());
+  w.key("realized").value(l.realized.to_string());
+  w.key("fees").value(l.fees.to_string());
+  w.key("funding").value(l.funding.to_string());
+  w.key("funding_accrued").value(l.funding_accrued.to_string());
+  w.key("unrealized").value(l.unrealized.to_string());
+  w.key("funding_rate").value(l.funding_rate.to_string());
+  w.end_object();
+}
+
+} // namespace
+
 std::string status_board::status_json(timestamp_ns now) const {
   std::lock_guard guard{mtx_};
   json::writer w;
@@ -286,6 +306,39 @@ std::string status_board::status_json(timestamp_ns now) const {
     w.key("funding").value(p.funding.to_string());
     w.key("round_trips").value(static_cast<int64_t>(p.round_trips));
     w.key("halt_reason").value(p.halt_reason);
+    w.key("legs").begin_array();
+    for (const auto* l : {&p.leg_a, &p.leg_b})
+      if (!l->venue.empty())
+        write_leg(w, *l);
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  // -- P&L per venue, summed over every pair trading on it
+  std::map<std::string, leg_status, std::less<>> by_venue;
+  for (auto& [id, p] : pairs_) {
+    for (const auto* l : {&p.leg_a, &p.leg_b}) {
+      if (l->venue.empty())
+        continue;
+      auto& v = by_venue[l->venue];
+      v.venue = l->venue;
+      v.realized += l->realized;
+      v.fees += l->fees;
+      v.funding += l->funding;
+      v.funding_accrued += l->funding_accrued;
+      v.unrealized += l->unrealized;
+    }
+  }
+  w.key("venue_pnl").begin_array();
+  for (auto& [venue, v] : by_venue) {
+    w.begin_object();
+    w.key("venue").value(venue);
+    w.key("realized").value(v.realized.to_string());
+    w.key("fees").value(v.fees.to_string());
+    w.key("funding").value(v.funding.to_string());
+    w.key("funding_accrued").value(v.funding_accrued.to_string());
+    w.key("unrealized").value(v.unrealized.to_string());
+    w.key("net").value((v.realized - v.fees + v.funding + v.unrealized).to_string());
     w.end_object();
   }
   w.end_array();

@@ -65,6 +65,8 @@ struct pair_status {
   money funding;
   uint64_t round_trips = 0;
   std::string halt_reason;
+  leg_status leg_a;              ///< per-venue figures (venue empty until a report)
+  leg_status leg_b;
   friend bool operator==(const pair_status&, const pair_status&) = default;
 };
 

@@ -182,9 +182,11 @@ TEST_CASE("a pair trader's report shows phase, positions and P&L in status_json"
   rep.phase = pair_phase::open;
   rep.direction = 0;
   rep.tranches = 2;
+  rep.leg_a.venue = "sim-a";
   rep.leg_a.qty = *quantity::from_string("-0.56");
   rep.leg_a.fees = *money::from_string("1.25");
   rep.leg_a.funding = *money::from_string("-0.1");
+  rep.leg_b.venue = "sim-b";
   rep.leg_b.qty = *quantity::from_string("0.56");
   rep.leg_b.fees = *money::from_string("-0.05");
   rep.net_delta = quantity::zero();
@@ -208,6 +210,27 @@ TEST_CASE("a pair trader's report shows phase, positions and P&L in status_json"
   CHECK(std::string_view{p["funding"].get_string().value()} == "-0.1");
   CHECK(p["round_trips"].get_int64().value() == 7);
   CHECK(std::string_view{p["spread_ab"].get_string().value()} == "0.0021");
+  auto legs = p["legs"].get_array().value();
+  REQUIRE(legs.size() == 2);
+  CHECK(std::string_view{legs.at(0)["venue"].get_string().value()} == "sim-a");
+  CHECK(std::string_view{legs.at(0)["fees"].get_string().value()} == "1.25");
+
+  // A second pair on sim-a: P&L per venue sums over pairs.
+  pair_report other = rep;
+  other.spread.pair_id = "ETH-PERP:sim-a/sim-c";
+  other.leg_a.fees = *money::from_string("0.5");
+  other.leg_a.realized = *money::from_string("10");
+  other.leg_b.venue = "sim-c";
+  board.set_pair(other);
+  REQUIRE(parser.parse(board.status_json(t0)).get(doc) == simdjson::SUCCESS);
+  auto venues = doc["venue_pnl"].get_array().value();
+  REQUIRE(venues.size() == 3);
+  auto a = venues.at(0);
+  CHECK(std::string_view{a["venue"].get_string().value()} == "sim-a");
+  CHECK(std::string_view{a["fees"].get_string().value()} == "1.75");
+  CHECK(std::string_view{a["realized"].get_string().value()} == "10");
+  CHECK(std::string_view{a["funding"].get_string().value()} == "-0.2");
+  CHECK(std::string_view{a["net"].get_string().value()} == "8.05");
 }
 
 TEST_CASE("readiness JSON lists unsynced books") {
