@@ -37,6 +37,9 @@ using venue_session_actor = caf::typed_actor<
   // ask (price or size) changes, plus health_report. For light consumers
   // (scanner, UI). Idempotent.
   caf::reacts_to<atom::subscribe, atom::top, std::string, caf::actor>,
+  // Run a pair's decision inline after each update of the hook's symbol
+  // (actors/engine_host.hpp). Local only. Idempotent per host.
+  caf::reacts_to<atom::subscribe, inline_hook>,
   // Stop sending market data of a symbol to `subscriber`.
   caf::reacts_to<atom::unsubscr, std::string, caf::actor>,
   // Place an order (paper/sim execution in this version).

@@ -10,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/clock.hpp"
+#include "actors/engine_host.hpp"
 #include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
 #include "core/strategy/pair_engine.hpp"
@@ -24,7 +25,7 @@ namespace {
 struct leg {
   std::string venue;
   std::string session_name;
-  venue_session_actor session;
+  venue_session_actor session;   ///< also in host->sessions (under its mutex)
 };
 
 struct pair_trader_state {
@@ -34,8 +35,9 @@ struct pair_trader_state {
   actor_services svc;
   std::string id;
   std::array<leg, 2> legs;
-  std::unique_ptr<strategy::pair_engine> engine;
-  strategy::engine_output out;   ///< reused: no allocation per update once warm
+  /// The engine and its output buffer; shared with the venue sessions when
+  /// decisions are inline. Every access holds host->mtx.
+  std::shared_ptr<engine_host> host;
   timestamp_ns published_at = 0;
   pair_phase published_phase = pair_phase::warmup;
   bool published_valid = false;
@@ -57,10 +59,12 @@ constexpr int64_t publish_interval_ns = 100'000'000;
 /// The engine's timer period (leg timeouts, re-quotes, holding time).
 constexpr auto timer_period = std::chrono::milliseconds(10);
 
+/// Requires host->mtx held.
 void publish(self_ptr self, timestamp_ns now) {
   auto& st = self->state;
-  const auto& sp = st.engine->spread();
-  const auto phase = st.engine->phase();
+  const auto& engine = *st.host->engine;
+  const auto& sp = engine.spread();
+  const auto phase = engine.phase();
   if (st.published_once && sp.valid == st.published_valid && phase == st.published_phase
       && now - st.published_at < publish_interval_ns)
     return;
@@ -69,7 +73,7 @@ void publish(self_ptr self, timestamp_ns now) {
   st.published_phase = phase;
   st.published_at = now;
   if (st.svc.board || st.svc.metrics) {
-    const auto report = st.engine->status(now);
+    const auto report = engine.status(now);
     if (st.svc.board)
       st.svc.board->set_pair(report);
     if (st.svc.metrics)
@@ -81,64 +85,14 @@ void publish(self_ptr self, timestamp_ns now) {
   }
 }
 
-spdlog::level::level_enum level_of(severity s) {
-  switch (s) {
-    case severity::debug: return spdlog::level::debug;
-    case severity::info: return spdlog::level::info;
-    case severity::warning: return spdlog::level::warn;
-    case severity::error: return spdlog::level::err;
-    case severity::critical: return spdlog::level::critical;
-  }
-  return spdlog::level::info;
-}
-
-/// Sends what the engine decided and records the rest. An order for a venue
-/// whose session is down is answered at once with a reject, so the engine
-/// never waits for an order that was not sent.
-void flush(self_ptr self, timestamp_ns now) {
-  auto& st = self->state;
-  auto& out = st.out;
-  while (!out.empty()) {
-    // Local copies: feeding a synthetic reject back refills `out`.
-    auto orders = std::move(out.orders);
-    auto cancels = std::move(out.cancels);
-    auto updates = std::move(out.updates);
-    auto events = std::move(out.events);
-    out.clear();
-    for (auto& o : orders) {
-      const int l = st.engine->leg_of(o.venue);
-      if (l >= 0 && st.legs[l].session) {
-        self->send(st.legs[l].session, o);
-      } else {
-        st.engine->on_reject(order_reject{o.client_id, o.venue, o.symbol,
-                                          error_code::venue_unavailable,
-                                          "venue session down", now},
-                             now, out);
-      }
-    }
-    for (auto& c : cancels) {
-      const int l = st.engine->leg_of(c.venue);
-      if (l >= 0 && st.legs[l].session)
-        self->send(st.legs[l].session, c);
-    }
-    if (st.log) {
-      // Order transitions at debug level: skip the formatting (decimal
-      // strings) unless someone reads them.
-      if (st.log->should_log(spdlog::level::debug))
-        for (auto& u : updates)
-          st.log->debug("pair {}: order {} {} {} {} {} @ {} ({}): {} -> {}{}{}", st.id,
-                        u.client_id, to_string(u.purpose), u.venue, to_string(u.sd),
-                        u.qty.to_string(), u.px.to_string(), to_string(u.tif),
-                        to_string(u.from), to_string(u.to), u.reason.empty() ? "" : ": ",
-                        u.reason);
-      for (auto& e : events)
-        st.log->log(level_of(e.sev), "pair {}: {}", st.id, e.text);
-    }
-  }
-}
-
-int leg_index(self_ptr self, const std::string& venue) {
-  return self->state.engine->leg_of(venue);
+/// Runs `f(engine, out)` under the host's lock, then sends what it decided.
+template <class F>
+void with_engine(self_ptr self, F&& f) {
+  auto& h = *self->state.host;
+  std::lock_guard guard{h.mtx};
+  const auto now = self->state.cfg.clock();
+  f(*h.engine, h.out, now);
+  flush_engine(h, now);
 }
 
 void attach_leg(self_ptr self, leg& l, caf::strong_actor_ptr ptr) {
@@ -148,9 +102,16 @@ void attach_leg(self_ptr self, leg& l, caf::strong_actor_ptr ptr) {
   if (l.session)
     self->demonitor(l.session.address());
   l.session = handle;
+  auto& st = self->state;
+  const int index = &l == &st.legs[0] ? 0 : 1;
+  {
+    std::lock_guard guard{st.host->mtx};
+    st.host->sessions[index] = handle;
+  }
   self->monitor(handle);
-  self->send(handle, atom::subscribe_v, self->state.cfg.symbol,
-             caf::actor_cast<caf::actor>(self));
+  self->send(handle, atom::subscribe_v, st.cfg.symbol, caf::actor_cast<caf::actor>(self));
+  if (st.cfg.inline_decisions)
+    self->send(handle, atom::subscribe_v, inline_hook{st.host, st.cfg.symbol, index});
   if (self->state.log)
     self->state.log->info("pair {}: subscribed to {}", self->state.id, l.session_name);
 }
@@ -176,33 +137,45 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
   // A new incarnation, new client ids: restarts are >= 100 ms apart.
   ec.epoch = st.cfg.epoch != 0 ? st.cfg.epoch
                                : static_cast<uint64_t>(wall_clock_ns() / 1'000'000);
-  st.engine = std::make_unique<strategy::pair_engine>(std::move(ec));
+  st.host = std::make_shared<engine_host>();
+  st.host->engine = std::make_unique<strategy::pair_engine>(std::move(ec));
+  st.host->trader = caf::actor_cast<caf::actor>(self);
+  st.host->id = st.id;
+  st.host->log = st.log;
   st.legs[0].venue = st.cfg.venue_a;
   st.legs[1].venue = st.cfg.venue_b;
   if (svc.metrics) {
     st.processed = &svc.metrics->messages_processed("pair_trader");
     st.tick_to_decision = &svc.metrics->tick_to_decision();
+    st.host->tick_to_decision = st.tick_to_decision;
     st.gauge_ab = &svc.metrics->spread(st.id, "ab");
     st.gauge_ba = &svc.metrics->spread(st.id, "ba");
   }
-  publish(self, st.cfg.clock());
+  // Sessions holding an inline hook drop it once we are gone.
+  self->attach_functor([host = st.host](const caf::error&) { host->alive = false; });
+  {
+    std::lock_guard guard{st.host->mtx};
+    publish(self, st.cfg.clock());
+  }
   // A venue session that goes down leaves its leg unusable until the
   // registry tells us about its successor.
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& s = self->state;
-    const auto now = s.cfg.clock();
-    for (int i = 0; i < 2; ++i) {
-      auto& l = s.legs[i];
-      if (l.session && l.session.address() == dm.source) {
-        if (s.log)
-          s.log->warn("pair {}: {} went down ({})", s.id, l.session_name,
-                      self->system().render(dm.reason));
-        l.session = nullptr;
-        s.engine->set_leg_available(i, false, now, s.out);
+    with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                          timestamp_ns now) {
+      for (int i = 0; i < 2; ++i) {
+        auto& l = s.legs[i];
+        if (l.session && l.session.address() == dm.source) {
+          if (s.log)
+            s.log->warn("pair {}: {} went down ({})", s.id, l.session_name,
+                        self->system().render(dm.reason));
+          l.session = nullptr;
+          s.host->sessions[i] = nullptr;
+          engine.set_leg_available(i, false, now, out);
+        }
       }
-    }
-    flush(self, now);
-    publish(self, now);
+      publish(self, now);
+    });
   });
   for (auto& l : st.legs) {
     l.session_name = venue_session_name(l.venue);
@@ -224,28 +197,27 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
     [=](instrument_spec& spec) {
       count();
       auto& s = self->state;
-      const int l = leg_index(self, spec.venue);
-      if (l < 0 || spec.symbol != s.cfg.symbol)
-        return;
-      if (auto err = s.engine->set_rules(l, spec); err && s.log)
-        s.log->error("pair {}: rules of {} rejected: {}", s.id, spec.venue, err.message);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output&,
+                            timestamp_ns) {
+        const int l = engine.leg_of(spec.venue);
+        if (l < 0 || spec.symbol != s.cfg.symbol)
+          return;
+        if (auto err = engine.set_rules(l, spec); err && s.log)
+          s.log->error("pair {}: rules of {} rejected: {}", s.id, spec.venue, err.message);
+      });
     },
     [=](book_snapshot& snap) {
       count();
       auto& s = self->state;
-      const int l = leg_index(self, snap.venue);
-      if (l < 0 || snap.symbol != s.cfg.symbol)
+      if (snap.symbol != s.cfg.symbol)
         return;
-      auto& engine = *s.engine;
+      auto& h = *s.host;
+      std::lock_guard guard{h.mtx};
+      const int l = h.engine->leg_of(snap.venue);
+      if (l < 0)
+        return;
       const auto now = s.cfg.clock();
-      if (engine.book(l).apply(snap) != error_code::none) {
-        engine.set_leg_available(l, false, now, s.out);
-        flush(self, now);
-        return;
-      }
-      engine.on_book(l, snap.recv_ts, now, s.out);
-      flush(self, now);
-      if (s.tick_to_decision && snap.recv_ts > 0) {
+      if (decide_inline(h, l, snap, now) && s.tick_to_decision && snap.recv_ts > 0) {
         // From the frame's arrival at the venue session to the decision
         // (and any order it produced) leaving this actor.
         s.tick_to_decision->Observe(static_cast<double>(s.cfg.clock() - snap.recv_ts) / 1e9);
@@ -254,96 +226,93 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
     },
     [=](funding_rate& r) {
       count();
-      self->state.engine->on_funding_rate(r);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output&,
+                            timestamp_ns) { engine.on_funding_rate(r); });
     },
     [=](funding_payment& p) {
       count();
-      auto& s = self->state;
-      s.engine->on_funding_payment(p, s.out);
-      flush(self, s.cfg.clock());
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns) { engine.on_funding_payment(p, out); });
     },
     [=](health_report& r) {
       count();
       auto& s = self->state;
-      const auto now = s.cfg.clock();
-      for (int i = 0; i < 2; ++i)
-        if (s.legs[i].session_name == r.component)
-          s.engine->set_leg_available(i, r.state == health_state::ready, now, s.out);
-      flush(self, now);
-      publish(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) {
+        for (int i = 0; i < 2; ++i)
+          if (s.legs[i].session_name == r.component)
+            engine.set_leg_available(i, r.state == health_state::ready, now, out);
+        publish(self, now);
+      });
     },
     [=](order_ack& a) {
       count();
-      auto& s = self->state;
-      const auto now = s.cfg.clock();
-      s.engine->on_ack(a, now, s.out);
-      flush(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) { engine.on_ack(a, now, out); });
     },
     [=](order_fill& f) {
       count();
-      auto& s = self->state;
-      const auto now = s.cfg.clock();
-      s.engine->on_fill(f, now, s.out);
-      flush(self, now);
-      publish(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) {
+        engine.on_fill(f, now, out);
+        publish(self, now);
+      });
     },
     [=](order_reject& r) {
       count();
-      auto& s = self->state;
-      const auto now = s.cfg.clock();
-      s.engine->on_reject(r, now, s.out);
-      flush(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) { engine.on_reject(r, now, out); });
     },
     [=](order_cancelled& c) {
       count();
-      auto& s = self->state;
-      const auto now = s.cfg.clock();
-      s.engine->on_cancelled(c, now, s.out);
-      flush(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) { engine.on_cancelled(c, now, out); });
     },
     [=](atom::tick) {
-      auto& s = self->state;
-      const auto now = s.cfg.clock();
-      s.engine->on_timer(now, s.out);
-      flush(self, now);
-      publish(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) {
+        engine.on_timer(now, out);
+        publish(self, now);
+      });
       self->delayed_send(self, timer_period, atom::tick_v);
     },
-    [=](atom::status) { return self->state.engine->status(self->state.cfg.clock()); },
+    [=](atom::status) {
+      auto& h = *self->state.host;
+      std::lock_guard guard{h.mtx};
+      return h.engine->status(self->state.cfg.clock());
+    },
     [=](atom::enable, bool on) {
       count();
-      auto& s = self->state;
-      const auto now = s.cfg.clock();
-      s.engine->set_enabled(on, now, s.out);
-      flush(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) { engine.set_enabled(on, now, out); });
     },
     [=](atom::mode, const std::string& name) -> std::string {
       count();
-      auto& s = self->state;
       strategy::trade_mode m;
       if (!strategy::parse(name, m))
         return "unknown mode '" + name + "' (normal_arb | zero_wear)";
-      const auto now = s.cfg.clock();
-      s.engine->set_mode(m, now, s.out);
-      flush(self, now);
-      publish(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) {
+        engine.set_mode(m, now, out);
+        publish(self, now);
+      });
       return {};
     },
     [=](atom::flatten, const std::string& reason) {
       count();
-      auto& s = self->state;
-      const auto now = s.cfg.clock();
-      s.engine->flatten(reason.empty() ? "operator flatten" : reason, now, s.out);
-      flush(self, now);
-      publish(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) {
+        engine.flatten(reason.empty() ? "operator flatten" : reason, now, out);
+        publish(self, now);
+      });
     },
     [=](atom::resume) {
       count();
-      auto& s = self->state;
-      const auto now = s.cfg.clock();
-      s.engine->resume(now, s.out);
-      flush(self, now);
-      publish(self, now);
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) {
+        engine.resume(now, out);
+        publish(self, now);
+      });
     },
     [=](atom::crash) -> void {
       throw std::runtime_error("pair_trader " + self->state.id + ": crash requested");

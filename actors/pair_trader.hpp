@@ -23,6 +23,9 @@ struct pair_config {
   std::string node = "xarb";  ///< node name: part of every client order id
   strategy::pair_params params;
   uint64_t epoch = 0;         ///< client id incarnation; 0 = start time in ms
+  /// Decide inside the venue sessions' handlers (actors/engine_host.hpp):
+  /// no actor hop between a book update and the order.
+  bool inline_decisions = false;
   std::function<timestamp_ns()> clock;      ///< default: system clock
 };
 

@@ -13,6 +13,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/clock.hpp"
+#include "actors/engine_host.hpp"
 #include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
 #include "core/order_book.hpp"
@@ -29,6 +30,7 @@ struct book_entry {
   order_book book;
   std::vector<caf::actor> subscribers;     ///< depth
   std::vector<caf::actor> top_subscribers; ///< top of book only
+  std::vector<inline_hook> hooks;          ///< pairs deciding inline
   top_of_book last_top;                    ///< last one published
   timestamp_ns last_update = 0;
   bool stale = false;
@@ -177,6 +179,36 @@ void publish_top(self_ptr self, const std::string& symbol, book_entry& entry,
     caf::anon_send(sub, top);
 }
 
+bool hooked(const book_entry& entry, const caf::actor& sub) {
+  for (auto& h : entry.hooks)
+    if (h.host->trader == sub)
+      return true;
+  return false;
+}
+
+/// Runs the inline decisions of the pairs hooked on this book. A pair whose
+/// engine throws loses its hook and its trader is killed (its supervisor
+/// restarts it): a strategy fault never takes the venue session down.
+void run_hooks(self_ptr self, book_entry& entry, const book_snapshot& snap) {
+  auto& st = self->state;
+  std::erase_if(entry.hooks, [](const inline_hook& h) { return !h.host->alive; });
+  for (auto& hook : entry.hooks) {
+    auto& h = *hook.host;
+    try {
+      std::lock_guard guard{h.mtx};
+      const auto now = now_of(self);
+      if (decide_inline(h, hook.leg, snap, now) && h.tick_to_decision && snap.recv_ts > 0)
+        h.tick_to_decision->Observe(static_cast<double>(now_of(self) - snap.recv_ts) / 1e9);
+    } catch (const std::exception& e) {
+      if (st.log)
+        st.log->error("venue {} {}: inline decision of pair {} failed: {}", st.cfg.venue,
+                      snap.symbol, h.id, e.what());
+      h.alive = false;
+      caf::anon_send_exit(h.trader, caf::exit_reason::kill);
+    }
+  }
+}
+
 void publish_depth(self_ptr self, const std::string& symbol, book_entry& entry,
                    timestamp_ns exchange_ts, timestamp_ns recv_ts) {
   auto& st = self->state;
@@ -184,13 +216,37 @@ void publish_depth(self_ptr self, const std::string& symbol, book_entry& entry,
   if (entry.subscribers.empty())
     return;
   auto& out = st.out;
+  bool built = false;
+  for (auto& sub : entry.subscribers) {
+    if (!entry.hooks.empty() && hooked(entry, sub))
+      continue; // that pair decided inline when the update was applied
+    if (!built) {
+      entry.book.to_snapshot(out, st.cfg.depth_levels);
+      out.venue = st.cfg.venue;
+      out.symbol = symbol;
+      out.exchange_ts = exchange_ts;
+      out.recv_ts = recv_ts;
+      built = true;
+    }
+    caf::anon_send(sub, out);
+  }
+}
+
+/// Inline pairs decide on every applied update at once, one frame at a
+/// time, before the rest of the batch (their path is the latency-critical
+/// one); message subscribers get the conflated state at the end of it.
+void decide_now(self_ptr self, const std::string& symbol, book_entry& entry,
+                timestamp_ns exchange_ts, timestamp_ns recv_ts) {
+  if (entry.hooks.empty() || !entry.book.synced())
+    return;
+  auto& st = self->state;
+  auto& out = st.out;
   entry.book.to_snapshot(out, st.cfg.depth_levels);
   out.venue = st.cfg.venue;
   out.symbol = symbol;
   out.exchange_ts = exchange_ts;
   out.recv_ts = recv_ts;
-  for (auto& sub : entry.subscribers)
-    caf::anon_send(sub, out);
+  run_hooks(self, entry, out);
 }
 
 void mark_dirty(book_entry& entry, timestamp_ns exchange_ts, timestamp_ns recv_ts) {
@@ -236,6 +292,7 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
   entry.last_update = now;
   entry.stale = false;
   mark_dirty(entry, snap.exchange_ts, now);
+  decide_now(self, symbol, entry, snap.exchange_ts, now);
 }
 
 void route_order_event(self_ptr self, const std::string& client_id,
@@ -270,6 +327,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
             entry.last_update = x.recv_ts;
             entry.stale = false;
             mark_dirty(entry, x.exchange_ts, x.recv_ts);
+            decide_now(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
           }
           publish_book_status(self, x.symbol, entry);
         } else if constexpr (std::is_same_v<T, book_delta>) {
@@ -285,6 +343,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
               entry.last_update = x.recv_ts;
               entry.stale = false;
               mark_dirty(entry, x.exchange_ts, x.recv_ts);
+              decide_now(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
             }
           } else {
             resync(self, x.symbol, entry, to_string(ec));
@@ -405,6 +464,20 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         publish_top(self, symbol, entry, entry.book.last_update(), entry.last_update, true);
         subs = std::move(saved);
       }
+    },
+    [=](atom::subscribe, inline_hook& hook) {
+      count();
+      auto i = self->state.books.find(hook.symbol);
+      if (!hook.host || i == self->state.books.end())
+        return;
+      auto& hooks = i->second.hooks;
+      std::erase_if(hooks, [&](const inline_hook& h) {
+        return h.host == hook.host || !h.host->alive;
+      });
+      hooks.push_back(std::move(hook));
+      // The pair starts from the current book, like a depth subscriber.
+      decide_now(self, i->first, i->second, i->second.book.last_update(),
+                 i->second.last_update);
     },
     [=](atom::unsubscr, const std::string& symbol, caf::actor sub) {
       count();

@@ -9,7 +9,8 @@
 //
 // A plain main(), not Google Benchmark: it measures a running actor system.
 //
-//   bench_tick_to_decision [--sched default|aggressive|both] [--seconds S]
+//   bench_tick_to_decision [--sched default|aggressive|default+inline|
+//                           aggressive+inline|both|all] [--seconds S]
 //                          [--warmup S] [--runs N] [--threads N]
 //                          [--update-hz HZ] [--pull-us US] [--buckets]
 //
@@ -17,7 +18,10 @@
 // `aggressive` is `low_latency = true` with `max_threads = --threads`
 // (default 1: on the 2-core reference machine two spinning workers measured
 // worse, docs/BENCHMARKS.md), mapped onto CAF by the same apply_scheduler()
-// the node uses. --benchmark_* flags (from `make bench`) are ignored.
+// the node uses. `+inline` runs the pair's decision inside the venue
+// sessions (`[scheduler] inline_decisions = true`): no actor hop between the
+// book update and the order. With no --sched all four run.
+// --benchmark_* flags (from `make bench`) are ignored.
 // The load average is printed: on a shared machine it explains most of the
 // run-to-run spread.
 
@@ -54,7 +58,8 @@ namespace {
 using namespace std::chrono_literals;
 
 struct options {
-  std::vector<std::string> scheds{"default", "aggressive"};
+  std::vector<std::string> scheds{"default", "aggressive", "default+inline",
+                                  "aggressive+inline"};
   double seconds = 8.0;
   double warmup = 1.0;
   int runs = 1;
@@ -130,7 +135,7 @@ struct result {
 
 xarb::scheduler_section scheduler_of(const std::string& sched, const options& opt) {
   xarb::scheduler_section s = xarb::default_config().scheduler;
-  if (sched == "aggressive") {
+  if (sched.starts_with("aggressive")) {
     s.low_latency = true;
     s.max_threads = opt.threads;
   }
@@ -172,6 +177,7 @@ result run_once(const std::string& sched, const options& opt) {
     pc.venue_b = "sim-b";
     pc.node = "bench";
     pc.params = xarb::default_config().strategy;
+    pc.inline_decisions = sched.ends_with("+inline");
     actors.push_back(caf::actor_cast<caf::actor>(xarb::spawn_pair_trader(sys, pc, svc)));
 
     // Warm-up: subscriptions, first snapshots (whose recv_ts is older than the
@@ -195,7 +201,7 @@ result run_once(const std::string& sched, const options& opt) {
 }
 
 void print_header() {
-  std::printf("%-11s %5s %8s %7s %7s %7s %7s %8s %10s %6s\n", "scheduler", "thr", "count",
+  std::printf("%-17s %5s %8s %7s %7s %7s %7s %8s %10s %6s\n", "scheduler", "thr", "count",
               "dec/s", "p50us", "p90us", "p99us", "meanus", "sess-msg/s", "cpu%");
 }
 
@@ -203,7 +209,7 @@ void print(const result& r, const options& opt) {
   const auto& h = r.h;
   const auto s = scheduler_of(r.sched, opt);
   const std::string thr = s.max_threads > 0 ? std::to_string(s.max_threads) : "caf";
-  std::printf("%-11s %5s %8llu %7.1f %7.2f %7.2f %7.2f %8.2f %10.1f %6.0f\n", r.sched.c_str(),
+  std::printf("%-17s %5s %8llu %7.1f %7.2f %7.2f %7.2f %8.2f %10.1f %6.0f\n", r.sched.c_str(),
               thr.c_str(), static_cast<unsigned long long>(h.count),
               static_cast<double>(h.count) / r.seconds, quantile(h, 0.5) * 1e6,
               quantile(h, 0.9) * 1e6, quantile(h, 0.99) * 1e6,
@@ -224,7 +230,7 @@ void print(const result& r, const options& opt) {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "bench_tick_to_decision: %s\nusage: bench_tick_to_decision [--sched "
-               "default|aggressive|both] [--seconds S] [--warmup S] [--runs N] "
+               "default|aggressive|default+inline|aggressive+inline|both|all] [--seconds S] [--warmup S] [--runs N] "
                "[--threads N] [--update-hz HZ] [--pull-us US] [--buckets]\n",
                why);
   std::exit(2);
@@ -245,10 +251,14 @@ options parse(int argc, char** argv) {
       auto v = value();
       if (v == "both")
         opt.scheds = {"default", "aggressive"};
-      else if (v == "default" || v == "aggressive")
+      else if (v == "all")
+        opt.scheds = {"default", "aggressive", "default+inline", "aggressive+inline"};
+      else if (v == "default" || v == "aggressive" || v == "default+inline"
+               || v == "aggressive+inline")
         opt.scheds = {v};
       else
-        usage("--sched takes default, aggressive or both");
+        usage("--sched takes default, aggressive, default+inline, aggressive+inline, both "
+              "or all");
     } else if (a == "--seconds") {
       opt.seconds = std::atof(value().c_str());
     } else if (a == "--warmup") {
@@ -304,7 +314,7 @@ int main(int argc, char** argv) {
         std::sort(v.begin(), v.end());
         return v[v.size() / 2];
       };
-      std::printf("%-11s median of %d runs: p50 %.2f us, p90 %.2f us, p99 %.2f us\n",
+      std::printf("%-17s median of %d runs: p50 %.2f us, p90 %.2f us, p99 %.2f us\n",
                   sched.c_str(), opt.runs, med(p50), med(p90), med(p99));
     }
   }

@@ -4,6 +4,7 @@
 // pair_report snapshot (spread, signal, positions, P&L, counters).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "messages/decimal.hpp"
@@ -129,6 +130,26 @@ auto inspect(Inspector& f, pair_report& x) {
   return f(x.spread, x.mode, x.style, x.model, x.phase, x.enabled, x.direction,
            x.tranches, x.leg_a, x.leg_b, x.net_delta, x.net_pnl, x.round_trips,
            x.orders, x.fills, x.rejects, x.hedges, x.unwinds, x.halt_reason, x.ts);
+}
+
+/// The pair engine a pair trader shares with its venue sessions when
+/// decisions are taken inline (actors/engine_host.hpp).
+struct engine_host;
+
+/// Asks a venue session to run a pair's decision inline, in the session's
+/// own handler, right after each update of `symbol` (no actor hop between
+/// the book and the decision). Local only: the host pointer is not
+/// serialized, so this message must never cross a node boundary.
+struct inline_hook {
+  std::shared_ptr<engine_host> host;
+  std::string symbol;
+  int32_t leg = 0;   ///< which leg of the pair the session's venue is
+  friend bool operator==(const inline_hook&, const inline_hook&) = default;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, inline_hook& x) {
+  return f(x.symbol, x.leg);
 }
 
 } // namespace xarb

@@ -46,6 +46,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(xarb, (xarb::spread_update))
   CAF_ADD_TYPE_ID(xarb, (xarb::order_update))
   CAF_ADD_TYPE_ID(xarb, (xarb::pair_report))
+  CAF_ADD_TYPE_ID(xarb, (xarb::inline_hook))
 
   // -- atoms (<= 10 characters) ---------------------------------------------
   CAF_ADD_ATOM(xarb, xarb::atom, subscribe, "subscribe")

@@ -208,6 +208,7 @@ std::string describe(const node_config& cfg) {
   kv("scheduler.max_threads", std::to_string(cfg.scheduler.max_threads));
   kv("scheduler.policy", cfg.scheduler.policy);
   kv("scheduler.low_latency", b(cfg.scheduler.low_latency));
+  kv("scheduler.inline_decisions", b(cfg.scheduler.inline_decisions));
   kv("supervision.max_restarts", std::to_string(cfg.supervision.max_restarts));
   kv("supervision.period_s", std::to_string(cfg.supervision.period_s));
   kv("supervision.backoff_initial_ms", std::to_string(cfg.supervision.backoff_initial_ms));

@@ -60,6 +60,9 @@ struct scheduler_section {
   int max_threads = 0;              ///< CAF worker threads; 0 = number of cores
   std::string policy = "stealing";  ///< "stealing" | "sharing"
   bool low_latency = false;         ///< workers spin instead of sleeping (burns CPU)
+  /// Pair decisions run inside the venue sessions' handlers, without an
+  /// actor hop after the book update (actors/engine_host.hpp).
+  bool inline_decisions = false;
 };
 
 struct supervision_section {

@@ -707,6 +707,7 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
     s.read("max_threads", cfg.scheduler.max_threads);
     s.read("policy", cfg.scheduler.policy);
     s.read("low_latency", cfg.scheduler.low_latency);
+    s.read("inline_decisions", cfg.scheduler.inline_decisions);
   });
   read_section(out, r, "supervision", [&](table_reader& s) {
     s.read("max_restarts", cfg.supervision.max_restarts);
@@ -756,6 +757,7 @@ std::string write_toml(const node_config& c) {
   w.kv("max_threads", c.scheduler.max_threads);
   w.kv("policy", c.scheduler.policy);
   w.kv("low_latency", c.scheduler.low_latency);
+  w.kv("inline_decisions", c.scheduler.inline_decisions);
   w.header("[supervision]");
   w.kv("max_restarts", c.supervision.max_restarts);
   w.kv("period_s", c.supervision.period_s);

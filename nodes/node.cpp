@@ -45,6 +45,7 @@ std::vector<pair_config> make_pairs(const node_config& cfg) {
     p.venue_a = a;
     p.venue_b = b;
     p.node = cfg.node.name;
+    p.inline_decisions = cfg.scheduler.inline_decisions;
     p.params = params;
     out.push_back(std::move(p));
   };

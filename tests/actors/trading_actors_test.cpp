@@ -338,4 +338,42 @@ CAF_TEST(a pair trader trades dislocations through the venue sessions and stays 
   CAF_CHECK_NOT_EQUAL(phase, "halted");
 }
 
+CAF_TEST(with inline decisions the venue sessions run the pair and it still trades hedged) {
+  for (auto& v : world.venues) {
+    v.dislocation_per_hour = 900;
+    v.dislocation_bps = 45;
+  }
+  spawn_venues();
+  auto pc = pair("SOL-PERP");
+  pc.inline_decisions = true;
+  pc.params.signal.window = 40;
+  pc.params.signal.z_entry = 2.5;
+  pc.params.max_tranches = 2;
+  pc.params.max_position_notional = money::from_units(4000);
+  pc.params.hard_delta_notional = money::from_units(4000);
+  pc.params.max_hold_ns = 20'000'000'000;
+  const auto decisions_before = metrics.tick_to_decision().Collect().histogram.sample_count;
+  spawn_pair(pc);
+  step(120s);
+  auto p = board.pair(pair_id(pc));
+  CAF_REQUIRE(p.has_value());
+  CAF_MESSAGE("inline: phase " << p->phase << ", round trips " << p->round_trips << ", pnl "
+                               << p->net_pnl.to_string());
+  CAF_CHECK(p->round_trips >= 1);
+  CAF_CHECK(p->fees.is_positive());
+  CAF_CHECK(p->net_delta.abs() < quantity::from_raw(10'000'000));
+  // Decisions were taken (and timed) in the sessions: one per book update.
+  const auto decisions = metrics.tick_to_decision().Collect().histogram.sample_count;
+  CAF_CHECK_GREATER(decisions - decisions_before, 1000u);
+  // A restarted venue session gets the hook again from the pair trader.
+  caf::anon_send(session("sim-a"), atom::crash_v);
+  step(3s);
+  const auto after_restart = metrics.tick_to_decision().Collect().histogram.sample_count;
+  step(5s);
+  CAF_CHECK_GREATER(metrics.tick_to_decision().Collect().histogram.sample_count,
+                    after_restart + 50u);
+  p = board.pair(pair_id(pc));
+  CAF_CHECK(p->valid);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

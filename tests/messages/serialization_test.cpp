@@ -302,6 +302,12 @@ struct sample<pair_report> {
   }
 };
 
+template <>
+struct sample<inline_hook> {
+  // The host pointer is local only and not serialized: the sample has none.
+  static inline_hook make() { return {nullptr, "ETH-PERP", 1}; }
+};
+
 template <class T>
 T direct_roundtrip(const T& x) {
   std::vector<char> buf;

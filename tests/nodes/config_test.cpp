@@ -78,6 +78,7 @@ TEST_CASE("default_config has the documented values and is valid") {
   CHECK(c.scheduler.max_threads == 0);
   CHECK(c.scheduler.policy == "stealing");
   CHECK_FALSE(c.scheduler.low_latency);
+  CHECK_FALSE(c.scheduler.inline_decisions);
   CHECK(c.supervision.max_restarts == 5);
   CHECK(c.supervision.period_s == 30);
   CHECK(c.supervision.backoff_initial_ms == 100);

@@ -1,0 +1,78 @@
+#include "actors/engine_host.hpp"
+
+#include <caf/send.hpp>
+#include <prometheus/histogram.h>
+
+#include "monitoring/logging.hpp"
+
+namespace xarb {
+
+namespace {
+
+spdlog::level::level_enum level_of(severity s) {
+  switch (s) {
+    case severity::debug: return spdlog::level::debug;
+    case severity::info: return spdlog::level::info;
+    case severity::warning: return spdlog::level::warn;
+    case severity::error: return spdlog::level::err;
+    case severity::critical: return spdlog::level::critical;
+  }
+  return spdlog::level::info;
+}
+
+} // namespace
+
+void flush_engine(engine_host& h, timestamp_ns now) {
+  auto& out = h.out;
+  while (!out.empty()) {
+    // Local copies: feeding a synthetic reject back refills `out`.
+    auto orders = std::move(out.orders);
+    auto cancels = std::move(out.cancels);
+    auto updates = std::move(out.updates);
+    auto events = std::move(out.events);
+    out.clear();
+    for (auto& o : orders) {
+      const int l = h.engine->leg_of(o.venue);
+      if (l >= 0 && h.sessions[l]) {
+        caf::send_as(h.trader, h.sessions[l], std::move(o));
+      } else {
+        h.engine->on_reject(order_reject{o.client_id, o.venue, o.symbol,
+                                         error_code::venue_unavailable,
+                                         "venue session down", now},
+                            now, out);
+      }
+    }
+    for (auto& c : cancels) {
+      const int l = h.engine->leg_of(c.venue);
+      if (l >= 0 && h.sessions[l])
+        caf::send_as(h.trader, h.sessions[l], std::move(c));
+    }
+    if (h.log) {
+      // Order transitions at debug level: skip the formatting (decimal
+      // strings) unless someone reads them.
+      if (h.log->should_log(spdlog::level::debug))
+        for (auto& u : updates)
+          h.log->debug("pair {}: order {} {} {} {} {} @ {} ({}): {} -> {}{}{}", h.id,
+                       u.client_id, to_string(u.purpose), u.venue, to_string(u.sd),
+                       u.qty.to_string(), u.px.to_string(), to_string(u.tif),
+                       to_string(u.from), to_string(u.to), u.reason.empty() ? "" : ": ",
+                       u.reason);
+      for (auto& e : events)
+        h.log->log(level_of(e.sev), "pair {}: {}", h.id, e.text);
+    }
+  }
+}
+
+bool decide_inline(engine_host& h, int leg, const book_snapshot& snapshot, timestamp_ns now) {
+  auto& engine = *h.engine;
+  if (engine.book(leg).apply(snapshot) != error_code::none) {
+    engine.set_leg_available(leg, false, now, h.out);
+    flush_engine(h, now);
+    return false;
+  }
+  engine.on_book(leg, snapshot.recv_ts, now, h.out);
+  flush_engine(h, now);
+  return true;
+}
+
+} // namespace xarb

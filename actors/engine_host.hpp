@@ -1,0 +1,62 @@
+#pragma once
+// The pair engine of one pair trader, shared with the venue sessions of its
+// two legs when decisions are taken inline.
+//
+// Normally the pair trader alone drives its engine: a venue session sends it
+// each book update as a message (one actor hop, a few microseconds on a
+// busy worker). With `[scheduler] inline_decisions = true` the pair trader
+// also hands each of its venue sessions an inline_hook, and the session runs
+// the decision itself right after applying the update: no hop between the
+// book and the order. The engine is then touched by up to three actors (the
+// trader and both sessions, possibly on different workers), so every access
+// holds `mtx`; the lock is uncontended in the common case.
+//
+// Orders always leave under the pair trader's identity (caf::send_as), so
+// the venue's answers go back to the trader whichever actor decided.
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <caf/actor.hpp>
+
+#include "actors/interfaces.hpp"
+#include "core/strategy/pair_engine.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace prometheus {
+class Histogram;
+}
+
+namespace xarb {
+
+struct engine_host {
+  std::mutex mtx;
+  std::unique_ptr<strategy::pair_engine> engine;  ///< guarded by mtx
+  strategy::engine_output out;                    ///< guarded by mtx
+  std::array<venue_session_actor, 2> sessions;    ///< guarded by mtx
+  caf::actor trader;                              ///< set before sharing
+  std::string id;                                 ///< pair id (logs)
+  std::shared_ptr<spdlog::logger> log;
+  prometheus::Histogram* tick_to_decision = nullptr;
+  /// Cleared when the pair trader terminates: sessions drop the hook.
+  std::atomic<bool> alive{true};
+};
+
+/// Sends what the engine decided (orders, cancels) to the venue sessions
+/// under the trader's identity and logs updates and events. An order for a
+/// leg whose session is down is answered at once with a reject. Requires
+/// `h.mtx` held.
+void flush_engine(engine_host& h, timestamp_ns now);
+
+/// Runs the decision for a book update of `leg` (the caller's book state is
+/// in `snapshot`): applies it to the engine's copy, decides, sends. Requires
+/// `h.mtx` held. Returns false if the snapshot was rejected.
+bool decide_inline(engine_host& h, int leg, const book_snapshot& snapshot, timestamp_ns now);
+
+} // namespace xarb
