@@ -189,7 +189,7 @@ bool hooked(const book_entry& entry, const caf::actor& sub) {
 /// Runs the inline decisions of the pairs hooked on this book. A pair whose
 /// engine throws loses its hook and its trader is killed (its supervisor
 /// restarts it): a strategy fault never takes the venue session down.
-void run_hooks(self_ptr self, book_entry& entry, const book_snapshot& snap) {
+void run_hooks(self_ptr self, book_entry& entry, const book_snapshot& snap, bool timed) {
   auto& st = self->state;
   std::erase_if(entry.hooks, [](const inline_hook& h) { return !h.host->alive; });
   for (auto& hook : entry.hooks) {
@@ -197,7 +197,8 @@ void run_hooks(self_ptr self, book_entry& entry, const book_snapshot& snap) {
     try {
       std::lock_guard guard{h.mtx};
       const auto now = now_of(self);
-      if (decide_inline(h, hook.leg, snap, now) && h.tick_to_decision && snap.recv_ts > 0)
+      if (decide_inline(h, hook.leg, snap, now) && timed && h.tick_to_decision
+          && snap.recv_ts > 0)
         h.tick_to_decision->Observe(static_cast<double>(now_of(self) - snap.recv_ts) / 1e9);
     } catch (const std::exception& e) {
       if (st.log)
@@ -236,7 +237,7 @@ void publish_depth(self_ptr self, const std::string& symbol, book_entry& entry,
 /// time, before the rest of the batch (their path is the latency-critical
 /// one); message subscribers get the conflated state at the end of it.
 void decide_now(self_ptr self, const std::string& symbol, book_entry& entry,
-                timestamp_ns exchange_ts, timestamp_ns recv_ts) {
+                timestamp_ns exchange_ts, timestamp_ns recv_ts, bool timed = true) {
   if (entry.hooks.empty() || !entry.book.synced())
     return;
   auto& st = self->state;
@@ -246,7 +247,7 @@ void decide_now(self_ptr self, const std::string& symbol, book_entry& entry,
   out.symbol = symbol;
   out.exchange_ts = exchange_ts;
   out.recv_ts = recv_ts;
-  run_hooks(self, entry, out);
+  run_hooks(self, entry, out, timed);
 }
 
 void mark_dirty(book_entry& entry, timestamp_ns exchange_ts, timestamp_ns recv_ts) {
@@ -476,8 +477,9 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       });
       hooks.push_back(std::move(hook));
       // The pair starts from the current book, like a depth subscriber.
+      // (Not a frame just received: kept out of the latency histogram.)
       decide_now(self, i->first, i->second, i->second.book.last_update(),
-                 i->second.last_update);
+                 i->second.last_update, false);
     },
     [=](atom::unsubscr, const std::string& symbol, caf::actor sub) {
       count();
