@@ -7,21 +7,6 @@
 
 namespace xarb {
 
-namespace {
-
-spdlog::level::level_enum level_of(severity s) {
-  switch (s) {
-    case severity::debug: return spdlog::level::debug;
-    case severity::info: return spdlog::level::info;
-    case severity::warning: return spdlog::level::warn;
-    case severity::error: return spdlog::level::err;
-    case severity::critical: return spdlog::level::critical;
-  }
-  return spdlog::level::info;
-}
-
-} // namespace
-
 void flush_engine(engine_host& h, timestamp_ns now) {
   auto& out = h.out;
   while (!out.empty()) {
@@ -48,11 +33,12 @@ void flush_engine(engine_host& h, timestamp_ns now) {
         caf::send_as(h.trader, h.sessions[l], std::move(c));
     }
     if (h.log) {
-      // Order transitions at debug level: skip the formatting (decimal
-      // strings) unless someone reads them.
-      if (h.log->should_log(spdlog::level::debug))
+      // Every order transition is on the record (info): the text log is
+      // the journal until the storage sink lands. Orders are rare next to
+      // book updates, so this is off the per-update path.
+      if (h.log->should_log(spdlog::level::info))
         for (auto& u : updates)
-          h.log->debug("pair {}: order {} {} {} {} {} @ {} ({}): {} -> {}{}{}", h.id,
+          h.log->info("pair {}: order {} {} {} {} {} @ {} ({}): {} -> {}{}{}", h.id,
                        u.client_id, to_string(u.purpose), u.venue, to_string(u.sd),
                        u.qty.to_string(), u.px.to_string(), to_string(u.tif),
                        to_string(u.from), to_string(u.to), u.reason.empty() ? "" : ": ",

@@ -93,6 +93,17 @@ std::shared_ptr<spdlog::logger> get_locked(logging_state& st, const std::string&
 
 } // namespace
 
+spdlog::level::level_enum level_of(severity s) noexcept {
+  switch (s) {
+    case severity::debug: return spdlog::level::debug;
+    case severity::info: return spdlog::level::info;
+    case severity::warning: return spdlog::level::warn;
+    case severity::error: return spdlog::level::err;
+    case severity::critical: return spdlog::level::critical;
+  }
+  return spdlog::level::info;
+}
+
 std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name) {
   using spdlog::level::level_enum;
   if (name == "trace") return level_enum::trace;

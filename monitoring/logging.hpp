@@ -19,10 +19,15 @@
 #include <spdlog/common.h>
 #include <spdlog/logger.h>
 
+#include "messages/event.hpp"
+
 namespace xarb {
 
 /// "trace", "debug", "info", "warn"/"warning", "error", "critical", "off".
 std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name);
+
+/// The log level of an operational event's severity.
+spdlog::level::level_enum level_of(severity s) noexcept;
 
 /// Sets the level (unknown names fall back to info, with a warning) and the
 /// format of every logger. `sink`: where lines go; default stderr (tests

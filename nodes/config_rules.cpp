@@ -169,6 +169,16 @@ std::string native_symbol_of(const sim::venue_config& v, const sim::symbol_confi
   return out;
 }
 
+/// Reports `name` at `path` if an earlier entry of `array` has it too.
+void unique(rules& r, std::map<std::string, std::size_t>& seen, const std::string& name,
+            std::size_t i, const std::string& path, const char* what, const char* array) {
+  if (name.empty())
+    return;
+  if (auto [it, fresh] = seen.emplace(name, i); !fresh)
+    r.add(path, std::string{"duplicate "} + what + " \"" + name + "\" (first defined in "
+                  + idx(array, it->second) + ")");
+}
+
 void check_sim(const sim::world_config& w, rules& r) {
   r.range("sim.step_ms", w.step_ms, 1, 60'000);
   r.range("sim.correlation", w.correlation, 0.0, 1.0);
@@ -183,11 +193,7 @@ void check_sim(const sim::world_config& w, rules& r) {
     auto& s = w.symbols[i];
     auto p = idx("sim.symbols", i);
     r.name(p + ".symbol", s.symbol);
-    if (!s.symbol.empty()) {
-      if (auto [it, fresh] = symbols.emplace(s.symbol, i); !fresh)
-        r.add(p + ".symbol", "duplicate symbol \"" + s.symbol + "\" (first defined in "
-                               + idx("sim.symbols", it->second) + ")");
-    }
+    unique(r, symbols, s.symbol, i, p + ".symbol", "symbol", "sim.symbols");
     r.name(p + ".base", s.base);
     r.positive(p + ".start_price", s.start_price);
     r.range(p + ".vol_per_sqrt_s", s.vol_per_sqrt_s, 0.0, 0.01);
@@ -200,11 +206,7 @@ void check_sim(const sim::world_config& w, rules& r) {
     auto& v = w.venues[i];
     auto p = idx("sim.venues", i);
     r.name(p + ".name", v.name);
-    if (!v.name.empty()) {
-      if (auto [it, fresh] = venues.emplace(v.name, i); !fresh)
-        r.add(p + ".name", "duplicate venue name \"" + v.name + "\" (first defined in "
-                             + idx("sim.venues", it->second) + ")");
-    }
+    unique(r, venues, v.name, i, p + ".name", "venue name", "sim.venues");
     r.positive(p + ".tick_scale", v.tick_scale);
     if (v.tick_scale > price::from_units(1))
       r.add(p + ".tick_scale", "must be at most 1 (a fraction of the price)");

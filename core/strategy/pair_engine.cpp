@@ -60,6 +60,7 @@ error_info pair_engine::set_rules(int leg, const instrument_spec& spec) {
     return r.error();
   l.rules = *r;
   l.has_rules = true;
+  l.threshold_px = price::zero(); // rules changed: recompute
   apply_params(cfg_.params); // the automatic maker leg depends on fees
   return {};
 }
@@ -94,7 +95,14 @@ price pair_engine::ref_price(int leg) const {
 }
 
 quantity pair_engine::threshold(int leg) const {
-  return min_tradable(legs_[leg].rules, ref_price(leg));
+  // Asked several times per update; the answer only moves with the price.
+  const auto& l = legs_[leg];
+  const price px = ref_price(leg);
+  if (px != l.threshold_px || !l.threshold_px.is_positive()) {
+    l.threshold_px = px;
+    l.threshold = min_tradable(l.rules, px);
+  }
+  return l.threshold;
 }
 
 quantity pair_engine::tranche_size() const {

@@ -182,6 +182,8 @@ private:
     timestamp_ns recv_ts = 0;
     timestamp_ns next_order_ok = 0;  ///< back-off after a reject
     timestamp_ns stale_before = 0;   ///< orders need a book received after this
+    mutable price threshold_px;      ///< threshold() cache: the price it was for
+    mutable quantity threshold;
     funding_rate rate;               ///< latest from the venue
     leg_state(std::string venue, std::string symbol) : ledger(std::move(venue), std::move(symbol)) {}
   };

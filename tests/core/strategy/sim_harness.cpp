@@ -5,18 +5,6 @@
 
 namespace xarb::test {
 
-namespace {
-
-template <class T>
-T dec(std::string_view text) {
-  auto v = T::from_string(text);
-  if (!v)
-    throw std::logic_error(v.error().message);
-  return *v;
-}
-
-} // namespace
-
 sim::world_config two_venue_world(uint64_t seed) {
   sim::world_config w;
   w.seed = seed;
@@ -24,15 +12,15 @@ sim::world_config two_venue_world(uint64_t seed) {
   sim::symbol_config btc;
   btc.symbol = "BTC-PERP";
   btc.base = "BTC";
-  btc.start_price = dec<price>("65000");
+  btc.start_price = price::from_string("65000").value();
   btc.vol_per_sqrt_s = 0.5e-4;
-  btc.level_qty = dec<quantity>("0.8");
+  btc.level_qty = quantity::from_string("0.8").value();
   w.symbols = {btc};
   sim::venue_config a;
   a.name = "va";
-  a.tick_scale = dec<price>("0.00001");
-  a.maker_fee = dec<ratio>("0.0002");
-  a.taker_fee = dec<ratio>("0.0005");
+  a.tick_scale = price::from_string("0.00001").value();
+  a.maker_fee = ratio::from_string("0.0002").value();
+  a.taker_fee = ratio::from_string("0.0005").value();
   a.latency_ms = 5;
   a.update_hz = 20;
   a.basis_vol_bps = 0.5;
@@ -43,9 +31,9 @@ sim::world_config two_venue_world(uint64_t seed) {
   a.native_format = "{base}USDT";
   sim::venue_config b = a;
   b.name = "vb";
-  b.tick_scale = dec<price>("0.000001");
-  b.maker_fee = dec<ratio>("-0.00005");
-  b.taker_fee = dec<ratio>("0.0004");
+  b.tick_scale = price::from_string("0.000001").value();
+  b.maker_fee = ratio::from_string("-0.00005").value();
+  b.taker_fee = ratio::from_string("0.0004").value();
   b.latency_ms = 10;
   b.update_hz = 10;
   b.lot_decimals = 2;
