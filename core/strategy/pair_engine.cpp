@@ -105,10 +105,10 @@ quantity pair_engine::threshold(int leg) const {
   return l.threshold;
 }
 
-quantity pair_engine::tranche_size() const {
-  if (!quote_.mid.is_positive())
+quantity pair_engine::tranche_size(price mid) const {
+  if (!mid.is_positive())
     return quantity::zero();
-  auto size = divide_by(eff_.order_notional, quote_.mid, rounding::down);
+  auto size = divide_by(eff_.order_notional, mid, rounding::down);
   if (!size)
     return quantity::zero();
   auto q = round_down(quantity::from_raw(size->raw()),

@@ -212,7 +212,7 @@ private:
   quantity target_of(int leg) const noexcept { return leg == 0 ? target_a_ : -target_a_; }
   quantity threshold(int leg) const;       ///< min tradable size at the current price
   price ref_price(int leg) const;          ///< leg mid, or the pair mid
-  quantity tranche_size() const;
+  quantity tranche_size(price mid) const;   ///< one tranche at `mid`, 0 if too small
   bool flat_positions() const;
   bool economics_ok(int dir) const;
   bool entry_wanted(int dir) const;

@@ -21,11 +21,9 @@ void pair_engine::evaluate(timestamp_ns now, engine_output& out) {
   const bool usable = leg_usable(0, now) && leg_usable(1, now);
   quote_.valid = false;
   if (usable) {
-    const price mid_a = mid_price(legs_[0].book);
-    const price mid_b = mid_price(legs_[1].book);
-    quote_.mid = price::from_raw(mid_a.raw() / 2 + mid_b.raw() / 2);
-    quote_ = price_pair(legs_[0].book, legs_[1].book, tranche_size(), legs_[0].rules,
-                        legs_[1].rules, pricing_);
+    quote_ = price_pair(legs_[0].book, legs_[1].book,
+                        tranche_size(pair_mid(legs_[0].book, legs_[1].book)),
+                        legs_[0].rules, legs_[1].rules, pricing_);
   }
   spread_.ts = now;
   spread_.valid = quote_.valid;
@@ -135,7 +133,7 @@ void pair_engine::decide(timestamp_ns now, engine_output& out) {
 }
 
 void pair_engine::open_tranche(int dir, timestamp_ns now, engine_output& out) {
-  const quantity qty = tranche_size();
+  const quantity qty = tranche_size(quote_.mid);
   if (!qty.is_positive())
     return;
   // Position limit, in quote currency per leg.

@@ -65,9 +65,15 @@ price mid_price(const order_book& book) {
   auto ask = book.best_ask();
   if (!bid || !ask)
     return price::zero();
-  const int64_t b = bid->px.raw();
-  const int64_t s = ask->px.raw();
-  return price::from_raw(b / 2 + s / 2 + (b % 2 + s % 2) / 2);
+  return price::from_raw(std::midpoint(bid->px.raw(), ask->px.raw()));
+}
+
+price pair_mid(const order_book& a, const order_book& b) {
+  const price mid_a = mid_price(a);
+  const price mid_b = mid_price(b);
+  if (!mid_a.is_positive() || !mid_b.is_positive())
+    return price::zero();
+  return price::from_raw(std::midpoint(mid_a.raw(), mid_b.raw()));
 }
 
 ratio bps_ratio(double bps) {
@@ -110,10 +116,7 @@ spread_quote price_pair(const order_book& a, const order_book& b, quantity size,
   auto ask_b = b.best_ask();
   if (!bid_a || !ask_a || !bid_b || !ask_b)
     return q;
-  const price mid_a = mid_price(a);
-  const price mid_b = mid_price(b);
-  q.mid = price::from_raw(mid_a.raw() / 2 + mid_b.raw() / 2
-                          + (mid_a.raw() % 2 + mid_b.raw() % 2) / 2);
+  q.mid = pair_mid(a, b);
   if (!q.mid.is_positive())
     return q;
   const auto sa = a.estimate(side::sell, size);

@@ -70,8 +70,11 @@ struct spread_quote {
 spread_quote price_pair(const order_book& a, const order_book& b, quantity size,
                         const leg_rules& ra, const leg_rules& rb, const leg_pricing& how);
 
-/// Mid of one book (nearest nano), 0 when a side is empty.
+/// Mid of one book (halfway, rounded toward the bid), 0 when a side is empty.
 price mid_price(const order_book& book);
+
+/// Halfway between the two books' mids, 0 unless both have one.
+price pair_mid(const order_book& a, const order_book& b);
 
 /// px x (1 + bps / 1e4), rounded `mode` to `tick` (exact arithmetic).
 price shift_bps(price px, double bps, price tick, rounding mode);
