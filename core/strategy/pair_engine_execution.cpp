@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-
 namespace xarb::strategy {
 
 using namespace engine_detail;
@@ -99,11 +98,10 @@ bool pair_engine::hedge_step(timestamp_ns now, const working& w, engine_output& 
     if (g1 > g0)
       std::swap(order[0], order[1]);
   }
-  auto can_trade = [&](int leg) { return can_order(leg, now); };
   if (!timed_out) {
     for (int leg : order) {
       const quantity gap = target_of(leg) - position(leg) - w.resting[leg];
-      if (sign(gap) != need_sign || !can_trade(leg))
+      if (sign(gap) != need_sign || !can_order(leg, now))
         continue;
       const quantity qty = round_down(std::min(proj.abs(), gap.abs()), legs_[leg].rules.lot);
       if (qty < threshold(leg))
@@ -123,7 +121,7 @@ bool pair_engine::hedge_step(timestamp_ns now, const working& w, engine_output& 
   // that shrinks its position; the target follows reality.
   const int first = hedge_leg_ >= 0 ? 1 - hedge_leg_ : order[1];
   for (int leg : {first, 1 - first}) {
-    if (!can_trade(leg))
+    if (!can_order(leg, now))
       continue;
     const quantity qty = round_down(proj.abs(), legs_[leg].rules.lot);
     if (qty < threshold(leg))

@@ -104,8 +104,8 @@ struct pair_params {
   int64_t max_book_age_ns = 5'000'000'000;   ///< older books block decisions
 
   // -- hedge ledger -----------------------------------------------------------
-  /// Net delta (|qty A + qty B|) above this many x the hedge venue's minimum
-  /// order triggers a rebalance order.
+  /// Drift (net delta no order of ours explains) is carried up to this many
+  /// x the larger venue minimum order, then a rebalance order goes.
   double rebalance_multiple = 2;
   /// Net delta notional above this flattens both legs reduce-only and halts.
   money hard_delta_notional = money::from_units(5000);
