@@ -192,13 +192,12 @@ void pair_engine::execute_step(timestamp_ns now, const working& w, engine_output
       cancel(*o, cancel_abort, now, out);
       return;
     }
-    // Re-quote only when the touch moved away (the order lost its place);
-    // a market moving toward the order is what fills it.
+    // Re-quote when the touch moved past the tolerance either way: away,
+    // the order lost its place; toward it, the order now sells (buys)
+    // cheaper (dearer) than the market offers and its edge is gone.
     const price want = passive_price(m, o->intent.sd);
     if (want.is_positive() && leg_usable(m, now)) {
-      const auto behind = o->intent.sd == side::buy ? want - o->intent.px
-                                                    : o->intent.px - want;
-      const double off = static_cast<double>(behind.raw())
+      const double off = std::abs(static_cast<double>((want - o->intent.px).raw()))
                          / static_cast<double>(want.raw()) * 1e4;
       if (off > eff_.requote_bps) {
         ++stats_.requotes;

@@ -577,13 +577,13 @@ TEST_SUITE("pair_engine") {
     f.e->on_fill(f.fill_of(hedge, "0.03", "0", "h1"), f.now, f.out);
     CHECK(f.e->net_delta() == quantity::zero());
     CHECK(f.out.orders.empty());
-    // The touch moves up 2 bps, toward our sell: it stays (that is what fills it).
+    // Within the 1 bp tolerance (0.5 bp): the quote stays.
+    f.now += 10 * ms;
+    f.books("65203.3", "65203.4", "65000.0", "65000.1");
+    CHECK(f.out.cancels.empty());
+    // The touch moves 2 bps: re-quote (cancel first, the new quote follows).
     f.now += 10 * ms;
     f.books("65213.0", "65213.1", "65000.0", "65000.1");
-    CHECK(f.out.cancels.empty());
-    // The touch moves 2 bps away (down): the order lost its place, re-quote.
-    f.now += 10 * ms;
-    f.books("65187.0", "65187.1", "65000.0", "65000.1");
     REQUIRE(f.out.cancels.size() == 1);
     CHECK(f.out.cancels[0].client_id == m.client_id);
     CHECK(f.e->stats().requotes == 1);
