@@ -2,6 +2,7 @@
 #include "messages/event.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
+#include "messages/risk.hpp"
 #include "messages/strategy.hpp"
 
 namespace xarb {
@@ -89,6 +90,37 @@ std::string_view to_string(pair_phase x) noexcept {
     case pair_phase::closing: return "closing";
     case pair_phase::hedging: return "hedging";
     case pair_phase::halted: return "halted";
+  }
+  return "unknown";
+}
+
+
+std::string_view to_string(trade_state x) noexcept {
+  switch (x) {
+    case trade_state::active: return "active";
+    case trade_state::reducing: return "reducing";
+    case trade_state::halted: return "halted";
+  }
+  return "unknown";
+}
+
+bool parse(std::string_view text, trade_state& out) noexcept {
+  for (auto s : {trade_state::active, trade_state::reducing, trade_state::halted})
+    if (text == to_string(s)) {
+      out = s;
+      return true;
+    }
+  return false;
+}
+
+std::string_view to_string(venue_alert_kind x) noexcept {
+  switch (x) {
+    case venue_alert_kind::liveness_lost: return "liveness_lost";
+    case venue_alert_kind::liveness_ok: return "liveness_ok";
+    case venue_alert_kind::consistency_failed: return "consistency_failed";
+    case venue_alert_kind::consistency_ok: return "consistency_ok";
+    case venue_alert_kind::rate_limited: return "rate_limited";
+    case venue_alert_kind::banned: return "banned";
   }
   return "unknown";
 }

@@ -13,6 +13,7 @@
 #include "messages/instrument.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
+#include "messages/risk.hpp"
 #include "messages/spread.hpp"
 #include "messages/strategy.hpp"
 
@@ -47,6 +48,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(xarb, (xarb::order_update))
   CAF_ADD_TYPE_ID(xarb, (xarb::pair_report))
   CAF_ADD_TYPE_ID(xarb, (xarb::inline_hook))
+  CAF_ADD_TYPE_ID(xarb, (xarb::trade_state))
+  CAF_ADD_TYPE_ID(xarb, (xarb::risk_permit))
+  CAF_ADD_TYPE_ID(xarb, (xarb::pair_risk_report))
+  CAF_ADD_TYPE_ID(xarb, (xarb::venue_alert_kind))
+  CAF_ADD_TYPE_ID(xarb, (xarb::venue_alert))
 
   // -- atoms (<= 10 characters) ---------------------------------------------
   CAF_ADD_ATOM(xarb, xarb::atom, subscribe, "subscribe")
@@ -66,5 +72,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_ATOM(xarb, xarb::atom, mode, "mode")
   CAF_ADD_ATOM(xarb, xarb::atom, flatten, "flatten")
   CAF_ADD_ATOM(xarb, xarb::atom, resume, "resume")
+  CAF_ADD_ATOM(xarb, xarb::atom, halt, "halt")
+  CAF_ADD_ATOM(xarb, xarb::atom, risk, "risk")
 
 CAF_END_TYPE_ID_BLOCK(xarb)

@@ -308,6 +308,79 @@ struct sample<inline_hook> {
   static inline_hook make() { return {nullptr, "ETH-PERP", 1}; }
 };
 
+template <>
+struct sample<trade_state> {
+  static trade_state make() { return trade_state::reducing; }
+};
+template <>
+struct sample<risk_permit> {
+  static risk_permit make() {
+    risk_permit p;
+    p.pair_id = "BTC-PERP:sim-a/sim-b";
+    p.version = 7;
+    p.state = trade_state::reducing;
+    p.entries = false;
+    p.reason = "daily_loss node: daily loss 512.5 reached the limit 500";
+    p.cap_ab = money::from_raw(1'020'000'000'000);
+    p.cap_ba = money::from_raw(2'040'000'000'000);
+    p.max_order_notional = money::from_units(5000);
+    p.price_band_bps = 200;
+    p.max_book_age_ns = 2'000'000'000;
+    p.fast_move_pct = 0.5;
+    p.fast_window_ns = 1'000'000'000;
+    p.fast_freeze_ns = 30'000'000'000;
+    p.valid_until = 5'000'000'123;
+    p.ts = 123;
+    return p;
+  }
+};
+template <>
+struct sample<pair_risk_report> {
+  static pair_risk_report make() {
+    pair_risk_report r;
+    r.pair_id = "BTC-PERP:sim-a/sim-b";
+    r.symbol = "BTC-PERP";
+    r.venue_a = "sim-a";
+    r.venue_b = "sim-b";
+    r.permit_version = 6;
+    r.qty_a = qt("-0.27");
+    r.qty_b = qt("0.27");
+    r.target_a = qt("-0.36");
+    r.mark_a = px("65001.5");
+    r.mark_b = px("64990.1");
+    r.pnl_a = money::from_raw(-12'345);
+    r.pnl_b = money::from_raw(67'890);
+    r.tranche_notional = money::from_units(6500);
+    r.mode = "zero_wear";
+    r.orders = 40;
+    r.rejects_a = 2;
+    r.rejects_b = 1;
+    r.fills = 37;
+    r.risk_refused = 3;
+    r.consecutive_failures = 1;
+    r.book_age_a_ns = 20'000'000;
+    r.book_age_b_ns = -1;
+    r.ack_rtt_a_ns = 1'500'000;
+    r.ack_rtt_b_ns = -1;
+    r.fast_market = true;
+    r.fast_move_pct = 0.61;
+    r.working_orders = 2;
+    r.halted = true;
+    r.ts = 77;
+    return r;
+  }
+};
+template <>
+struct sample<venue_alert_kind> {
+  static venue_alert_kind make() { return venue_alert_kind::consistency_failed; }
+};
+template <>
+struct sample<venue_alert> {
+  static venue_alert make() {
+    return {"sim-b", "ETH-PERP", venue_alert_kind::banned, "HTTP 418 banned until 99", 31};
+  }
+};
+
 template <class T>
 T direct_roundtrip(const T& x) {
   std::vector<char> buf;
