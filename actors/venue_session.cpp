@@ -17,6 +17,7 @@
 #include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
 #include "core/order_book.hpp"
+#include "messages/risk.hpp"
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
 #include "monitoring/logging.hpp"
@@ -40,6 +41,13 @@ struct book_entry {
   timestamp_ns dirty_exchange_ts = 0;
   timestamp_ns dirty_recv_ts = 0;
   uint64_t resyncs = 0;
+  // REST snapshot budget refused: no resync before this time.
+  timestamp_ns resync_retry_at = 0;
+  uint64_t resyncs_deferred = 0;
+  // REST-vs-WS consistency check.
+  timestamp_ns next_check = 0;
+  bool inconsistent = false;   ///< the last compared check failed
+  uint64_t consistency_failures = 0;
   // What the status board and metrics last saw (they are refreshed at most
   // every status_interval_ns, or at once when `synced` flips).
   timestamp_ns status_at = 0;
@@ -65,6 +73,10 @@ struct venue_session_state {
   book_snapshot out;              // reused publication buffer
   std::shared_ptr<spdlog::logger> log;
   prometheus::Counter* processed = nullptr;
+  std::shared_ptr<risk::venue_rate_limiter> limiter; ///< null without services.limits
+  timestamp_ns last_frame = 0;    ///< last market-data frame (liveness)
+  bool liveness_lost = false;
+  book_snapshot check;            ///< reused by the consistency check
 };
 
 using self_ptr = venue_session_actor::stateful_pointer<venue_session_state>;
@@ -77,6 +89,22 @@ health_report make_report(self_ptr self) {
   auto& st = self->state;
   return health_report{venue_session_name(st.cfg.venue), st.state, st.detail,
                        now_of(self)};
+}
+
+/// Tells the risk guard (if one is registered) and the log.
+void alert(self_ptr self, venue_alert_kind kind, std::string symbol, std::string detail) {
+  auto& st = self->state;
+  const bool bad = kind != venue_alert_kind::liveness_ok
+                   && kind != venue_alert_kind::consistency_ok;
+  if (st.log)
+    st.log->log(bad ? spdlog::level::warn : spdlog::level::info, "venue {} {} alert {}: {}",
+                st.cfg.venue, symbol.empty() ? "-" : symbol, to_string(kind), detail);
+  if (!st.svc.registry)
+    return;
+  if (auto guard = st.svc.registry->get("risk_guard"))
+    caf::anon_send(caf::actor_cast<caf::actor>(guard),
+                   venue_alert{st.cfg.venue, std::move(symbol), kind, std::move(detail),
+                               now_of(self)});
 }
 
 /// A subscription to a symbol this venue does not list: tell the subscriber
@@ -136,13 +164,21 @@ void update_state(self_ptr self) {
   }
   health_state next = health_state::ready;
   std::string detail;
+  if (st.liveness_lost) {
+    next = health_state::degraded;
+    detail = "no market data for more than " + std::to_string(st.cfg.liveness_ns / 1'000'000)
+             + " ms; ";
+  }
   if (!ever_synced) {
-    next = health_state::syncing;
-    detail = std::to_string(unsynced) + " book(s) waiting for a snapshot";
+    if (next != health_state::degraded)
+      next = health_state::syncing;
+    detail += std::to_string(unsynced) + " book(s) waiting for a snapshot";
   } else if (unsynced + stale > 0) {
     next = health_state::degraded;
-    detail = std::to_string(unsynced) + " book(s) resyncing, "
-             + std::to_string(stale) + " stale";
+    detail += std::to_string(unsynced) + " book(s) resyncing, "
+              + std::to_string(stale) + " stale";
+  } else if (!detail.empty()) {
+    detail.resize(detail.size() - 2); // the "; " separator
   }
   if (next == st.state && detail == st.detail)
     return;
@@ -270,17 +306,37 @@ void publish_dirty(self_ptr self) {
   }
 }
 
-/// REST-style resync: fetch a full snapshot and replace the book.
+/// REST-style resync: fetch a full snapshot and replace the book. The
+/// snapshot takes the key's request budget: when it is refused the book
+/// stays unsynced and the resync waits for the limiter's retry_at.
+/// `paid`: the caller already took the budget of this snapshot.
 void resync(self_ptr self, const std::string& symbol, book_entry& entry,
-            std::string_view why) {
+            std::string_view why, bool paid = false) {
   auto& st = self->state;
+  entry.book.clear();
+  const auto start = now_of(self);
+  if (start < entry.resync_retry_at)
+    return; // deferred: the tick retries once the budget allows
+  if (st.limiter && !paid) {
+    auto d = st.limiter->acquire(risk::endpoint::snapshot, start);
+    if (!d) {
+      entry.resync_retry_at = std::max(d.retry_at, start + 1);
+      ++entry.resyncs_deferred;
+      if (st.log)
+        st.log->warn("venue {} {}: {} -> resync deferred #{} ({}), retry in {} ms",
+                     st.cfg.venue, symbol, why, entry.resyncs_deferred, d.reason,
+                     (entry.resync_retry_at - start) / 1'000'000);
+      if (st.svc.metrics)
+        st.svc.metrics->book_resyncs_deferred(st.cfg.venue).Increment();
+      return;
+    }
+  }
   ++entry.resyncs;
   if (st.log)
     st.log->warn("venue {} {}: {} -> resync #{}", st.cfg.venue, symbol, why,
                  entry.resyncs);
   if (st.svc.metrics)
     st.svc.metrics->book_resyncs(st.cfg.venue).Increment();
-  entry.book.clear();
   auto snap = st.venue->snapshot(symbol);
   auto now = now_of(self);
   snap.recv_ts = now;
@@ -307,6 +363,46 @@ void route_order_event(self_ptr self, const std::string& client_id,
     owners.erase(i);
 }
 
+/// The venue's answer to a request over its limits: "HTTP 429" (rate
+/// limited) or "HTTP 418" (banned). The shared limiter backs the key off,
+/// the guard hears of it.
+void on_rate_limited(self_ptr self, const order_reject& r, timestamp_ns now) {
+  auto& st = self->state;
+  const bool ban = r.reason.rfind("HTTP 418", 0) == 0;
+  if (!ban && r.reason.rfind("HTTP 429", 0) != 0)
+    return; // our own limiter's refusal, not the venue's answer
+  if (st.limiter) {
+    if (ban)
+      st.limiter->on_http_418(now);
+    else
+      st.limiter->on_http_429(now);
+  }
+  alert(self, ban ? venue_alert_kind::banned : venue_alert_kind::rate_limited, "",
+        r.reason + " (" + r.client_id + " " + r.symbol + ")");
+}
+
+/// A rate-limited cancel leaves the order open at the venue: its owner must
+/// still get its fills and its final state.
+bool still_open(self_ptr self, const order_reject& r) {
+  auto& st = self->state;
+  if (r.code != error_code::rate_limited || !st.books.count(r.symbol))
+    return false;
+  for (auto& o : st.venue->open_orders(r.symbol))
+    if (o.client_id == r.client_id)
+      return true;
+  return false;
+}
+
+/// A market-data frame arrived: the stream is alive.
+void note_frame(self_ptr self, timestamp_ns recv_ts) {
+  auto& st = self->state;
+  st.last_frame = recv_ts;
+  if (st.liveness_lost) {
+    st.liveness_lost = false;
+    alert(self, venue_alert_kind::liveness_ok, "", "market data flowing again");
+  }
+}
+
 /// Applies the events the venue released. `recv_ts` is when the session took
 /// them in (a real venue: the socket read), which starts the tick-to-decision
 /// clock; the venue's own exchange_ts is kept.
@@ -318,6 +414,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, book_snapshot>) {
           x.recv_ts = recv_ts;
+          note_frame(self, recv_ts);
           auto i = st.books.find(x.symbol);
           if (i == st.books.end())
             return;
@@ -333,6 +430,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
           publish_book_status(self, x.symbol, entry);
         } else if constexpr (std::is_same_v<T, book_delta>) {
           x.recv_ts = recv_ts;
+          note_frame(self, recv_ts);
           auto i = st.books.find(x.symbol);
           if (i == st.books.end())
             return;
@@ -351,6 +449,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
           }
           publish_book_status(self, x.symbol, entry);
         } else if constexpr (std::is_same_v<T, funding_rate>) {
+          note_frame(self, recv_ts);
           auto i = st.books.find(x.symbol);
           if (i != st.books.end())
             for (auto& sub : i->second.subscribers)
@@ -364,7 +463,10 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
           route_order_event(self, x.client_id, caf::make_message(x),
                             x.leaves_qty.is_zero());
         } else if constexpr (std::is_same_v<T, order_reject>) {
-          route_order_event(self, x.client_id, caf::make_message(x), true);
+          if (x.code == error_code::rate_limited)
+            on_rate_limited(self, x, recv_ts);
+          const bool open = still_open(self, x);
+          route_order_event(self, x.client_id, caf::make_message(x), !open);
         } else if constexpr (std::is_same_v<T, order_cancelled>) {
           route_order_event(self, x.client_id, caf::make_message(x), true);
         } else {
@@ -392,6 +494,78 @@ void check_staleness(self_ptr self, timestamp_ns now) {
   }
 }
 
+void check_liveness(self_ptr self, timestamp_ns now) {
+  auto& st = self->state;
+  if (st.cfg.liveness_ns <= 0 || st.liveness_lost || now - st.last_frame <= st.cfg.liveness_ns)
+    return;
+  st.liveness_lost = true;
+  alert(self, venue_alert_kind::liveness_lost, "",
+        "no market-data frame for more than " + std::to_string(st.cfg.liveness_ns / 1'000'000)
+          + " ms (last at " + std::to_string(st.last_frame) + ")");
+}
+
+std::string level_text(const std::vector<book_level>& side, std::size_t k) {
+  if (k >= side.size())
+    return "none";
+  return side[k].px.to_string() + " x " + side[k].qty.to_string();
+}
+
+/// "" if the top `depth` levels agree, else the first differing level.
+std::string first_difference(const book_snapshot& ours, const book_snapshot& rest,
+                             std::size_t depth) {
+  for (int s = 0; s < 2; ++s) {
+    const auto& a = s == 0 ? ours.bids : ours.asks;
+    const auto& b = s == 0 ? rest.bids : rest.asks;
+    for (std::size_t k = 0; k < depth && (k < a.size() || k < b.size()); ++k) {
+      if (k < a.size() && k < b.size() && a[k] == b[k])
+        continue;
+      return std::string{s == 0 ? "bid" : "ask"} + " level " + std::to_string(k) + ": stream "
+             + level_text(a, k) + ", rest " + level_text(b, k) + " (seq "
+             + std::to_string(rest.seq) + ")";
+    }
+  }
+  return {};
+}
+
+/// REST-vs-WS check: a sequence check cannot see a level the stream got
+/// wrong; only comparing with the venue's own book can.
+void check_consistency(self_ptr self, timestamp_ns now) {
+  auto& st = self->state;
+  if (st.cfg.consistency_interval_ns <= 0)
+    return;
+  for (auto& [symbol, entry] : st.books) {
+    if (!entry.book.synced() || entry.stale || now < entry.next_check)
+      continue;
+    entry.next_check = now + st.cfg.consistency_interval_ns;
+    if (st.limiter && !st.limiter->acquire(risk::endpoint::snapshot, now))
+      continue; // no budget: skip this round
+    const auto rest = st.venue->snapshot(symbol);
+    if (rest.seq != entry.book.seq())
+      continue; // the stream is behind or ahead: not comparable, not a failure
+    entry.book.to_snapshot(st.check, st.cfg.depth_levels);
+    auto diff = first_difference(st.check, rest, st.cfg.depth_levels);
+    if (diff.empty()) {
+      if (entry.inconsistent) {
+        entry.inconsistent = false;
+        alert(self, venue_alert_kind::consistency_ok, symbol,
+              "stream matches REST at seq " + std::to_string(rest.seq));
+      }
+      continue;
+    }
+    entry.inconsistent = true;
+    ++entry.consistency_failures;
+    if (st.log)
+      st.log->error("venue {} {}: book differs from the REST snapshot: {}", st.cfg.venue,
+                    symbol, diff);
+    if (st.svc.metrics)
+      st.svc.metrics->book_consistency_failures(st.cfg.venue, symbol).Increment();
+    alert(self, venue_alert_kind::consistency_failed, symbol, diff);
+    // The snapshot just fetched is the resync's (sim: the same call again).
+    resync(self, symbol, entry, "consistency check failed", true);
+    publish_book_status(self, symbol, entry);
+  }
+}
+
 venue_session_actor::behavior_type venue_session_impl(self_ptr self,
                                                       venue_session_config cfg,
                                                       actor_services svc) {
@@ -404,8 +578,21 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
   install_exception_logging(self, "venue_session", venue_session_name(st.cfg.venue));
   // An unknown venue name is a configuration error: quit loudly.
   st.venue = std::make_unique<sim::venue>(st.cfg.world, st.cfg.venue);
-  for (auto& spec : st.venue->instruments())
-    st.books.emplace(spec.symbol, book_entry{});
+  if (st.cfg.venue_hook)
+    st.cfg.venue_hook(*st.venue);
+  const auto start = now_of(self);
+  if (st.svc.limits)
+    st.limiter = st.svc.limits->get(st.cfg.venue, st.cfg.key_id, st.cfg.rate_limits, start);
+  // Silence counts from when the venue's stream can first speak.
+  st.last_frame = std::max(start, st.cfg.world.start_ts);
+  const auto n = static_cast<int64_t>(st.venue->instruments().size());
+  int64_t k = 0;
+  for (auto& spec : st.venue->instruments()) {
+    book_entry entry;
+    // Checks staggered over one interval: REST snapshots do not come in bursts.
+    entry.next_check = start + st.cfg.consistency_interval_ns * ++k / std::max<int64_t>(n, 1);
+    st.books.emplace(spec.symbol, std::move(entry));
+  }
   if (st.svc.metrics)
     st.processed = &st.svc.metrics->messages_processed("venue_session");
   st.state = health_state::starting;
@@ -522,8 +709,12 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       handle_events(self, recv);
       check_staleness(self, recv);
       for (auto& [symbol, entry] : s.books)
-        if (!entry.book.synced() && entry.last_update != 0)
+        if (!entry.book.synced() && entry.last_update != 0 && recv >= entry.resync_retry_at) {
           resync(self, symbol, entry, "book not synced");
+          publish_book_status(self, symbol, entry);
+        }
+      check_liveness(self, recv);
+      check_consistency(self, recv);
       update_state(self);
       // Last: subscribers on this worker run as soon as we return.
       publish_dirty(self);

@@ -4,12 +4,31 @@
 // data path is exactly the one a real venue will take: venue events -> book
 // apply (sequence/crossed checks) -> resync on gaps -> fan-out of depth to
 // subscribers.
+//
+// Risk duties (docs/RISK.md), each reported to the actor registered as
+// "risk_guard" in the name_registry as a venue_alert (only logged if none):
+//   - rate limits: the venue's HTTP 429 / 418 answers (order_reject with
+//     code rate_limited) go to the shared per-key limiter (on_http_429 /
+//     on_http_418) and raise rate_limited / banned. REST snapshots (resyncs
+//     and consistency checks) take the limiter's snapshot budget; a refused
+//     resync is retried at the limiter's retry_at, the book unsynced
+//     meanwhile (counted in xarb_book_resyncs_deferred_total);
+//   - REST-vs-WS consistency: every consistency_interval_ns per synced book
+//     the top depth_levels are compared with the venue's REST snapshot when
+//     both are at the same sequence (else the round is skipped). A mismatch
+//     raises consistency_failed (first differing level in the detail),
+//     counts xarb_book_consistency_failures_total and resyncs the book; the
+//     next matching check raises consistency_ok;
+//   - WS liveness: no market-data frame for liveness_ns raises
+//     liveness_lost once and degrades the session; the next frame raises
+//     liveness_ok.
 
 #include <chrono>
 #include <functional>
 #include <string>
 
 #include "actors/interfaces.hpp"
+#include "core/risk/rate_limits.hpp"
 #include "messages/market.hpp"
 #include "venues/sim/sim_config.hpp"
 
@@ -19,6 +38,10 @@ class name_registry;
 class status_board;
 class telemetry;
 
+namespace sim {
+class venue;
+}
+
 struct venue_session_config {
   std::string venue;                       ///< simulated venue name, e.g. "sim-a"
   sim::world_config world;                 ///< the simulated market
@@ -26,6 +49,13 @@ struct venue_session_config {
   std::size_t depth_levels = 20;           ///< levels per side published to subscribers
   int64_t stale_after_ns = 5'000'000'000;  ///< staleness budget per book
   std::function<timestamp_ns()> clock;     ///< wall clock (epoch ns); default: system clock
+  risk::rate_limit_config rate_limits;     ///< budgets of this venue's API key (if limits is set)
+  std::string key_id = "default";          ///< label of the API key (never the key itself)
+  int64_t consistency_interval_ns = 10'000'000'000; ///< REST-vs-WS check per book; 0 = off
+  int64_t liveness_ns = 5'000'000'000;     ///< max silence of the market-data stream; 0 = off
+  /// Tests: called with the simulated venue each time the session creates
+  /// it (fault injection: corrupt_next, set_stalled). Runs in the actor.
+  std::function<void(sim::venue&)> venue_hook;
 };
 
 /// Pointers to node-wide services; any may be null (tests).
@@ -33,6 +63,7 @@ struct actor_services {
   name_registry* registry = nullptr;
   status_board* board = nullptr;
   telemetry* metrics = nullptr;
+  risk::rate_limit_registry* limits = nullptr; ///< request budgets per venue key
 };
 
 /// Name under which the session of `venue` is registered.

@@ -53,6 +53,13 @@ telemetry::telemetry(std::string version)
                         "1 while the order book is synced with the venue, else 0.", reg);
   book_resyncs_ = &build(BuildCounter(), "xarb_book_resyncs_total",
                          "Order book resynchronisations after gaps or crossed books.", reg);
+  book_consistency_failures_ =
+    &build(BuildCounter(), "xarb_book_consistency_failures_total",
+           "REST snapshots that disagreed with the stream-built book at the same sequence.",
+           reg);
+  book_resyncs_deferred_ =
+    &build(BuildCounter(), "xarb_book_resyncs_deferred_total",
+           "Book resyncs postponed because the request budget refused the snapshot.", reg);
   venue_state_ = &build(BuildGauge(), "xarb_venue_state",
                         "1 for the current lifecycle state of a venue session, 0 otherwise.",
                         reg);
@@ -107,6 +114,15 @@ prometheus::Gauge& telemetry::book_synced(const std::string& venue,
 
 prometheus::Counter& telemetry::book_resyncs(const std::string& venue) {
   return book_resyncs_->Add({{"venue", venue}});
+}
+
+prometheus::Counter& telemetry::book_consistency_failures(const std::string& venue,
+                                                          const std::string& symbol) {
+  return book_consistency_failures_->Add({{"venue", venue}, {"symbol", symbol}});
+}
+
+prometheus::Counter& telemetry::book_resyncs_deferred(const std::string& venue) {
+  return book_resyncs_deferred_->Add({{"venue", venue}});
 }
 
 prometheus::Counter& telemetry::actor_restarts(const std::string& actor) {

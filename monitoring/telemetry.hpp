@@ -65,6 +65,15 @@ public:
   /// xarb_book_resyncs_total{venue}: book resynchronisations (gaps, crosses).
   prometheus::Counter& book_resyncs(const std::string& venue);
 
+  /// xarb_book_consistency_failures_total{venue,symbol}: the REST snapshot
+  /// disagreed with the book built from the stream at the same sequence.
+  prometheus::Counter& book_consistency_failures(const std::string& venue,
+                                                 const std::string& symbol);
+
+  /// xarb_book_resyncs_deferred_total{venue}: resyncs postponed because the
+  /// venue's request budget refused the REST snapshot.
+  prometheus::Counter& book_resyncs_deferred(const std::string& venue);
+
   /// xarb_actor_restarts_total{actor}: restarts performed by supervisors.
   prometheus::Counter& actor_restarts(const std::string& actor);
 
@@ -119,6 +128,8 @@ private:
   prometheus::Family<prometheus::Gauge>* book_age_;
   prometheus::Family<prometheus::Gauge>* book_synced_;
   prometheus::Family<prometheus::Counter>* book_resyncs_;
+  prometheus::Family<prometheus::Counter>* book_consistency_failures_;
+  prometheus::Family<prometheus::Counter>* book_resyncs_deferred_;
   prometheus::Family<prometheus::Gauge>* venue_state_;
   prometheus::Family<prometheus::Counter>* actor_restarts_;
   prometheus::Family<prometheus::Gauge>* actor_up_;

@@ -65,6 +65,19 @@ struct venue_config {
   ratio min_notional = ratio::from_units(5); ///< minimum order value, quote currency
   ratio multiplier = ratio::from_units(1);   ///< canonical units per native contract
   double gap_probability = 0;       ///< chance that an update is lost on the wire (tests)
+  /// Chance that a published delta is silently corrupted: one level's size
+  /// is wrong while the sequence stays consistent, so only a comparison with
+  /// the REST snapshot can see it (fault injection; 0 = off).
+  double corrupt_probability = 0;
+  /// Request rate limit, like a real exchange's: submits and cancels
+  /// together, this many per second (0 = off) with a bucket of
+  /// rate_limit_burst (0 = same as per second). Over it: "HTTP 429".
+  int32_t rate_limit_orders_per_s = 0;
+  int32_t rate_limit_burst = 0;
+  /// This many 429 answers within 60 s ban the client for ban_s seconds
+  /// (every request answered "HTTP 418"); 0 = never ban.
+  int32_t ban_after_429 = 0;
+  int32_t ban_s = 60;
   std::string native_format = "{base}USDT"; ///< native symbol; "{base}" is replaced
   std::string quote = "USDT";       ///< settlement asset
   int32_t max_leverage = 20;

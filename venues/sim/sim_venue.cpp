@@ -10,6 +10,8 @@ namespace xarb::sim {
 namespace {
 
 constexpr int64_t ns_per_s = 1'000'000'000;
+/// A real exchange counts 429s towards a ban over a minute.
+constexpr int64_t ban_window_ns = 60 * ns_per_s;
 
 const venue_config& find_venue(const world_config& cfg, const std::string& name) {
   std::string known;
@@ -60,7 +62,8 @@ venue::venue(const world_config& cfg, std::string name)
     start_ts_(cfg.start_ts),
     engine_(name_),
     model_(cfg, cfg_),
-    wire_(mix_seed(cfg.seed ^ fnv1a(name_), fnv1a("wire"))) {
+    wire_(mix_seed(cfg.seed ^ fnv1a(name_), fnv1a("wire"))),
+    faults_(mix_seed(cfg.seed ^ fnv1a(name_), fnv1a("faults"))) {
   require(!cfg.symbols.empty(), name_, "no symbols configured");
   require(cfg.step_ms > 0, name_, "step_ms must be > 0");
   require(cfg_.update_hz > 0 && cfg_.update_hz <= 1000, name_, "update_hz must be in (0, 1000]");
@@ -71,6 +74,13 @@ venue::venue(const world_config& cfg, std::string name)
   require(cfg_.tick_scale.is_positive(), name_, "tick_scale must be > 0");
   require(cfg_.half_spread_bps >= 0 && cfg_.level_step_bps >= 0, name_,
           "spreads must be >= 0");
+  require(cfg_.gap_probability >= 0 && cfg_.gap_probability <= 1
+            && cfg_.corrupt_probability >= 0 && cfg_.corrupt_probability <= 1,
+          name_, "gap_probability and corrupt_probability must be in [0, 1]");
+  require(cfg_.rate_limit_orders_per_s >= 0 && cfg_.rate_limit_burst >= 0
+            && cfg_.ban_after_429 >= 0, name_,
+          "rate_limit_orders_per_s, rate_limit_burst and ban_after_429 must be >= 0");
+  require(cfg_.ban_after_429 == 0 || cfg_.ban_s > 0, name_, "ban_s must be > 0");
   step_ns_ = int64_t{cfg.step_ms} * 1'000'000;
   latency_ns_ = int64_t{cfg_.latency_ms} * 1'000'000;
   period_ns_ = std::max<int64_t>(1, std::llround(1e9 / cfg_.update_hz));
@@ -207,6 +217,8 @@ void venue::generate(timestamp_ns now) {
 
 void venue::advance(timestamp_ns now, std::vector<event>& out) {
   generate(now);
+  if (stalled_)
+    return; // the exchange runs on; nothing reaches the client
   while (!pending_.empty() && pending_.front().first <= now) {
     out.push_back(std::move(pending_.front().second));
     pending_.pop_front();
@@ -245,10 +257,41 @@ void venue::publish(std::size_t i, timestamp_ns t) {
   d.first_seq = d.seq = ++st.seq;
   if (cfg_.gap_probability > 0 && wire_.uniform() < cfg_.gap_probability)
     return; // lost on the wire: the client sees a gap and must resync
+  // A forced corruption waits for a delta it can corrupt (one with a
+  // nonzero level); a random one that finds none is simply not done.
+  if ((st.corrupt_next
+       || (cfg_.corrupt_probability > 0 && faults_.uniform() < cfg_.corrupt_probability))
+      && corrupt(i, d)) {
+    st.corrupt_next = false;
+    ++corrupted_;
+  }
   d.venue = name_;
   d.symbol = instruments_[i].symbol;
   d.exchange_ts = t;
   emit(t, std::move(d));
+}
+
+// Only the published copy is altered, never pub_bids/pub_asks: the exchange
+// (snapshot()) stays right while the client's book drifts. Growing a level by
+// whole lots keeps it on the lot and positive, so nothing in the client's
+// validation (sequence, crossed book) can notice.
+bool venue::corrupt(std::size_t i, book_delta& d) {
+  const bool bids_first = (faults_.next() & 1) == 0;
+  const int64_t lots = 1 + static_cast<int64_t>(faults_.next() % 3);
+  for (int k = 0; k < 2; ++k) {
+    auto& levels = (k == 0) == bids_first ? d.bids : d.asks;
+    for (auto& l : levels) {
+      if (l.qty.is_positive()) { // best-first: the best changed level
+        l.qty = l.qty + syms_[i].quote.lot * lots;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void venue::corrupt_next(std::string_view symbol) {
+  syms_[index(symbol)].corrupt_next = true;
 }
 
 book_snapshot venue::snapshot(std::string_view symbol) const {
@@ -305,6 +348,8 @@ void venue::settle_funding(timestamp_ns t) {
 void venue::submit(const order_intent& o, timestamp_ns now, std::vector<event>& out) {
   generate(now);
   const timestamp_ns t = std::max(now, gen_ts_);
+  if (!admit(o.client_id, o.symbol, t, out))
+    return;
   if (!o.venue.empty() && o.venue != name_) {
     out.emplace_back(order_reject{o.client_id, o.venue, o.symbol, error_code::unknown_venue,
                                   "order for " + o.venue + " sent to " + name_, t});
@@ -316,7 +361,48 @@ void venue::submit(const order_intent& o, timestamp_ns now, std::vector<event>& 
 
 void venue::cancel(const cancel_request& c, timestamp_ns now, std::vector<event>& out) {
   generate(now);
-  engine_.cancel(c, std::max(now, gen_ts_), out);
+  const timestamp_ns t = std::max(now, gen_ts_);
+  if (!admit(c.client_id, c.symbol, t, out))
+    return;
+  engine_.cancel(c, t, out);
+}
+
+// A request over the limit takes no token (Binance answers 429 without
+// counting it against the order budget) and changes nothing; during a ban
+// nothing is counted at all.
+bool venue::admit(const std::string& client_id, const std::string& symbol, timestamp_ns t,
+                  std::vector<event>& out) {
+  if (t < banned_until_) {
+    out.emplace_back(order_reject{client_id, name_, symbol, error_code::rate_limited,
+                                  "HTTP 418 banned until " + std::to_string(banned_until_)
+                                    + " (too many requests after 429)",
+                                  t});
+    return false;
+  }
+  if (cfg_.rate_limit_orders_per_s <= 0)
+    return true;
+  const int64_t per_s = cfg_.rate_limit_orders_per_s;
+  const int64_t burst = cfg_.rate_limit_burst > 0 ? cfg_.rate_limit_burst : per_s;
+  if (!limit_)
+    limit_.emplace(token_bucket::per_second(burst, per_s, t));
+  if (limit_->try_take(1, t))
+    return true;
+  ++sent_429_;
+  std::string reason = "HTTP 429 too many requests (limit " + std::to_string(per_s)
+                       + "/s, burst " + std::to_string(burst) + ")";
+  if (cfg_.ban_after_429 > 0) {
+    while (!recent_429_.empty() && recent_429_.front() <= t - ban_window_ns)
+      recent_429_.pop_front();
+    recent_429_.push_back(t);
+    if (static_cast<int64_t>(recent_429_.size()) >= cfg_.ban_after_429) {
+      banned_until_ = t + int64_t{cfg_.ban_s} * ns_per_s;
+      recent_429_.clear();
+      reason += "; banned until " + std::to_string(banned_until_);
+    }
+  }
+  out.emplace_back(order_reject{client_id, name_, symbol, error_code::rate_limited,
+                                std::move(reason), t});
+  return false;
 }
 
 void venue::emit(timestamp_ns exchange_ts, event e) {

@@ -41,15 +41,32 @@
 // book (which the client sees `latency` late): submit/cancel append their
 // ack/reject/fills/cancel to `out` directly with ts = now. Fills of resting
 // orders happen at book updates and travel with the market data (latency).
+//
+// Faults, like a real exchange's (all off by default):
+//   - rate limit (rate_limit_orders_per_s): submits and cancels share one
+//     token bucket; a request over it is answered order_reject{rate_limited,
+//     "HTTP 429 ..."} and does nothing. ban_after_429 such answers within 60 s
+//     ban the client for ban_s: every request is answered
+//     order_reject{rate_limited, "HTTP 418 banned until <ns> ..."};
+//   - silent corruption (corrupt_probability, corrupt_next): a published
+//     delta carries a wrong size for one level (the best changed nonzero
+//     level of a side) with a consistent sequence; the exchange's own book
+//     (snapshot()) stays right, so only a REST-vs-WS comparison sees it. The
+//     client's copy stays wrong until that level changes again;
+//   - stall (set_stalled): advance() keeps simulating the exchange but
+//     releases nothing (a silent WS stall); once unstalled, the backlog is
+//     released in order (a TCP stall that resumes, nothing lost).
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/token_bucket.hpp"
 #include "messages/instrument.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
@@ -107,6 +124,21 @@ public:
   /// Canonical book rules used by the generator (tick, level step, lot).
   const quote_params& quote_rules(std::string_view symbol) const;
 
+  // -- fault injection (tests, chaos runs) --------------------------------------
+
+  /// While stalled, advance() releases nothing (the exchange keeps running).
+  void set_stalled(bool stalled) noexcept { stalled_ = stalled; }
+  bool stalled() const noexcept { return stalled_; }
+  /// Corrupts the next published delta of `symbol` that has a changed
+  /// nonzero level (and is not lost on the wire). Throws
+  /// std::invalid_argument for an unknown symbol.
+  void corrupt_next(std::string_view symbol);
+  /// Deltas corrupted so far.
+  uint64_t corrupted() const noexcept { return corrupted_; }
+  /// End of the current ban (0 if never banned); 429 answers so far.
+  timestamp_ns banned_until() const noexcept { return banned_until_; }
+  uint64_t http_429_sent() const noexcept { return sent_429_; }
+
 private:
   struct symbol_state {
     quote_params quote;
@@ -116,6 +148,7 @@ private:
     uint64_t seq = 0;
     timestamp_ns next_update = 0;
     ratio rate;
+    bool corrupt_next = false;
   };
 
   std::size_t index(std::string_view symbol) const;
@@ -129,6 +162,11 @@ private:
   void settle_funding(timestamp_ns t);
   funding_rate rate_message(std::size_t i, timestamp_ns t) const;
   void emit(timestamp_ns exchange_ts, event e);
+  /// Rate limit and ban: true if the request may proceed, else its reject
+  /// is appended to `out`.
+  bool admit(const std::string& client_id, const std::string& symbol, timestamp_ns t,
+             std::vector<event>& out);
+  bool corrupt(std::size_t i, book_delta& d);
 
   venue_config cfg_;
   std::string name_;
@@ -143,6 +181,13 @@ private:
   market_model model_;
   std::vector<symbol_state> syms_;
   rng wire_;                    // gap injection: independent of order flow
+  rng faults_;                  // corruption: independent of gaps and order flow
+  std::optional<token_bucket> limit_; // created at the first request
+  std::deque<timestamp_ns> recent_429_; // within the last 60 s
+  timestamp_ns banned_until_ = 0;
+  uint64_t sent_429_ = 0;
+  uint64_t corrupted_ = 0;
+  bool stalled_ = false;
   bool started_ = false;
   timestamp_ns t0_ = 0;
   timestamp_ns gen_ts_ = 0;
