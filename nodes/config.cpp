@@ -216,6 +216,13 @@ std::string describe(const node_config& cfg) {
   kv("shutdown.grace_ms", std::to_string(cfg.shutdown.grace_ms));
   kv("market.data", cfg.market.data);
   kv("market.execution", cfg.market.execution);
+  // The limits that stop trading soonest; 0 = off.
+  auto& rk = cfg.risk;
+  kv("risk", "order<=" + rk.max_order_notional.to_string() + ",pair_gross<="
+               + rk.max_pair_gross.to_string() + ",total_gross<="
+               + rk.max_total_gross.to_string() + ",daily_loss<="
+               + rk.breakers.daily_loss.limit.to_string() + ",drawdown<="
+               + config_detail::format_double(rk.breakers.drawdown.pct) + "%");
   auto strategy_of = [](const strategy::pair_params& p) {
     return std::string{strategy::to_string(p.mode)} + "/" + std::string{strategy::to_string(p.style)}
            + "/" + std::string{strategy::to_string(p.signal.model)};

@@ -25,6 +25,13 @@
 // floats; the signal window is given in samples (window) or seconds
 // (window_s, converted with that table's sample_interval_ms).
 //
+// Risk: [risk] and its sub-tables hold core/risk/risk_config.hpp's
+// risk_config (breaker durations as _ms / _s keys, capital shares as exact
+// ratio strings). A [[risk.venues]] entry starts from [risk]'s
+// default_max_leverage / default_margin_leverage and [risk.rate_limits], and
+// overrides what it gives; [[risk.venues]] and [[risk.capital.pools]] must
+// name [[sim.venues]].
+//
 // Secrets: none exist yet. describe() and to_toml() are the only printers;
 // a future secret field must be masked there ("<redacted>"/"<unset>") so it
 // never reaches a log or an API response.
@@ -37,6 +44,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/risk/risk_config.hpp"
 #include "core/strategy/params.hpp"
 #include "messages/decimal.hpp"
 #include "messages/error_code.hpp"
@@ -79,6 +87,10 @@ struct shutdown_section {
 struct market_section {
   std::string data = "sim";         ///< only "sim" in this version
   std::string execution = "paper";  ///< only "paper" in this version
+  /// REST snapshot vs WebSocket book comparison, every this many seconds
+  /// per book (0 = off); a mismatch trips risk.breakers.book_consistency.
+  double consistency_check_s = 10;
+  friend bool operator==(const market_section&, const market_section&) = default;
 };
 
 /// One explicitly configured pair ([[pairs]]).
@@ -102,6 +114,7 @@ struct node_config {
   strategy::pair_params strategy;   ///< [strategy]: the defaults of every pair
   sim::world_config sim;            ///< venues/sim/sim_config.hpp
   std::vector<pair_entry> pairs;    ///< empty = every venue pair of every symbol
+  risk::risk_config risk;           ///< [risk]: core/risk/risk_config.hpp
 };
 
 /// The embedded default (sim section: sim::default_world_config()).

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -79,6 +80,17 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
 
 /// The complete config as TOML (see config.hpp, to_toml).
 std::string write_toml(const node_config& cfg);
+
+/// A breaker duration as the file spells it: risk::validate() names the
+/// field in ns ("error_rate", "window_ns"), the file has {"window_s", ns per s}.
+struct duration_key {
+  std::string key;
+  int64_t unit = 0;
+};
+
+/// The TOML key of the ns field `field` of breaker rule `rule`; nullopt if
+/// there is no such duration (config_toml_risk.cpp owns the key list).
+std::optional<duration_key> breaker_duration_key(std::string_view rule, std::string_view field);
 
 /// Shortest round-trip text of a double ("0.7", "1e-05").
 std::string format_double(double x);

@@ -2,9 +2,14 @@
 // references. Type errors are the reader's job (config_toml.cpp); these rules
 // also run on configs built or changed in code (validate()).
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "nodes/config_detail.hpp"
@@ -121,6 +126,7 @@ void check_node(const node_config& c, rules& r) {
           "\"live\" is not available yet (this version supports \"paper\")");
   else
     r.one_of("market.execution", c.market.execution, {"paper"});
+  r.range("market.consistency_check_s", c.market.consistency_check_s, 0.0, 86'400.0);
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -238,6 +244,11 @@ void check_sim(const sim::world_config& w, rules& r) {
       r.add(p + ".min_notional", "must not be negative");
     r.positive(p + ".multiplier", v.multiplier);
     r.range(p + ".gap_probability", v.gap_probability, 0.0, 1.0);
+    r.range(p + ".corrupt_probability", v.corrupt_probability, 0.0, 1.0);
+    r.range(p + ".rate_limit_orders_per_s", v.rate_limit_orders_per_s, 0, 1'000'000);
+    r.range(p + ".rate_limit_burst", v.rate_limit_burst, 0, 1'000'000);
+    r.range(p + ".ban_after_429", v.ban_after_429, 0, 1'000'000);
+    r.range(p + ".ban_s", v.ban_s, 1, 86'400);
     r.not_empty(p + ".native_format", v.native_format);
     r.name(p + ".quote", v.quote);
     r.range(p + ".max_leverage", v.max_leverage, 1, 200);
@@ -296,6 +307,189 @@ void check_pairs(const node_config& c, rules& r) {
   }
 }
 
+
+// -- [risk] ----------------------------------------------------------------------
+// risk::validate() is the authority on the values; its lines name a few
+// things differently from the file, translated here: breaker durations in ns
+// (error_rate.window_ns -> error_rate.window_s, numbers converted), capital
+// layers and pools by name (layers.L1 -> layers[0]).
+
+/// Every number of `message` (a whole token, e.g. "(got -5000000)") divided
+/// by `unit`: the message of a ns field, spoken in the key's unit.
+std::string in_unit(const std::string& message, int64_t unit) {
+  std::string out;
+  for (std::size_t i = 0; i < message.size();) {
+    bool start = i == 0 || message[i - 1] == ' ' || message[i - 1] == '(';
+    std::size_t j = i + (message[i] == '-' ? 1 : 0);
+    std::size_t k = j;
+    while (k < message.size() && std::isdigit(static_cast<unsigned char>(message[k])))
+      ++k;
+    bool end = k == message.size() || message[k] == ' ' || message[k] == ')';
+    long long ns = 0;
+    if (start && k > j && end
+        && std::from_chars(message.data() + i, message.data() + k, ns).ec == std::errc{}) {
+      if (ns % unit == 0)
+        out += std::to_string(ns / unit);
+      else
+        out += format_double(static_cast<double>(ns) / static_cast<double>(unit));
+      i = k;
+    } else {
+      out += message[i++];
+    }
+  }
+  return out;
+}
+
+/// Finds the entry that a name-keyed line of risk::validate() is about. The
+/// lines come in entry order, so the search starts at the last match; a
+/// "duplicate" line is never about the first entry of that name.
+class name_cursor {
+public:
+  explicit name_cursor(std::vector<std::string> names) : names_(std::move(names)) {}
+
+  /// For `rest` = "NAME" or "NAME.suffix" (or "[i]..." for an empty name):
+  /// the entry's index and the length of the name part.
+  std::optional<std::pair<std::size_t, std::size_t>> find(const std::string& rest, bool dup) {
+    if (!rest.empty() && rest[0] == '[') {
+      std::size_t i = 0;
+      auto close = rest.find(']');
+      if (close != std::string::npos
+          && std::from_chars(rest.data() + 1, rest.data() + close, i).ec == std::errc{}
+          && i < names_.size())
+        return std::pair{i, close + 1};
+      return std::nullopt;
+    }
+    std::optional<std::pair<std::size_t, std::size_t>> best;
+    for (std::size_t i = cursor_; i < names_.size(); ++i) {
+      auto& n = names_[i];
+      bool match = !n.empty() && rest.compare(0, n.size(), n) == 0
+                   && (rest.size() == n.size() || rest[n.size()] == '.');
+      if (!match || (dup && first_of(n) == i))
+        continue;
+      // The first entry, unless a longer name matches too ("L1.x" vs "L1").
+      if (!best || n.size() > best->second)
+        best = std::pair{i, n.size()};
+    }
+    if (best)
+      cursor_ = best->first;
+    return best;
+  }
+
+private:
+  std::size_t first_of(const std::string& name) const {
+    for (std::size_t i = 0; i < names_.size(); ++i)
+      if (names_[i] == name)
+        return i;
+    return names_.size();
+  }
+
+  std::vector<std::string> names_;
+  std::size_t cursor_ = 0;
+};
+
+/// One line of risk::validate() as (TOML path, message).
+class risk_lines {
+public:
+  explicit risk_lines(const risk::capital_config& c)
+    : layers_(names(c.layers)), pools_(names(c.pools)) {}
+
+  std::pair<std::string, std::string> translate(const std::string& line) {
+    auto colon = line.find(": ");
+    if (colon == std::string::npos)
+      return {"risk", line};
+    auto path = line.substr(0, colon);
+    auto message = line.substr(colon + 2);
+    bool dup = message.rfind("duplicate", 0) == 0;
+    const std::string breakers = "risk.breakers.";
+    const std::string layers = "risk.capital.layers.";
+    const std::string pools = "risk.capital.pools.";
+    if (path.rfind(breakers, 0) == 0) {
+      auto rest = path.substr(breakers.size());
+      auto dot = rest.find('.');
+      if (dot != std::string::npos) {
+        if (auto key = breaker_duration_key(rest.substr(0, dot), rest.substr(dot + 1)))
+          return {breakers + rest.substr(0, dot) + "." + key->key, in_unit(message, key->unit)};
+      }
+    } else if (path.rfind(layers, 0) == 0) {
+      auto rest = path.substr(layers.size());
+      if (auto hit = layers_.find(rest, dup)) {
+        auto suffix = rest.substr(hit->second);
+        return {idx("risk.capital.layers", hit->first) + (suffix.empty() ? ".name" : suffix),
+                message};
+      }
+    } else if (path.rfind(pools, 0) == 0) {
+      auto rest = path.substr(pools.size());
+      if (auto hit = pools_.find(rest, dup)) {
+        bool value = message.rfind("must be", 0) == 0; // the pool, not the venue name
+        return {idx("risk.capital.pools", hit->first) + (value ? ".pool" : ".venue"), message};
+      }
+    }
+    return {path, message};
+  }
+
+private:
+  static std::vector<std::string> names(const std::vector<risk::layer_config>& v) {
+    std::vector<std::string> out;
+    for (auto& l : v)
+      out.push_back(l.name);
+    return out;
+  }
+  static std::vector<std::string> names(const std::vector<std::pair<std::string, money>>& v) {
+    std::vector<std::string> out;
+    for (auto& p : v)
+      out.push_back(p.first);
+    return out;
+  }
+
+  name_cursor layers_;
+  name_cursor pools_;
+};
+
+/// What a [[risk.venues]] entry inherits from [risk]: "max_leverage" ->
+/// "default_max_leverage", "rate_limits.K" -> "rate_limits.K".
+std::string inherited_key(const std::string& venue_key) {
+  if (venue_key == "max_leverage" || venue_key == "margin_leverage")
+    return "default_" + venue_key;
+  if (venue_key.rfind("rate_limits.", 0) == 0)
+    return venue_key;
+  return {};
+}
+
+void check_risk(const node_config& c, rules& r) {
+  risk_lines lines{c.risk.capital};
+  std::set<std::string> top; // "KEY: message" of risk.KEY
+  for (auto& line : split_lines(risk::validate(c.risk, "risk"))) {
+    auto [path, message] = lines.translate(line);
+    // A problem a venue only inherits from [risk] is reported once, there.
+    if (path.rfind("risk.venues[", 0) == 0) {
+      auto close = path.find("].");
+      if (close != std::string::npos) {
+        auto key = inherited_key(path.substr(close + 2));
+        if (!key.empty() && top.count(key + ": " + message))
+          continue;
+      }
+    } else if (path.rfind("risk.", 0) == 0) {
+      top.insert(path.substr(5) + ": " + message);
+    }
+    r.add(path, message);
+  }
+  std::set<std::string> venues;
+  for (auto& v : c.sim.venues)
+    venues.insert(v.name);
+  for (std::size_t i = 0; i < c.risk.venues.size(); ++i) {
+    auto& name = c.risk.venues[i].venue;
+    if (!name.empty() && venues.count(name) == 0)
+      r.add(idx("risk.venues", i) + ".venue",
+            "unknown venue \"" + name + "\" (not in [[sim.venues]])");
+  }
+  for (std::size_t i = 0; i < c.risk.capital.pools.size(); ++i) {
+    auto& name = c.risk.capital.pools[i].first;
+    if (!name.empty() && venues.count(name) == 0)
+      r.add(idx("risk.capital.pools", i) + ".venue",
+            "unknown venue \"" + name + "\" (not in [[sim.venues]])");
+  }
+}
+
 } // namespace
 
 void check_rules(const node_config& cfg, problem_list& out) {
@@ -304,6 +498,7 @@ void check_rules(const node_config& cfg, problem_list& out) {
   check_sim(cfg.sim, r);
   check_pairs(cfg, r);
   check_strategy(cfg, r);
+  check_risk(cfg, r);
 }
 
 } // namespace xarb::config_detail

@@ -1,4 +1,5 @@
-// TOML <-> node_config. The reader checks structure and types (unknown keys,
+// TOML <-> node_config ([risk]: config_toml_risk.cpp; the shared reader and
+// writer: config_toml_io.hpp). The reader checks structure and types (unknown keys,
 // wrong types, missing required keys, unparsable decimals) and remembers
 // where every key is so that config_rules.cpp can point at it; the writer
 // emits the complete config in the same layout.
@@ -10,10 +11,7 @@
 #include <set>
 #include <type_traits>
 
-#include <toml++/toml.h>
-
-#include "monitoring/json_writer.hpp"
-#include "nodes/config_detail.hpp"
+#include "nodes/config_toml_io.hpp"
 
 namespace xarb::config_detail {
 
@@ -24,28 +22,17 @@ namespace {
 // is added there, these asserts fail until this file, config_rules.cpp and
 // deploy/xarb.example.toml learn about it.
 
-struct any_field {
-  template <class T>
-  operator T() const; // declared only: used in unevaluated contexts
-};
-
-template <class T, class... Fields>
-constexpr std::size_t field_count() {
-  if constexpr (requires { T{Fields{}..., any_field{}}; })
-    return field_count<T, Fields..., any_field>();
-  else
-    return sizeof...(Fields);
-}
-
 static_assert(field_count<sim::symbol_config>() == 6,
               "sim::symbol_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<sim::contract_override>() == 3,
               "sim::contract_override changed: update nodes/config_toml.cpp");
-static_assert(field_count<sim::venue_config>() == 27,
+static_assert(field_count<sim::venue_config>() == 32,
               "sim::venue_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<sim::world_config>() == 6,
               "sim::world_config changed: update nodes/config_toml.cpp");
-static_assert(field_count<node_config>() == 9,
+static_assert(field_count<market_section>() == 3,
+              "market_section changed: update nodes/config_toml.cpp");
+static_assert(field_count<node_config>() == 10,
               "node_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<pair_entry>() == 4,
               "pair_entry changed: update nodes/config_toml.cpp");
@@ -58,9 +45,6 @@ static_assert(field_count<strategy::pair_params>() == 21,
 // One list drives the reader, the writer and the per-pair "differs from
 // [strategy]" test. Every int64_t field is a duration in ns, written in the
 // key's unit (`unit` = ns per unit); other fields have unit 0.
-
-constexpr int64_t ns_per_ms = 1'000'000;
-constexpr int64_t ns_per_s = 1'000'000'000;
 
 template <class Fn>
 void each_signal_key(Fn&& fn) {
@@ -109,335 +93,6 @@ void each_strategy_key(Fn&& fn) {
   fn("hard_delta_notional", &P::hard_delta_notional, 0);
 }
 
-template <class E>
-concept strategy_enum = requires(std::string_view s, E& e) {
-  { strategy::parse(s, e) } -> std::same_as<bool>;
-  { strategy::to_string(e) } -> std::same_as<std::string_view>;
-};
-
-/// "a, b, auto": the accepted names of a strategy enum.
-template <strategy_enum E>
-std::string enum_choices() {
-  std::string out;
-  for (int i = 0; i < 256; ++i) {
-    auto name = strategy::to_string(static_cast<E>(i));
-    if (name == "invalid")
-      break;
-    out += out.empty() ? "" : ", ";
-    out += name;
-  }
-  return out;
-}
-
-// -- reader ---------------------------------------------------------------------
-
-const char* type_name(toml::node_type t) {
-  switch (t) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
-  }
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      auto up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-class table_reader {
-public:
-  table_reader(problem_list& out, const toml::table& tbl, std::string path)
-    : out_(out), tbl_(tbl), path_(std::move(path)) {}
-
-  /// Optional key: keeps `field` (the default) when absent. True if the
-  /// key was given and converted.
-  template <class T>
-  bool read(std::string_view key, T& field) {
-    if (auto* n = take(key))
-      return convert(*n, child(key), field);
-    return false;
-  }
-
-  /// Optional duration key in `unit` (ns per unit: the key's _ms or _s),
-  /// an integer or a float, stored in ns.
-  bool read_duration(std::string_view key, int64_t& ns, int64_t unit) {
-    auto* n = take(key);
-    if (!n)
-      return false;
-    if (auto* i = n->as_integer()) {
-      int64_t out = 0;
-      if (__builtin_mul_overflow(i->get(), unit, &out)) {
-        error_at(child(key), n->source(),
-                 "duration out of range (got " + std::to_string(i->get()) + ")");
-        return false;
-      }
-      ns = out;
-      return true;
-    }
-    double x = 0;
-    if (!convert(*n, child(key), x))
-      return false;
-    double scaled = std::round(x * static_cast<double>(unit));
-    if (!(std::fabs(scaled) < 9.2e18)) {
-      error_at(child(key), n->source(), "duration out of range (got " + format_double(x) + ")");
-      return false;
-    }
-    ns = static_cast<int64_t>(scaled);
-    return true;
-  }
-
-  /// Explains an unknown `key` that belongs elsewhere, instead of a guess.
-  void hint(std::string_view key, std::string text) { hints_.emplace(key, std::move(text)); }
-
-  /// True if the table has `key` (does not mark it as known).
-  bool has(std::string_view key) const { return tbl_.get(key) != nullptr; }
-
-  /// Locates problems of `path` at `key`'s value (a key that sets a field
-  /// under another name, like window_s -> window).
-  void remember_as(std::string_view key, const std::string& path) {
-    if (auto* n = tbl_.get(key))
-      remember(path, *n);
-  }
-
-  /// A problem located at `key`'s value.
-  void error(std::string_view key, std::string msg) {
-    if (auto* n = tbl_.get(key))
-      error_at(child(key), n->source(), std::move(msg));
-  }
-
-  /// Required key (entries of [[arrays]] that have no sensible default).
-  template <class T>
-  void require(std::string_view key, T& field) {
-    if (auto* n = take(key))
-      (void)convert(*n, child(key), field);
-    else
-      error_at(child(key), tbl_.source(),
-               "missing required key '" + std::string{key} + "'");
-  }
-
-  /// Optional sub-table; reports a wrong type.
-  const toml::table* section(std::string_view key) {
-    auto* n = take(key);
-    if (!n)
-      return nullptr;
-    if (auto* t = n->as_table())
-      return t;
-    type_error(child(key), *n, "a table");
-    return nullptr;
-  }
-
-  /// Optional array of tables: calls `fn(table, path)` for each entry; a
-  /// non-table entry is reported and `fn(nullptr, path)` keeps indices
-  /// aligned. Returns false if the key is absent or not an array.
-  template <class Fn>
-  bool each_table(std::string_view key, Fn&& fn) {
-    auto* n = take(key);
-    if (!n)
-      return false;
-    auto* arr = n->as_array();
-    if (!arr) {
-      type_error(child(key), *n, "an array of tables ([[" + child(key) + "]])");
-      return false;
-    }
-    for (std::size_t i = 0; i < arr->size(); ++i) {
-      auto& el = *arr->get(i);
-      auto p = child(key) + "[" + std::to_string(i) + "]";
-      remember(p, el);
-      if (auto* t = el.as_table()) {
-        fn(t, p);
-      } else {
-        type_error(p, el, "a table");
-        fn(nullptr, p);
-      }
-    }
-    return true;
-  }
-
-  /// Reports every key that was not asked for, with a suggestion.
-  void finish() {
-    for (auto&& [k, v] : tbl_) {
-      auto name = std::string{k.str()};
-      if (known_.count(name))
-        continue;
-      std::string msg = "unknown key";
-      if (auto h = hints_.find(name); h != hints_.end()) {
-        error_at(child(name), k.source(), msg + " (" + h->second + ")");
-        continue;
-      }
-      std::string best;
-      std::size_t best_d = 3;
-      for (auto& cand : known_) {
-        // Close typos, or a key missing its unit suffix ("latency").
-        auto d = name.size() >= 3 && cand.rfind(name, 0) == 0 ? 1 : edit_distance(name, cand);
-        if (d < best_d) {
-          best_d = d;
-          best = cand;
-        }
-      }
-      if (!best.empty())
-        msg += " (did you mean '" + best + "'?)";
-      error_at(child(name), k.source(), msg);
-    }
-  }
-
-  const std::string& path() const { return path_; }
-
-private:
-  std::string child(std::string_view key) const {
-    return path_.empty() ? std::string{key} : path_ + "." + std::string{key};
-  }
-
-  const toml::node* take(std::string_view key) {
-    known_.emplace(key);
-    auto* n = tbl_.get(key);
-    if (n)
-      remember(child(key), *n);
-    return n;
-  }
-
-  void remember(const std::string& path, const toml::node& n) {
-    out_.remember(path, n.source().begin.line, n.source().begin.column);
-  }
-
-  void error_at(const std::string& path, const toml::source_region& where, std::string msg) {
-    out_.at(path, where.begin.line, where.begin.column, std::move(msg));
-  }
-
-  void type_error(const std::string& path, const toml::node& n, const std::string& expected) {
-    error_at(path, n.source(),
-             "expected " + expected + ", got " + type_name(n.type()));
-  }
-
-  // convert(): true if `out` was set; otherwise the problem is reported.
-
-  bool convert(const toml::node& n, const std::string& path, std::string& out) {
-    if (auto* v = n.as_string()) {
-      out = v->get();
-      return true;
-    }
-    type_error(path, n, "a string");
-    return false;
-  }
-
-  bool convert(const toml::node& n, const std::string& path, bool& out) {
-    if (auto* v = n.as_boolean()) {
-      out = v->get();
-      return true;
-    }
-    type_error(path, n, "a boolean (true or false)");
-    return false;
-  }
-
-  template <class Int>
-    requires std::is_integral_v<Int>
-  bool convert(const toml::node& n, const std::string& path, Int& out) {
-    auto* v = n.as_integer();
-    if (!v) {
-      type_error(path, n, "an integer");
-      return false;
-    }
-    int64_t x = v->get();
-    if constexpr (std::is_unsigned_v<Int>) {
-      if (x < 0 || static_cast<uint64_t>(x) > std::numeric_limits<Int>::max()) {
-        error_at(path, n.source(), "must not be negative (got " + std::to_string(x) + ")");
-        return false;
-      }
-    } else {
-      if (x < std::numeric_limits<Int>::min() || x > std::numeric_limits<Int>::max()) {
-        error_at(path, n.source(), "integer out of range (got " + std::to_string(x) + ")");
-        return false;
-      }
-    }
-    out = static_cast<Int>(x);
-    return true;
-  }
-
-  bool convert(const toml::node& n, const std::string& path, double& out) {
-    double x = 0;
-    if (auto* f = n.as_floating_point())
-      x = f->get();
-    else if (auto* i = n.as_integer())
-      x = static_cast<double>(i->get());
-    else {
-      type_error(path, n, "a number");
-      return false;
-    }
-    if (!std::isfinite(x)) {
-      error_at(path, n.source(), "must be a finite number");
-      return false;
-    }
-    out = x;
-    return true;
-  }
-
-  template <strategy_enum E>
-  bool convert(const toml::node& n, const std::string& path, E& out) {
-    auto* s = n.as_string();
-    if (!s) {
-      type_error(path, n, "a string");
-      return false;
-    }
-    if (strategy::parse(s->get(), out))
-      return true;
-    error_at(path, n.source(),
-             "must be one of " + enum_choices<E>() + " (got \"" + s->get() + "\")");
-    return false;
-  }
-
-  template <class Tag>
-  bool convert(const toml::node& n, const std::string& path, fixed<Tag>& out) {
-    if (auto* s = n.as_string()) {
-      auto parsed = fixed<Tag>::from_string(s->get());
-      if (parsed) {
-        out = *parsed;
-        return true;
-      }
-      error_at(path, n.source(),
-               "\"" + s->get() + "\" is not a decimal with at most 9 fraction digits");
-      return false;
-    }
-    if (auto* i = n.as_integer()) {
-      constexpr int64_t limit = INT64_MAX / decimal_scale;
-      if (i->get() > limit || i->get() < -limit) {
-        error_at(path, n.source(), "decimal out of range (got " + std::to_string(i->get()) + ")");
-        return false;
-      }
-      out = fixed<Tag>::from_raw(i->get() * decimal_scale);
-      return true;
-    }
-    if (n.is_floating_point()) {
-      error_at(path, n.source(),
-               "write exact decimals as strings, e.g. \"0.0002\" (floats are inexact)");
-      return false;
-    }
-    type_error(path, n, "a decimal string");
-    return false;
-  }
-
-  problem_list& out_;
-  const toml::table& tbl_;
-  std::string path_;
-  std::set<std::string, std::less<>> known_;
-  std::map<std::string, std::string, std::less<>> hints_;
-};
 
 void read_symbol(table_reader& r, sim::symbol_config& s) {
   r.require("symbol", s.symbol);
@@ -472,6 +127,11 @@ void read_venue(problem_list& out, table_reader& r, sim::venue_config& v) {
   r.read("min_notional", v.min_notional);
   r.read("multiplier", v.multiplier);
   r.read("gap_probability", v.gap_probability);
+  r.read("corrupt_probability", v.corrupt_probability);
+  r.read("rate_limit_orders_per_s", v.rate_limit_orders_per_s);
+  r.read("rate_limit_burst", v.rate_limit_burst);
+  r.read("ban_after_429", v.ban_after_429);
+  r.read("ban_s", v.ban_s);
   r.read("native_format", v.native_format);
   r.read("quote", v.quote);
   r.read("max_leverage", v.max_leverage);
@@ -517,15 +177,6 @@ void read_sim(problem_list& out, table_reader& r, sim::world_config& w) {
         venues.push_back(std::move(v));
       }))
     w.venues = std::move(venues);
-}
-
-/// A field of the strategy lists: durations through read_duration.
-template <class T>
-bool read_field(table_reader& r, std::string_view key, T& field, int64_t unit) {
-  if constexpr (std::is_same_v<T, int64_t>)
-    return r.read_duration(key, field, unit);
-  else
-    return (void)unit, r.read(key, field);
 }
 
 /// window_s -> samples of `interval_ns`; 0 when out of any sensible range.
@@ -594,68 +245,6 @@ void read_section(problem_list& out, table_reader& root, const char* name, Fn&& 
 
 // -- writer ---------------------------------------------------------------------
 
-// JSON string escapes (\" \\ \n \t \r \b \f \u00XX) are valid TOML basic-string
-// escapes, so the JSON writer's quoting serves both.
-using json::quote;
-
-class toml_writer {
-public:
-  void header(std::string_view h) {
-    if (!out_.empty())
-      out_ += '\n';
-    out_ += h;
-    out_ += '\n';
-  }
-  void kv(std::string_view k, const std::string& v) { line(k, quote(v)); }
-  void kv(std::string_view k, const char* v) { line(k, quote(v)); }
-  void kv(std::string_view k, bool v) { line(k, v ? "true" : "false"); }
-  void kv(std::string_view k, double v) {
-    auto s = format_double(v);
-    if (s.find_first_of(".en") == std::string::npos)
-      s += ".0"; // keep it a TOML float
-    line(k, s);
-  }
-  template <class Int>
-    requires std::is_integral_v<Int>
-  void kv(std::string_view k, Int v) {
-    line(k, std::to_string(v));
-  }
-  template <class Tag>
-  void kv(std::string_view k, fixed<Tag> v) {
-    line(k, quote(v.to_string()));
-  }
-  template <strategy_enum E>
-  void kv(std::string_view k, E v) {
-    line(k, quote(std::string{strategy::to_string(v)}));
-  }
-  /// A duration in `unit` (ns per unit): an integer when whole.
-  void duration(std::string_view k, int64_t ns, int64_t unit) {
-    if (ns % unit == 0)
-      line(k, std::to_string(ns / unit));
-    else
-      kv(k, static_cast<double>(ns) / static_cast<double>(unit));
-  }
-  std::string str() && { return std::move(out_); }
-
-private:
-  void line(std::string_view k, const std::string& v) {
-    out_ += k;
-    out_ += " = ";
-    out_ += v;
-    out_ += '\n';
-  }
-  std::string out_;
-};
-
-/// A field of the strategy lists: durations in their unit.
-template <class T>
-void write_field(toml_writer& w, std::string_view key, const T& field, int64_t unit) {
-  if constexpr (std::is_same_v<T, int64_t>)
-    w.duration(key, field, unit);
-  else
-    (void)unit, w.kv(key, field);
-}
-
 /// The strategy keys of `p`: all of them ([strategy]) or, with `base`, only
 /// those that differ from it ([[pairs]], so the file stays readable).
 void write_strategy(toml_writer& w, const strategy::pair_params& p,
@@ -677,6 +266,49 @@ void write_strategy(toml_writer& w, const strategy::pair_params& p,
 }
 
 } // namespace
+
+const char* type_name(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "nothing";
+  }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      auto up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string breaker_action_choices() {
+  std::string out;
+  for (int i = 0; i < 256; ++i) {
+    auto name = risk::to_string(static_cast<risk::breaker_action>(i));
+    if (name == "invalid")
+      break;
+    out += out.empty() ? "" : ", ";
+    out += name;
+  }
+  return out;
+}
 
 std::string format_double(double x) {
   char buf[32];
@@ -719,10 +351,12 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
   read_section(out, r, "market", [&](table_reader& s) {
     s.read("data", cfg.market.data);
     s.read("execution", cfg.market.execution);
+    s.read("consistency_check_s", cfg.market.consistency_check_s);
   });
   std::optional<double> window_s;
   read_section(out, r, "strategy",
                [&](table_reader& s) { read_strategy(out, s, cfg.strategy, window_s); });
+  read_section(out, r, "risk", [&](table_reader& s) { read_risk(out, s, cfg.risk); });
   read_section(out, r, "sim", [&](table_reader& s) { read_sim(out, s, cfg.sim); });
   // Pairs start from [strategy] (read above, wherever it is in the file).
   std::vector<pair_entry> pairs;
@@ -768,8 +402,10 @@ std::string write_toml(const node_config& c) {
   w.header("[market]");
   w.kv("data", c.market.data);
   w.kv("execution", c.market.execution);
+  w.kv("consistency_check_s", c.market.consistency_check_s);
   w.header("[strategy]");
   write_strategy(w, c.strategy, nullptr, "[strategy.signal]");
+  write_risk(w, c.risk);
   w.header("[sim]");
   w.kv("seed", c.sim.seed);
   w.kv("step_ms", c.sim.step_ms);
@@ -809,6 +445,11 @@ std::string write_toml(const node_config& c) {
     w.kv("min_notional", v.min_notional);
     w.kv("multiplier", v.multiplier);
     w.kv("gap_probability", v.gap_probability);
+    w.kv("corrupt_probability", v.corrupt_probability);
+    w.kv("rate_limit_orders_per_s", v.rate_limit_orders_per_s);
+    w.kv("rate_limit_burst", v.rate_limit_burst);
+    w.kv("ban_after_429", v.ban_after_429);
+    w.kv("ban_s", v.ban_s);
     w.kv("native_format", v.native_format);
     w.kv("quote", v.quote);
     w.kv("max_leverage", v.max_leverage);

@@ -86,6 +86,9 @@ TEST_CASE("default_config has the documented values and is valid") {
   CHECK(c.shutdown.grace_ms == 5000);
   CHECK(c.market.data == "sim");
   CHECK(c.market.execution == "paper");
+  CHECK(c.market.consistency_check_s == 10);
+  // [risk] is core/risk's default, unchanged (tuned there, not here).
+  CHECK(c.risk == risk::risk_config{});
   // [strategy] is params.hpp's default, unchanged (tuned there, not here).
   CHECK(c.strategy == strategy::pair_params{});
   CHECK(c.strategy.signal.window == 240);
@@ -133,6 +136,10 @@ TEST_CASE("the example file documents every key") {
   // Every key the writer emits (with a pair so [[pairs]] keys appear too).
   auto cfg = default_config();
   cfg.pairs.push_back({"BTC-PERP", "sim-a", "sim-b"});
+  // ... and the [risk] lists that are empty by default.
+  cfg.risk.capital.pools.push_back({"sim-a", money::from_units(5000)});
+  cfg.risk.venues.push_back(risk::venue_settings(cfg.risk, "sim-a"));
+  cfg.risk.venues[0].rate_limits.orders_per_s = 5;
   std::set<std::string> keys;
   for (auto& line : lines_of(to_toml(cfg)))
     if (auto eq = line.find(" = "); eq != std::string::npos)
