@@ -29,8 +29,14 @@ void flush_engine(engine_host& h, timestamp_ns now) {
     }
     for (auto& c : cancels) {
       const int l = h.engine->leg_of(c.venue);
-      if (l >= 0 && h.sessions[l])
-        caf::send_as(h.trader, h.sessions[l], std::move(c));
+      if (l < 0 || !h.sessions[l])
+        continue; // the order dies with the session; the engine expires it
+      if (const auto& lim = h.limiters[l]; lim && !lim->acquire(risk::endpoint::cancel, now)) {
+        // Never dropped: sent as soon as the cancel budget allows.
+        h.deferred_cancels.push_back(std::move(c));
+        continue;
+      }
+      caf::send_as(h.trader, h.sessions[l], std::move(c));
     }
     if (h.log) {
       // Every order transition is on the record (info): the text log is
@@ -46,6 +52,23 @@ void flush_engine(engine_host& h, timestamp_ns now) {
       for (auto& e : events)
         h.log->log(level_of(e.sev), "pair {}: {}", h.id, e.text);
     }
+  }
+}
+
+void retry_cancels(engine_host& h, timestamp_ns now) {
+  if (h.deferred_cancels.empty())
+    return;
+  auto pending = std::move(h.deferred_cancels);
+  h.deferred_cancels.clear();
+  for (auto& c : pending) {
+    const int l = h.engine->leg_of(c.venue);
+    if (l < 0 || !h.sessions[l])
+      continue;
+    if (const auto& lim = h.limiters[l]; lim && !lim->acquire(risk::endpoint::cancel, now)) {
+      h.deferred_cancels.push_back(std::move(c));
+      continue;
+    }
+    caf::send_as(h.trader, h.sessions[l], std::move(c));
   }
 }
 

@@ -19,10 +19,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 
 #include "actors/interfaces.hpp"
+#include "core/risk/rate_limits.hpp"
 #include "core/strategy/pair_engine.hpp"
 
 namespace spdlog {
@@ -40,6 +42,11 @@ struct engine_host {
   std::unique_ptr<strategy::pair_engine> engine;  ///< guarded by mtx
   strategy::engine_output out;                    ///< guarded by mtx
   std::array<venue_session_actor, 2> sessions;    ///< guarded by mtx
+  /// The venue keys' request budgets (cancels are taken here; new orders
+  /// by the engine's risk gate). Null: no budget.
+  std::array<std::shared_ptr<risk::venue_rate_limiter>, 2> limiters;
+  /// Cancels refused by the cancel budget, sent again by retry_cancels().
+  std::vector<cancel_request> deferred_cancels;   ///< guarded by mtx
   caf::actor trader;                              ///< set before sharing
   std::string id;                                 ///< pair id (logs)
   std::shared_ptr<spdlog::logger> log;
@@ -53,6 +60,9 @@ struct engine_host {
 /// leg whose session is down is answered at once with a reject. Requires
 /// `h.mtx` held.
 void flush_engine(engine_host& h, timestamp_ns now);
+
+/// Sends the deferred cancels whose budget is there now. Requires `h.mtx`.
+void retry_cancels(engine_host& h, timestamp_ns now);
 
 /// Runs the decision for a book update of `leg` (the caller's book state is
 /// in `snapshot`): applies it to the engine's copy, decides, sends. Requires

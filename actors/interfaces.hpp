@@ -87,6 +87,37 @@ using pair_trader_actor = caf::typed_actor<
   caf::reacts_to<atom::flatten, std::string>,
   // Operator: leave the halted state.
   caf::reacts_to<atom::resume>,
+  // The risk guard's permit (core/risk/pair_gate.hpp); older versions are
+  // ignored.
+  caf::reacts_to<risk_permit>,
+  // Fail on purpose (chaos testing).
+  caf::reacts_to<atom::crash>>;
+
+/// RISK GUARD: the single risk authority (core/risk/risk_book.hpp,
+/// docs/RISK.md). Registered as "risk_guard". Pair traders report to it
+/// and get their permits back (to the reporting actor); venue sessions
+/// alert it. Operator commands reply "" or an error text.
+using risk_guard_actor = caf::typed_actor<
+  // From a pair trader: positions, commitment, P&L, failures, book ages.
+  // Answered (asynchronously, to the sender) with a risk_permit whenever it
+  // changes or is due for renewal.
+  caf::reacts_to<pair_risk_report>,
+  // From a venue session: liveness, book consistency, 429 / 418.
+  caf::reacts_to<venue_alert>,
+  // Internal timer: breakers, rate-limit states, renewals, publication.
+  caf::reacts_to<atom::tick>,
+  // Kill switch: HALTED everywhere, every open order cancelled.
+  caf::replies_to<atom::halt, std::string>::with<std::string>,
+  // Kill switch: flatten everything (reduce-only, net delta bounded).
+  caf::replies_to<atom::flatten, std::string>::with<std::string>,
+  // Flatten one pair: (pair id, reason).
+  caf::replies_to<atom::flatten, std::string, std::string>::with<std::string>,
+  // Resume everything (kill states, breakers).
+  caf::replies_to<atom::resume>::with<std::string>,
+  // Resume one scope: a pair id, a venue or a symbol.
+  caf::replies_to<atom::resume, std::string>::with<std::string>,
+  // The risk snapshot as JSON (limits, utilisation, states, capital layers).
+  caf::replies_to<atom::status>::with<std::string>,
   // Fail on purpose (chaos testing).
   caf::reacts_to<atom::crash>>;
 

@@ -13,6 +13,7 @@
 #include "actors/engine_host.hpp"
 #include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
+#include "actors/risk_guard.hpp"
 #include "core/strategy/pair_engine.hpp"
 #include "monitoring/logging.hpp"
 #include "monitoring/status_board.hpp"
@@ -35,6 +36,8 @@ struct pair_trader_state {
   actor_services svc;
   std::string id;
   std::array<leg, 2> legs;
+  risk_guard_actor guard;        ///< where reports go (found by name)
+  timestamp_ns reported_at = 0;
   /// The engine and its output buffer; shared with the venue sessions when
   /// decisions are inline. Every access holds host->mtx.
   std::shared_ptr<engine_host> host;
@@ -85,6 +88,19 @@ void publish(self_ptr self, timestamp_ns now) {
   }
 }
 
+/// Reports positions, commitment and P&L to the risk guard. Requires
+/// host->mtx held.
+void report_risk(self_ptr self, timestamp_ns now) {
+  auto& st = self->state;
+  if (!st.guard)
+    return;
+  st.reported_at = now;
+  self->send(st.guard, st.host->engine->risk_report(now));
+}
+
+/// Reports go out at least this often (and after every fill).
+constexpr int64_t report_interval_ns = 100'000'000;
+
 /// Runs `f(engine, out)` under the host's lock, then sends what it decided.
 template <class F>
 void with_engine(self_ptr self, F&& f) {
@@ -134,6 +150,7 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
   ec.venue_a = st.cfg.venue_a;
   ec.venue_b = st.cfg.venue_b;
   ec.params = st.cfg.params;
+  ec.require_permit = st.cfg.require_permit;
   // A new incarnation, new client ids: restarts are >= 100 ms apart.
   ec.epoch = st.cfg.epoch != 0 ? st.cfg.epoch
                                : static_cast<uint64_t>(wall_clock_ns() / 1'000'000);
@@ -142,6 +159,17 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
   st.host->trader = caf::actor_cast<caf::actor>(self);
   st.host->id = st.id;
   st.host->log = st.log;
+  if (svc.limits) {
+    // Every pair on a venue key shares its request budget.
+    const auto now = st.cfg.clock();
+    for (int i = 0; i < 2; ++i) {
+      const auto& vr = st.cfg.venue_risk[i];
+      auto lim = svc.limits->get(i == 0 ? st.cfg.venue_a : st.cfg.venue_b, vr.key_id,
+                                 vr.rate_limits, now);
+      st.host->engine->gate().set_limiter(i, lim);
+      st.host->limiters[i] = std::move(lim);
+    }
+  }
   st.legs[0].venue = st.cfg.venue_a;
   st.legs[1].venue = st.cfg.venue_b;
   if (svc.metrics) {
@@ -182,6 +210,8 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
     if (svc.registry)
       svc.registry->watch(l.session_name, caf::actor_cast<caf::actor>(self));
   }
+  if (svc.registry)
+    svc.registry->watch(risk_guard_name, caf::actor_cast<caf::actor>(self));
   self->send(self, atom::tick_v);
   auto count = [self] {
     if (self->state.processed)
@@ -190,9 +220,24 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
   return {
     [=](atom::rebound, const std::string& name, caf::strong_actor_ptr ptr) {
       count();
-      for (auto& l : self->state.legs)
+      auto& s = self->state;
+      if (name == risk_guard_name) {
+        s.guard = caf::actor_cast<risk_guard_actor>(ptr);
+        std::lock_guard guard{s.host->mtx};
+        report_risk(self, s.cfg.clock());
+        return;
+      }
+      for (auto& l : s.legs)
         if (l.session_name == name)
           attach_leg(self, l, ptr);
+    },
+    [=](risk_permit& p) {
+      count();
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) {
+        engine.set_permit(p, now, out);
+        publish(self, now);
+      });
     },
     [=](instrument_spec& spec) {
       count();
@@ -256,6 +301,7 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
                             timestamp_ns now) {
         engine.on_fill(f, now, out);
         publish(self, now);
+        report_risk(self, now);
       });
     },
     [=](order_reject& r) {
@@ -272,7 +318,10 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
       with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
                             timestamp_ns now) {
         engine.on_timer(now, out);
+        retry_cancels(*self->state.host, now);
         publish(self, now);
+        if (now - self->state.reported_at >= report_interval_ns)
+          report_risk(self, now);
       });
       self->delayed_send(self, timer_period, atom::tick_v);
     },

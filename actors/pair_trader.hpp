@@ -5,12 +5,14 @@
 // and cancels go back to the sessions; its events are logged and its status
 // published to the status board and metrics.
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <string>
 
 #include "actors/interfaces.hpp"
 #include "actors/venue_session.hpp"
+#include "core/risk/risk_config.hpp"
 #include "core/strategy/params.hpp"
 #include "messages/decimal.hpp"
 
@@ -26,6 +28,12 @@ struct pair_config {
   /// Decide inside the venue sessions' handlers (actors/engine_host.hpp):
   /// no actor hop between a book update and the order.
   bool inline_decisions = false;
+  /// No entry without a permit from the risk guard (the node sets it; tests
+  /// without a guard leave it off).
+  bool require_permit = false;
+  /// Per leg: the venue key whose request budget the pair shares
+  /// (services.limits; key_id and rate_limits are used).
+  std::array<risk::venue_risk_config, 2> venue_risk;
   std::function<timestamp_ns()> clock;      ///< default: system clock
 };
 

@@ -342,8 +342,24 @@ std::string status_board::status_json(timestamp_ns now) const {
     w.end_object();
   }
   w.end_array();
+  // -- risk (the risk guard's snapshot; null until it publishes one)
+  w.key("risk");
+  if (risk_json_.empty())
+    w.null();
+  else
+    w.raw(risk_json_);
   w.end_object();
   return std::move(w).str();
+}
+
+void status_board::set_risk(std::string json) {
+  std::lock_guard guard{mtx_};
+  risk_json_ = std::move(json);
+}
+
+std::string status_board::risk() const {
+  std::lock_guard guard{mtx_};
+  return risk_json_;
 }
 
 } // namespace xarb

@@ -117,6 +117,11 @@ public:
   void set_pair(const spread_update& update);
   void set_pair(const pair_report& report);
 
+  /// The risk guard's snapshot (monitoring/risk_status.hpp to_json), shown
+  /// as "risk" in /api/status.
+  void set_risk(std::string json);
+  std::string risk() const;
+
   /// Forgets a venue (decommissioned); its books no longer gate readiness.
   void remove_venue(const std::string& venue);
 
@@ -149,6 +154,7 @@ private:
   node_status node_;
   std::map<std::string, venue_entry, std::less<>> venues_;
   std::map<std::string, pair_status, std::less<>> pairs_;
+  std::string risk_json_;
 };
 
 } // namespace xarb

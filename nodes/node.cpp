@@ -18,6 +18,7 @@
 #include "actors/clock.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/pair_trader.hpp"
+#include "actors/risk_guard.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/venue_session.hpp"
 #include "messages/caf_errors.hpp"
@@ -47,6 +48,10 @@ std::vector<pair_config> make_pairs(const node_config& cfg) {
     p.node = cfg.node.name;
     p.inline_decisions = cfg.scheduler.inline_decisions;
     p.params = params;
+    // Trades only under the risk guard's permit; shares each venue key's
+    // request budget with every pair on it.
+    p.require_permit = true;
+    p.venue_risk = {risk::venue_settings(cfg.risk, a), risk::venue_settings(cfg.risk, b)};
     out.push_back(std::move(p));
   };
   if (!cfg.pairs.empty()) {
@@ -113,7 +118,10 @@ int run_node(const node_config& cfg) {
   board.set_node(cfg.node.name, XARB_VERSION, wall_clock_ns(), cfg.market.data,
                  cfg.market.execution);
   name_registry registry;
-  actor_services svc{&registry, &board, &metrics};
+  risk::rate_limit_registry limits;
+  actor_services svc{&registry, &board, &metrics, &limits};
+  // The risk book outlives restarts of the risk guard actor.
+  auto risk_store = std::make_shared<risk_guard_store>();
 
   caf::actor_system_config sys_cfg;
   sys_cfg.add_message_types<caf::id_block::xarb>();
@@ -132,6 +140,11 @@ int run_node(const node_config& cfg) {
     venue_session_config vc;
     vc.venue = v.name;
     vc.world = world;
+    const auto vr = risk::venue_settings(cfg.risk, v.name);
+    vc.key_id = vr.key_id;
+    vc.rate_limits = vr.rate_limits;
+    vc.consistency_interval_ns = static_cast<int64_t>(cfg.market.consistency_check_s * 1e9);
+    vc.liveness_ns = cfg.risk.breakers.liveness.budget_ns;
     venues_cfg.children.push_back(child_spec{
       venue_session_name(v.name), restart_policy::permanent,
       [vc, svc](caf::actor_system& s) {
@@ -155,6 +168,18 @@ int run_node(const node_config& cfg) {
     "web", restart_policy::permanent,
     [wc, &board, &metrics](caf::actor_system& s) {
       return s.spawn(web_actor, wc, &board, &metrics);
+    },
+    grace(cfg)});
+  // The risk guard starts before the venues and the pairs: pairs wait for
+  // its permit before any entry.
+  risk_guard_config gc;
+  gc.risk = cfg.risk;
+  for (auto& v : cfg.sim.venues)
+    gc.venues.push_back(v.name);
+  root_cfg.children.push_back(child_spec{
+    risk_guard_name, restart_policy::permanent,
+    [gc, svc, risk_store](caf::actor_system& s) {
+      return caf::actor_cast<caf::actor>(spawn_risk_guard(s, gc, svc, risk_store));
     },
     grace(cfg)});
   // Nested supervisors get a shutdown timeout that covers stopping all of

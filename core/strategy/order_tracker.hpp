@@ -34,6 +34,8 @@ struct tracked_order {
   timestamp_ns closed_at = 0;    ///< when it reached a terminal state
   /// Why we asked for the cancel (the engine's business: requote, abort ...).
   uint8_t cancel_kind = 0;
+  /// A cancel the venue refused (rate limited) goes out again at this time.
+  timestamp_ns cancel_retry = 0;
   std::string reason;
 
   quantity remaining() const noexcept { return intent.qty - filled; }

@@ -34,6 +34,7 @@ pair_engine::pair_engine(engine_config cfg)
   spread_.symbol = cfg_.symbol;
   spread_.venue_a = cfg_.venue_a;
   spread_.venue_b = cfg_.venue_b;
+  gate_ = risk::pair_gate{cfg_.require_permit};
 }
 
 void pair_engine::apply_params(const pair_params& p) {
@@ -60,6 +61,8 @@ error_info pair_engine::set_rules(int leg, const instrument_spec& spec) {
     return r.error();
   l.rules = *r;
   l.has_rules = true;
+  gate_.set_rules(leg & 1, risk::gate_rules{l.rules.tick, l.rules.lot, l.rules.min_qty,
+                                            l.rules.min_notional});
   l.threshold_px = price::zero(); // rules changed: recompute
   apply_params(cfg_.params); // the automatic maker leg depends on fees
   return {};
@@ -213,6 +216,15 @@ tracked_order* pair_engine::place(int leg, side sd, quantity qty, price px,
                                   engine_output& out) {
   if (!qty.is_positive() || !px.is_positive())
     return nullptr;
+  if (auto err = gate_.check_order(make_check(leg, sd, qty, px, reduce_only, purpose, now),
+                                   now)) {
+    ++stats_.risk_refused;
+    note_refusal(fmt::format("{} {} {} {} @ {} refused by risk: {}", to_string(purpose),
+                             legs_[leg].ledger.get().venue, to_string(sd), qty.to_string(),
+                             px.to_string(), err.message),
+                 now, out);
+    return nullptr;
+  }
   order_intent o;
   o.client_id = ids_.next();
   o.venue = legs_[leg].ledger.get().venue;
@@ -239,6 +251,34 @@ tracked_order* pair_engine::place(int leg, side sd, quantity qty, price px,
     default: break;
   }
   return &t;
+}
+
+risk::order_check pair_engine::make_check(int leg, side sd, quantity qty, price px,
+                                          bool reduce_only, order_purpose purpose,
+                                          timestamp_ns now) {
+  risk::order_check c;
+  c.leg = leg;
+  c.sd = sd;
+  c.px = px;
+  c.qty = qty;
+  c.reduce_only = reduce_only;
+  c.flatten = purpose == order_purpose::flatten;
+  c.leg_position = position(leg);
+  const auto w = collect(now);
+  c.pair_net = net_delta() + w.ioc[0] + w.ioc[1];
+  c.reference = quote_.valid ? quote_.mid : pair_mid(legs_[0].book, legs_[1].book);
+  return c;
+}
+
+void pair_engine::note_refusal(const std::string& text, timestamp_ns now, engine_output& out) {
+  // A refusal repeats on every update while it holds: the same text once a
+  // minute, another one at most every 5 s (the guard has its own events).
+  const int64_t quiet = text == last_refusal_ ? 60'000'000'000 : 5'000'000'000;
+  if (last_refusal_at_ != 0 && now - last_refusal_at_ < quiet)
+    return;
+  last_refusal_ = text;
+  last_refusal_at_ = now;
+  note(severity::warning, text, now, out);
 }
 
 void pair_engine::cancel(tracked_order& o, uint8_t kind, timestamp_ns now,
@@ -285,6 +325,8 @@ void pair_engine::on_book(int leg, timestamp_ns recv_ts, timestamp_ns now,
                           engine_output& out) {
   auto& l = legs_[leg & 1];
   l.recv_ts = recv_ts;
+  if (const price m = mid_price(l.book); m.is_positive())
+    gate_.on_mid(leg & 1, m.to_double(), now);
   evaluate(now, out);
 }
 
@@ -324,7 +366,12 @@ void pair_engine::on_funding_payment(const funding_payment& p, engine_output& ou
          p.ts, out);
 }
 
-void pair_engine::on_ack(const order_ack& a, timestamp_ns /*now*/, engine_output& out) {
+void pair_engine::on_ack(const order_ack& a, timestamp_ns now, engine_output& out) {
+  if (auto* o = orders_.find(a.client_id); o && o->state == order_state::sent) {
+    auto& worst = worst_rtt_[o->leg];
+    worst = std::max<int64_t>(worst, now - o->created);
+    consecutive_failures_ = 0;
+  }
   orders_.on_ack(a, out.updates);
 }
 
@@ -353,6 +400,7 @@ void pair_engine::on_fill(const order_fill& f, timestamp_ns now, engine_output& 
     if (o->cancel_sent != 0 || o->state == order_state::expired)
       ++stats_.late_fills;
     last_own_fill_ = now;
+    consecutive_failures_ = 0;
     orders_.on_fill(f, out.updates);
   }
   // Hedge at once: this is the latency-critical path of maker_taker.
@@ -364,10 +412,24 @@ void pair_engine::on_reject(const order_reject& r, timestamp_ns now, engine_outp
   auto* o = orders_.find(r.client_id);
   if (!o)
     return;
+  if (r.code == error_code::rate_limited && o->cancel_sent != 0
+      && o->state != order_state::sent) {
+    // The venue refused our cancel (429), not the order (it acked it): the
+    // order still works. Cancel again after the back-off.
+    o->cancel_sent = 0;
+    o->cancel_retry = now + reject_backoff_ns;
+    note(severity::warning,
+         fmt::format("cancel of {} {} refused: {}: retrying", o->intent.venue, o->intent.client_id,
+                     r.reason),
+         now, out);
+    return;
+  }
   const bool cancel_reject = r.code == error_code::unknown_order && o->cancel_sent != 0;
   orders_.on_reject(r, out.updates);
   if (!cancel_reject) {
     ++stats_.rejects;
+    ++leg_rejects_[o->leg];
+    ++consecutive_failures_;
     legs_[o->leg].next_order_ok = now + reject_backoff_ns;
     note(severity::warning,
          fmt::format("{} {} {} {} rejected: {} {}", to_string(o->purpose), o->intent.venue,
@@ -407,6 +469,8 @@ void pair_engine::on_timer(timestamp_ns now, engine_output& out) {
   for (auto* o : orders_.expire(now, out.updates)) {
     ++stats_.expired;
     const bool maker_timeout = o->resting();
+    if (!maker_timeout)
+      ++consecutive_failures_;
     note(maker_timeout ? severity::info : severity::warning,
          fmt::format("{} {} {} {} expired ({}): cancelling", to_string(o->purpose),
                      o->intent.venue, to_string(o->intent.sd), o->intent.qty.to_string(),
@@ -414,6 +478,13 @@ void pair_engine::on_timer(timestamp_ns now, engine_output& out) {
          now, out);
     cancel(*o, cancel_timeout, now, out);
   }
+  // Cancels the venue refused go out again.
+  orders_.for_each_working(now, [&](tracked_order& o) {
+    if (o.cancel_retry != 0 && o.cancel_sent == 0 && now >= o.cancel_retry) {
+      o.cancel_retry = 0;
+      cancel(o, o.cancel_kind, now, out);
+    }
+  });
   orders_.prune(now, keep_closed_ns);
   evaluate(now, out);
 }
@@ -481,6 +552,117 @@ void pair_engine::halt(const std::string& why, timestamp_ns now, engine_output& 
     note(severity::critical, "halted: " + why, now, out);
   halted_ = true;
   halt_reason_ = why;
+}
+
+// -- risk ----------------------------------------------------------------------------
+
+void pair_engine::set_permit(const risk_permit& p, timestamp_ns now, engine_output& out) {
+  const trade_state before = gate_.state();
+  const bool had = gate_.has_permit();
+  if (!gate_.set_permit(p, now))
+    return;
+  const trade_state after = gate_.state();
+  if (after != before || !had)
+    note(after == trade_state::active ? severity::info : severity::warning,
+         fmt::format("risk {}{}{}", to_string(after), p.reason.empty() ? "" : ": ", p.reason),
+         now, out);
+  if (after != before && after != trade_state::active)
+    risk_hold(now, out);
+  evaluate(now, out);
+}
+
+void pair_engine::risk_hold(timestamp_ns now, engine_output& out) {
+  if (gate_.state() == trade_state::halted) {
+    // Kill switch: every working order is cancelled; the position is held
+    // where it is (hedged), nothing new goes out until resumed. IOCs already
+    // on their way (a hedge, an entry) count as done: they execute before
+    // our cancel arrives. drive() re-anchors the target to what really
+    // settled once nothing is working any more.
+    const auto w = collect(now);
+    orders_.for_each_working(now, [&](tracked_order& o) { cancel(o, cancel_abort, now, out); });
+    const quantity a = position(0) + w.ioc[0];
+    const quantity b = position(1) + w.ioc[1];
+    quantity held;
+    if (!a.is_zero() && sign(a) == -sign(b))
+      held = a.is_positive() ? std::min(a, -b) : -std::min(-a, b);
+    target_a_ = held.abs() < threshold(0) || held.abs() < threshold(1) ? quantity::zero() : held;
+    closing_ = false;
+    if (target_a_.is_zero() && flat_positions() && !w.any) {
+      dir_ = -1;
+      tranches_ = 0;
+    }
+  } else if (gate_.state() == trade_state::reducing && dir_ >= 0 && !flattening_) {
+    if (!closing_ || !urgent_close_)
+      start_close("risk REDUCING: " + gate_.permit().reason, true, now, out);
+  }
+}
+
+std::string pair_engine::risk_refusal(int dir, quantity add, timestamp_ns now) const {
+  const price mid = quote_.valid ? quote_.mid : pair_mid(legs_[0].book, legs_[1].book);
+  auto commit = notional(mid, target_a_.abs() + add);
+  if (!commit)
+    return "commitment overflow";
+  auto age = [&](int i) -> int64_t {
+    return legs_[i].recv_ts > 0 ? now - legs_[i].recv_ts : -1;
+  };
+  if (auto why = gate_.entry_refusal(dir, *commit, age(0), age(1), now); !why.empty())
+    return why;
+  // A tranche whose orders the gate would refuse must not become a target:
+  // the pair would sit "opening" for ever, every order refused. Valued at
+  // the dearer buy limit of the two legs (what the gate will see).
+  const money cap = gate_.has_permit() ? gate_.permit().max_order_notional : money::zero();
+  if (cap.is_positive() && add.is_positive()) {
+    for (int leg = 0; leg < 2; ++leg) {
+      const price px = taker_limit(leg, side::buy, add, eff_.slippage_bps);
+      auto n = notional(px.is_positive() ? px : mid, add);
+      if (!n || *n > cap)
+        return fmt::format("tranche {} worth {} above the order cap {}", add.to_string(),
+                           n ? n->to_string() : std::string{"overflow"}, cap.to_string());
+    }
+  }
+  return {};
+}
+
+pair_risk_report pair_engine::risk_report(timestamp_ns now) {
+  pair_risk_report r;
+  r.pair_id = id_;
+  r.symbol = cfg_.symbol;
+  r.venue_a = cfg_.venue_a;
+  r.venue_b = cfg_.venue_b;
+  r.permit_version = gate_.has_permit() ? gate_.permit().version : 0;
+  r.qty_a = position(0);
+  r.qty_b = position(1);
+  r.target_a = target_a_;
+  r.mark_a = mid_price(legs_[0].book);
+  r.mark_b = mid_price(legs_[1].book);
+  for (int i = 0; i < 2; ++i) {
+    const auto& l = legs_[i];
+    const auto& p = l.ledger.get();
+    const price mark = i == 0 ? r.mark_a : r.mark_b;
+    money pnl = p.realized_pnl - p.fees + p.funding;
+    if (mark.is_positive())
+      pnl += l.ledger.unrealized(mark);
+    (i == 0 ? r.pnl_a : r.pnl_b) = pnl;
+    const int64_t age = l.recv_ts > 0 ? now - l.recv_ts : -1;
+    (i == 0 ? r.book_age_a_ns : r.book_age_b_ns) = age;
+  }
+  r.tranche_notional = eff_.order_notional;
+  r.mode = std::string(to_string(eff_.mode));
+  r.orders = stats_.orders;
+  r.rejects_a = leg_rejects_[0];
+  r.rejects_b = leg_rejects_[1];
+  r.fills = stats_.fills;
+  r.risk_refused = stats_.risk_refused;
+  r.consecutive_failures = consecutive_failures_;
+  r.ack_rtt_a_ns = worst_rtt_[0];
+  r.ack_rtt_b_ns = worst_rtt_[1];
+  worst_rtt_ = {-1, -1};
+  r.fast_market = gate_.fast_now();
+  r.fast_move_pct = gate_.fast_move_pct();
+  r.working_orders = static_cast<uint32_t>(working_orders(now));
+  r.halted = halted_;
+  r.ts = now;
+  return r;
 }
 
 // -- state ---------------------------------------------------------------------------

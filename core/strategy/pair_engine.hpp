@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/order_book.hpp"
+#include "core/risk/pair_gate.hpp"
 #include "core/strategy/client_ids.hpp"
 #include "core/strategy/order_tracker.hpp"
 #include "core/strategy/params.hpp"
@@ -42,6 +43,7 @@
 #include "messages/instrument.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
+#include "messages/risk.hpp"
 #include "messages/spread.hpp"
 #include "messages/strategy.hpp"
 
@@ -82,6 +84,7 @@ struct engine_stats {
   uint64_t rebalances = 0;
   uint64_t requotes = 0;
   uint64_t flattens = 0;
+  uint64_t risk_refused = 0;   ///< orders the risk gate refused
   /// Expected round-trip edge (bps, after all costs) of each entry decision.
   double min_entry_expected_bps = std::numeric_limits<double>::infinity();
   double last_entry_expected_bps = 0;
@@ -94,6 +97,9 @@ struct engine_config {
   std::string venue_b;
   pair_params params;
   uint64_t epoch = 0;          ///< client id incarnation (see client_ids.hpp)
+  /// No entry without a permit from the risk guard (the node). Off: the gate
+  /// is open until a permit arrives (engine tests, benchmarks).
+  bool require_permit = false;
 };
 
 class pair_engine {
@@ -147,6 +153,17 @@ public:
   void flatten(const std::string& reason, timestamp_ns now, engine_output& out);
   /// Leaves the halted state (entries allowed again if enabled).
   void resume(timestamp_ns now, engine_output& out);
+
+  // -- risk (core/risk/pair_gate.hpp, docs/RISK.md) --------------------------------
+
+  /// A permit from the risk guard. REDUCING closes the position (hedged,
+  /// both legs together); HALTED cancels every working order and holds.
+  void set_permit(const risk_permit& p, timestamp_ns now, engine_output& out);
+  risk::pair_gate& gate() noexcept { return gate_; }
+  const risk::pair_gate& gate() const noexcept { return gate_; }
+  /// What the risk guard needs: positions, commitment, P&L, failures,
+  /// book ages, order round trips (the worst since the previous report).
+  pair_risk_report risk_report(timestamp_ns now);
 
   // -- state ---------------------------------------------------------------------
 
@@ -216,6 +233,10 @@ private:
   bool flat_positions() const;
   bool economics_ok(int dir) const;
   bool entry_wanted(int dir) const;
+  /// "" when the risk gate allows an entry in `dir` adding `add` to the
+  /// target, else why not.
+  std::string risk_refusal(int dir, quantity add, timestamp_ns now) const;
+  void risk_hold(timestamp_ns now, engine_output& out);
   money booked_pnl() const;                ///< realized - fees + funding, both legs
   bool close_now_value(money& pnl, double& bps) const;
   void open_tranche(int dir, timestamp_ns now, engine_output& out);
@@ -226,6 +247,9 @@ private:
   tracked_order* place(int leg, side sd, quantity qty, price px, time_in_force tif,
                        bool reduce_only, order_purpose purpose, timestamp_ns now,
                        engine_output& out);
+  risk::order_check make_check(int leg, side sd, quantity qty, price px, bool reduce_only,
+                               order_purpose purpose, timestamp_ns now);
+  void note_refusal(const std::string& text, timestamp_ns now, engine_output& out);
   void cancel(tracked_order& o, uint8_t kind, timestamp_ns now, engine_output& out);
   price taker_limit(int leg, side sd, quantity qty, double slippage_bps) const;
   price passive_price(int leg, side sd) const;
@@ -270,6 +294,13 @@ private:
   timestamp_ns entries_blocked_until_ = 0;
   std::size_t failed_episodes_ = 0;    ///< consecutive episodes that ended in an unwind
   timestamp_ns last_sample_ = 0;
+  // Risk.
+  risk::pair_gate gate_;
+  std::string last_refusal_;           ///< last risk refusal noted (no repeats)
+  timestamp_ns last_refusal_at_ = 0;
+  uint64_t consecutive_failures_ = 0;  ///< rejects, leg expiries, unwinds since a success
+  std::array<int64_t, 2> worst_rtt_{-1, -1};
+  std::array<uint64_t, 2> leg_rejects_{0, 0};
 };
 
 } // namespace xarb::strategy

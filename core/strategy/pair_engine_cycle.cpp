@@ -61,6 +61,15 @@ void pair_engine::decide(timestamp_ns now, engine_output& out) {
   // decides (flatten or resume).
   if (flattening_ || halted_)
     return;
+  // The risk guard's state comes first: HALTED holds, REDUCING closes.
+  switch (gate_.state()) {
+    case trade_state::active: break;
+    case trade_state::halted: return;
+    case trade_state::reducing:
+      if (dir_ >= 0 && (!closing_ || !urgent_close_))
+        start_close("risk REDUCING: " + gate_.permit().reason, true, now, out);
+      return;
+  }
   const auto w = collect(now);
   const bool settled = !w.any && unhedged_since_ == 0;
   if (dir_ < 0) {
@@ -74,8 +83,13 @@ void pair_engine::decide(timestamp_ns now, engine_output& out) {
           && (best < 0 || quote_.net_bps[d] + reading_.mean[1 - d]
                             > quote_.net_bps[best] + reading_.mean[1 - best]))
         best = d;
-    if (best >= 0)
-      open_tranche(best, now, out);
+    if (best < 0)
+      return;
+    if (auto why = risk_refusal(best, tranche_size(quote_.mid), now); !why.empty()) {
+      note_refusal(fmt::format("entry {} refused by risk: {}", dir_name(best), why), now, out);
+      return;
+    }
+    open_tranche(best, now, out);
     return;
   }
   if (closing_) {
@@ -129,6 +143,10 @@ void pair_engine::decide(timestamp_ns now, engine_output& out) {
   if (!reached || !entry_wanted(dir_)
       || !signal_.tranche_allowed(reading_.strength[dir_], tranches_))
     return;
+  if (auto why = risk_refusal(dir_, tranche_size(quote_.mid), now); !why.empty()) {
+    note_refusal(fmt::format("tranche {} refused by risk: {}", tranches_ + 1, why), now, out);
+    return;
+  }
   open_tranche(dir_, now, out);
 }
 

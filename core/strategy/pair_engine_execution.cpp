@@ -37,7 +37,32 @@ void pair_engine::drive(timestamp_ns now, engine_output& out) {
   }
   if (hedge_step(now, w, out))
     return;
-  execute_step(now, w, out);
+  // HALTED by the risk guard: hedges only (above), no execution.
+  if (gate_.state() != trade_state::halted) {
+    execute_step(now, w, out);
+  } else if (!w.any) {
+    // Held and settled: the target is what is really held (the orders
+    // working at the halt filled or not), so that a resume neither trades
+    // back to a stale target nor leaves a hedged position nobody manages.
+    const quantity a = position(0);
+    const quantity b = position(1);
+    quantity held;
+    if (!a.is_zero() && sign(a) == -sign(b))
+      held = a.is_positive() ? std::min(a, -b) : -std::min(-a, b);
+    if (held.abs() < threshold(0) || held.abs() < threshold(1))
+      held = quantity::zero();
+    target_a_ = held;
+    closing_ = false;
+    if (!held.is_zero()) {
+      const int d = held.is_negative() ? 0 : 1;
+      if (dir_ < 0) {
+        opened_at_ = now;
+        rt_base_ = booked_pnl();
+      }
+      dir_ = d;
+      tranches_ = std::max<std::size_t>(tranches_, 1);
+    }
+  }
   finish_cycle(now, collect(now), out);
 }
 
@@ -135,6 +160,7 @@ bool pair_engine::hedge_step(timestamp_ns now, const working& w, engine_output& 
          now, out);
     set_leg_target(leg, pos + (need == side::buy ? qty : -qty));
     episode_unwound_ = true;
+    ++consecutive_failures_;
     entries_blocked_until_ = now + eff_.hedge_timeout_ns;
     if (++failed_episodes_ >= max_failed_episodes)
       halt("repeated hedge failures", now, out);
@@ -167,8 +193,15 @@ void pair_engine::execute_step(timestamp_ns now, const working& w, engine_output
       return;
     if (!can_order(0, now) || !can_order(1, now))
       return;
-    const quantity qty = round_down(std::min(gap0.abs(), gap1.abs()),
-                                    common_lot(legs_[0].rules.lot, legs_[1].rules.lot));
+    quantity qty = round_down(std::min(gap0.abs(), gap1.abs()),
+                              common_lot(legs_[0].rules.lot, legs_[1].rules.lot));
+    if (!opening && gate_.state() != trade_state::active) {
+      // Closed by the risk guard: one tranche at a time (the next once this
+      // one settled), so a leg that fails leaves at most a slice unhedged.
+      const quantity slice = tranche_size(ref_price(0));
+      if (slice.is_positive() && slice < qty)
+        qty = slice;
+    }
     if (qty < threshold(0) || qty < threshold(1))
       return;
     const side s0 = gap0.is_positive() ? side::buy : side::sell;
@@ -178,6 +211,20 @@ void pair_engine::execute_step(timestamp_ns now, const working& w, engine_output
     const price p1 = taker_limit(1, s1, qty, slip);
     if (!p0.is_positive() || !p1.is_positive())
       return;
+    // Both legs pass the risk checks before either goes: a refusal must not
+    // leave one leg alone in the market.
+    for (int leg = 0; leg < 2; ++leg) {
+      const side sd = leg == 0 ? s0 : s1;
+      const price px = leg == 0 ? p0 : p1;
+      if (auto err = gate_.precheck(make_check(leg, sd, qty, px, !opening, purpose, now), now)) {
+        ++stats_.risk_refused;
+        note_refusal(fmt::format("{} {} {} {} refused by risk: {}", to_string(purpose),
+                                 legs_[leg].ledger.get().venue, to_string(sd), qty.to_string(),
+                                 err.message),
+                     now, out);
+        return;
+      }
+    }
     place(0, s0, qty, p0, time_in_force::ioc, !opening, purpose, now, out);
     place(1, s1, qty, p1, time_in_force::ioc, !opening, purpose, now, out);
     return;
@@ -188,7 +235,8 @@ void pair_engine::execute_step(timestamp_ns now, const working& w, engine_output
   const quantity gap_m = m == 0 ? gap0 : gap1;
   if (auto* o = w.rest_order[m]) {
     // Entry no longer wanted: withdraw the rest of the tranche.
-    if (opening && o->purpose == order_purpose::open && dir_ >= 0 && !entry_wanted(dir_)) {
+    if (opening && o->purpose == order_purpose::open && dir_ >= 0
+        && (!entry_wanted(dir_) || !risk_refusal(dir_, quantity::zero(), now).empty())) {
       cancel(*o, cancel_abort, now, out);
       return;
     }
@@ -209,7 +257,8 @@ void pair_engine::execute_step(timestamp_ns now, const working& w, engine_output
   if (w.any_ioc || sign(gap_m) == 0 || !can_order(m, now) || !leg_usable(1 - m, now))
     return;
   // Do not start new maker quotes for an entry the signal no longer backs.
-  if (opening && dir_ >= 0 && !entry_wanted(dir_)) {
+  if (opening && dir_ >= 0
+      && (!entry_wanted(dir_) || !risk_refusal(dir_, quantity::zero(), now).empty())) {
     abort_rest(m);
     return;
   }
@@ -222,33 +271,67 @@ void pair_engine::execute_step(timestamp_ns now, const working& w, engine_output
 }
 
 void pair_engine::flatten_step(timestamp_ns now, const working& w, engine_output& out) {
+  // Reduce-only, in slices that keep the pair's net delta bounded: first
+  // whatever imbalance there is (it only shrinks the delta), then both legs
+  // together, one tranche at a time, the next slice only once the previous
+  // one is settled. A leg that cannot trade holds the other one back.
   for (auto* o : w.rest_order)
     if (o)
       cancel(*o, cancel_flatten, now, out);
-  bool done = true;
-  for (int leg = 0; leg < 2; ++leg) {
-    const quantity pos = position(leg);
-    if (pos.abs() < threshold(leg))
-      continue;
-    done = false;
-    if (!w.ioc[leg].is_zero() || !w.resting[leg].is_zero() || !can_order(leg, now))
-      continue;
-    const side sd = pos.is_positive() ? side::sell : side::buy;
-    const quantity qty = round_down(pos.abs(), legs_[leg].rules.lot);
+  const quantity pos[2] = {position(0), position(1)};
+  const bool open0 = pos[0].abs() >= threshold(0);
+  const bool open1 = pos[1].abs() >= threshold(1);
+  if (!open0 && !open1) {
+    if (!w.any) {
+      flattening_ = false;
+      closing_ = false;
+      dir_ = -1;
+      tranches_ = 0;
+      target_a_ = quantity::zero();
+      unhedged_since_ = 0;
+      note(severity::warning, "flat: pair stays halted until resumed", now, out);
+    }
+    return;
+  }
+  if (w.any_ioc || w.any)
+    return; // one slice at a time
+  auto close = [&](int leg, quantity qty) {
+    if (!can_order(leg, now))
+      return false;
+    qty = round_down(std::min(qty, pos[leg].abs()), legs_[leg].rules.lot);
     if (qty < threshold(leg))
-      continue;
-    place(leg, sd, qty, taker_limit(leg, sd, qty, eff_.hedge_slippage_bps),
-          time_in_force::ioc, true, order_purpose::flatten, now, out);
+      return false;
+    const side sd = pos[leg].is_positive() ? side::sell : side::buy;
+    return place(leg, sd, qty, taker_limit(leg, sd, qty, eff_.hedge_slippage_bps),
+                 time_in_force::ioc, true, order_purpose::flatten, now, out)
+           != nullptr;
+  };
+  const quantity net = pos[0] + pos[1];
+  const quantity floor = std::min(threshold(0), threshold(1));
+  if (net.abs() >= floor || !open0 || !open1) {
+    // The imbalance: reduce the leg whose position has the delta's sign.
+    for (int leg = 0; leg < 2; ++leg)
+      if (sign(pos[leg]) == sign(net) && close(leg, net.abs()))
+        return;
+    if (!open0 || !open1) {
+      // A lone leg of the other sign than the net (cannot happen with both
+      // legs below the minimum): close it.
+      close(open0 ? 0 : 1, pos[open0 ? 0 : 1].abs());
+    }
+    return;
   }
-  if (done && !w.any) {
-    flattening_ = false;
-    closing_ = false;
-    dir_ = -1;
-    tranches_ = 0;
-    target_a_ = quantity::zero();
-    unhedged_since_ = 0;
-    note(severity::warning, "flat: pair stays halted until resumed", now, out);
-  }
+  // Hedged: one slice on both legs at once.
+  quantity slice = std::min(pos[0].abs(), pos[1].abs());
+  const quantity tranche = tranche_size(ref_price(0));
+  if (tranche.is_positive())
+    slice = std::min(slice, tranche);
+  slice = round_down(slice, common_lot(legs_[0].rules.lot, legs_[1].rules.lot));
+  if (slice < threshold(0) || slice < threshold(1))
+    slice = std::min(pos[0].abs(), pos[1].abs());
+  if (!can_order(0, now) || !can_order(1, now))
+    return;
+  if (close(0, slice))
+    close(1, slice);
 }
 
 void pair_engine::finish_cycle(timestamp_ns now, const working& w, engine_output& out) {

@@ -53,6 +53,7 @@ sim_harness::sim_harness(harness_config cfg) : cfg_(std::move(cfg)), chaos_(cfg_
   ec.venue_b = cfg_.venue_b;
   ec.params = cfg_.params;
   ec.epoch = 1;
+  ec.require_permit = cfg_.require_permit;
   engine_ = std::make_unique<strategy::pair_engine>(ec);
   for (int leg = 0; leg < 2; ++leg)
     for (auto& spec : venues_[leg]->instruments())
@@ -248,6 +249,29 @@ std::string sim_harness::accounting_mismatch() {
 
 void sim_harness::set_basis(int leg, double ou_bps, double dislocation_bps) {
   venues_[leg]->set_basis(cfg_.symbol, ou_bps, dislocation_bps);
+}
+
+void sim_harness::act(const action& f) {
+  f(*engine_, now_, out_);
+  drain_output();
+}
+
+void sim_harness::set_permit(const risk_permit& p) {
+  act([&](strategy::pair_engine& e, timestamp_ns now, strategy::engine_output& out) {
+    e.set_permit(p, now, out);
+  });
+}
+
+std::size_t sim_harness::orders_sent(order_purpose p, timestamp_ns since) const {
+  std::size_t n = 0;
+  for (const auto& u : updates_)
+    if (u.purpose == p && u.to == order_state::sent && u.ts >= since)
+      ++n;
+  return n;
+}
+
+std::size_t sim_harness::venue_open_orders() const {
+  return venues_[0]->open_orders(cfg_.symbol).size() + venues_[1]->open_orders(cfg_.symbol).size();
 }
 
 } // namespace xarb::test

@@ -42,6 +42,9 @@ struct harness_config {
   double spike_probability = 0;     ///< a message waits an extra spike_ns
   timestamp_ns spike_ns = 0;
   std::set<std::string> reject_all; ///< venues that refuse every order
+  /// The engine enters only under a risk permit (engine_config::require_permit);
+  /// the test delivers permits with set_permit().
+  bool require_permit = false;
 };
 
 /// A market world of two venues for one symbol: tight, liquid, no random
@@ -84,6 +87,18 @@ public:
 
   /// Shift one venue's basis now (bps), e.g. a dislocation.
   void set_basis(int leg, double ou_bps, double dislocation_bps);
+
+  /// Runs an operator or risk action on the engine now (flatten, resume,
+  /// set_permit ...) and sends what it decided, as the pair trader would.
+  using action =
+    std::function<void(strategy::pair_engine&, timestamp_ns, strategy::engine_output&)>;
+  void act(const action& f);
+  /// A permit from the risk guard, applied now (see act()).
+  void set_permit(const risk_permit& p);
+  /// Orders the engine sent (intent -> sent) with this purpose, at or after `since`.
+  std::size_t orders_sent(order_purpose p, timestamp_ns since = 0) const;
+  /// Orders resting on both venues for the symbol (the venues' own view).
+  std::size_t venue_open_orders() const;
 
 private:
   using outbound = std::variant<order_intent, cancel_request>;

@@ -1,0 +1,188 @@
+#include "actors/risk_guard.hpp"
+
+#include <map>
+#include <stdexcept>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/clock.hpp"
+#include "actors/exception_logging.hpp"
+#include "monitoring/logging.hpp"
+#include "monitoring/risk_status.hpp"
+#include "monitoring/status_board.hpp"
+#include "monitoring/telemetry.hpp"
+
+namespace xarb {
+
+namespace {
+
+struct risk_guard_state {
+  static inline const char* name = "risk_guard";
+  risk_guard_config cfg;
+  actor_services svc;
+  std::shared_ptr<risk_guard_store> store;
+  /// Where each pair's permits go: the actor that sent its last report.
+  std::map<std::string, pair_trader_actor> traders;
+  std::shared_ptr<spdlog::logger> log;
+  prometheus::Counter* processed = nullptr;
+};
+
+using self_ptr = risk_guard_actor::stateful_pointer<risk_guard_state>;
+
+/// Sends the permits that changed and logs the events. Requires store->mtx.
+void dispatch(self_ptr self, timestamp_ns now) {
+  auto& st = self->state;
+  auto& book = *st.store->book;
+  for (auto& p : book.take_permits(now)) {
+    auto it = st.traders.find(p.pair_id);
+    if (it != st.traders.end() && it->second)
+      self->send(it->second, std::move(p));
+  }
+  if (st.log)
+    for (auto& e : book.take_events())
+      st.log->log(level_of(e.sev), "{}", e.text);
+  else
+    book.take_events();
+}
+
+/// Runs `f(book)` then a full evaluation and dispatch, all under the
+/// store's lock. Any exception inside is a failed risk check: fail closed.
+template <class F>
+void with_book(self_ptr self, F&& f) {
+  auto& st = self->state;
+  std::lock_guard guard{st.store->mtx};
+  auto& book = *st.store->book;
+  const auto now = st.cfg.clock();
+  try {
+    f(book, now);
+    book.evaluate(now);
+  } catch (const std::exception& e) {
+    book.fail_closed(e.what(), now);
+  } catch (...) {
+    book.fail_closed("unknown exception", now);
+  }
+  dispatch(self, now);
+}
+
+void publish(self_ptr self, timestamp_ns now) {
+  auto& st = self->state;
+  std::lock_guard guard{st.store->mtx};
+  const auto snap = st.store->book->snapshot(now);
+  if (st.svc.board)
+    st.svc.board->set_risk(to_json(snap, st.store->book->config()));
+  if (st.store->metrics)
+    st.store->metrics->update(snap);
+}
+
+risk_guard_actor::behavior_type risk_guard_impl(self_ptr self, risk_guard_config cfg,
+                                                actor_services svc,
+                                                std::shared_ptr<risk_guard_store> store) {
+  auto& st = self->state;
+  if (!cfg.clock)
+    cfg.clock = wall_clock_ns;
+  st.cfg = std::move(cfg);
+  st.svc = svc;
+  st.store = std::move(store);
+  st.log = log::get("risk");
+  install_exception_logging(self, "risk_guard", "risk_guard");
+  {
+    std::lock_guard guard{st.store->mtx};
+    if (!st.store->book)
+      st.store->book = std::make_unique<risk::risk_book>(st.cfg.risk, st.cfg.venues);
+    else if (st.log)
+      st.log->warn("risk guard restarted: breakers, kill states and equity peak kept");
+  }
+  if (svc.metrics) {
+    st.processed = &svc.metrics->messages_processed("risk_guard");
+    std::lock_guard guard{st.store->mtx};
+    if (!st.store->metrics)
+      st.store->metrics = std::make_shared<risk_metrics>(*svc.metrics->registry());
+  }
+  self->send(self, atom::tick_v);
+  auto count = [self] {
+    if (self->state.processed)
+      self->state.processed->Increment();
+  };
+  return {
+    [=](pair_risk_report& r) {
+      count();
+      auto& s = self->state;
+      auto sender = caf::actor_cast<pair_trader_actor>(self->current_sender());
+      if (sender)
+        s.traders[r.pair_id] = sender;
+      with_book(self, [&](risk::risk_book& book, timestamp_ns now) { book.on_report(r, now); });
+    },
+    [=](venue_alert& a) {
+      count();
+      with_book(self, [&](risk::risk_book& book, timestamp_ns now) { book.on_alert(a, now); });
+    },
+    [=](atom::tick) {
+      auto& s = self->state;
+      self->delayed_send(self, s.cfg.tick_interval, atom::tick_v);
+      with_book(self, [&](risk::risk_book& book, timestamp_ns now) {
+        if (s.svc.limits)
+          book.on_rate_limits(s.svc.limits->snapshot(now), now);
+      });
+      publish(self, s.cfg.clock());
+    },
+    [=](atom::halt, const std::string& reason) -> std::string {
+      count();
+      with_book(self, [&](risk::risk_book& book, timestamp_ns now) {
+        book.halt_all(reason.empty() ? "operator halt" : reason, now);
+      });
+      publish(self, self->state.cfg.clock());
+      return {};
+    },
+    [=](atom::flatten, const std::string& reason) -> std::string {
+      count();
+      with_book(self, [&](risk::risk_book& book, timestamp_ns now) {
+        book.flatten_all(reason.empty() ? "operator flatten all" : reason, now);
+      });
+      publish(self, self->state.cfg.clock());
+      return {};
+    },
+    [=](atom::flatten, const std::string& pair, const std::string& reason) -> std::string {
+      count();
+      bool known = false;
+      with_book(self, [&](risk::risk_book& book, timestamp_ns now) {
+        known = book.flatten_pair(pair, reason.empty() ? "operator flatten" : reason, now);
+      });
+      publish(self, self->state.cfg.clock());
+      return known ? std::string{} : "unknown pair '" + pair + "'";
+    },
+    [=](atom::resume) -> std::string {
+      count();
+      with_book(self, [&](risk::risk_book& book, timestamp_ns now) { book.resume(now); });
+      publish(self, self->state.cfg.clock());
+      return {};
+    },
+    [=](atom::resume, const std::string& scope) -> std::string {
+      count();
+      with_book(self,
+                [&](risk::risk_book& book, timestamp_ns now) { book.resume(now, &scope); });
+      publish(self, self->state.cfg.clock());
+      return {};
+    },
+    [=](atom::status) -> std::string {
+      auto& s = self->state;
+      std::lock_guard guard{s.store->mtx};
+      return to_json(s.store->book->snapshot(s.cfg.clock()), s.store->book->config());
+    },
+    [=](atom::crash) -> void { throw std::runtime_error("risk_guard: crash requested"); },
+  };
+}
+
+} // namespace
+
+risk_guard_actor spawn_risk_guard(caf::actor_system& sys, risk_guard_config cfg,
+                                  actor_services services,
+                                  std::shared_ptr<risk_guard_store> store) {
+  if (!store)
+    store = std::make_shared<risk_guard_store>();
+  return sys.spawn(risk_guard_impl, std::move(cfg), services, std::move(store));
+}
+
+} // namespace xarb
