@@ -106,6 +106,9 @@ using risk_guard_actor = caf::typed_actor<
   caf::reacts_to<venue_alert>,
   // Internal timer: breakers, rate-limit states, renewals, publication.
   caf::reacts_to<atom::tick>,
+  // Internal: a deferred evaluation (reports arriving faster than
+  // risk_guard_config::min_eval_interval are evaluated together).
+  caf::reacts_to<atom::risk>,
   // Kill switch: HALTED everywhere, every open order cancelled.
   caf::replies_to<atom::halt, std::string>::with<std::string>,
   // Kill switch: flatten everything (reduce-only, net delta bounded).

@@ -28,6 +28,8 @@ struct risk_guard_state {
   std::map<std::string, pair_trader_actor> traders;
   std::shared_ptr<spdlog::logger> log;
   prometheus::Counter* processed = nullptr;
+  timestamp_ns evaluated_at = 0;
+  bool eval_pending = false;
 };
 
 using self_ptr = risk_guard_actor::stateful_pointer<risk_guard_state>;
@@ -50,15 +52,27 @@ void dispatch(self_ptr self, timestamp_ns now) {
 
 /// Runs `f(book)` then a full evaluation and dispatch, all under the
 /// store's lock. Any exception inside is a failed risk check: fail closed.
+/// `deferrable`: inputs (reports, alerts) arriving within min_eval_interval
+/// of the last evaluation are evaluated together a little later.
 template <class F>
-void with_book(self_ptr self, F&& f) {
+void with_book(self_ptr self, F&& f, bool deferrable = false) {
   auto& st = self->state;
   std::lock_guard guard{st.store->mtx};
   auto& book = *st.store->book;
   const auto now = st.cfg.clock();
   try {
     f(book, now);
+    const int64_t min_gap = st.cfg.min_eval_interval.count();
+    if (deferrable && now - st.evaluated_at < min_gap) {
+      if (!st.eval_pending) {
+        st.eval_pending = true;
+        self->delayed_send(self, caf::timespan{min_gap - (now - st.evaluated_at)},
+                           atom::risk_v);
+      }
+      return;
+    }
     book.evaluate(now);
+    st.evaluated_at = now;
   } catch (const std::exception& e) {
     book.fail_closed(e.what(), now);
   } catch (...) {
@@ -113,11 +127,17 @@ risk_guard_actor::behavior_type risk_guard_impl(self_ptr self, risk_guard_config
       auto sender = caf::actor_cast<pair_trader_actor>(self->current_sender());
       if (sender)
         s.traders[r.pair_id] = sender;
-      with_book(self, [&](risk::risk_book& book, timestamp_ns now) { book.on_report(r, now); });
+      with_book(
+        self, [&](risk::risk_book& book, timestamp_ns now) { book.on_report(r, now); }, true);
     },
     [=](venue_alert& a) {
       count();
-      with_book(self, [&](risk::risk_book& book, timestamp_ns now) { book.on_alert(a, now); });
+      with_book(
+        self, [&](risk::risk_book& book, timestamp_ns now) { book.on_alert(a, now); }, true);
+    },
+    [=](atom::risk) {
+      self->state.eval_pending = false;
+      with_book(self, [](risk::risk_book&, timestamp_ns) {});
     },
     [=](atom::tick) {
       auto& s = self->state;

@@ -35,6 +35,10 @@ struct risk_guard_config {
   risk::risk_config risk;
   std::vector<std::string> venues;          ///< every venue the node trades on
   caf::timespan tick_interval = std::chrono::milliseconds(100);
+  /// Reports and alerts are evaluated at once unless the last evaluation
+  /// is younger than this; then together when it has passed (operator
+  /// commands always at once). Bounds the guard's CPU with many pairs.
+  caf::timespan min_eval_interval = std::chrono::milliseconds(10);
   std::function<timestamp_ns()> clock;      ///< default: system clock
 };
 

@@ -51,7 +51,7 @@ struct venue_session_config {
   std::function<timestamp_ns()> clock;     ///< wall clock (epoch ns); default: system clock
   risk::rate_limit_config rate_limits;     ///< budgets of this venue's API key (if limits is set)
   std::string key_id = "default";          ///< label of the API key (never the key itself)
-  int64_t consistency_interval_ns = 10'000'000'000; ///< REST-vs-WS check per book; 0 = off
+  int64_t consistency_interval_ns = 60'000'000'000; ///< REST-vs-WS check per book; 0 = off
   int64_t liveness_ns = 5'000'000'000;     ///< max silence of the market-data stream; 0 = off
   /// Tests: called with the simulated venue each time the session creates
   /// it (fault injection: corrupt_next, set_stalled). Runs in the actor.

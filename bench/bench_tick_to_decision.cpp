@@ -44,6 +44,7 @@
 #include "actors/clock.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/pair_trader.hpp"
+#include "actors/risk_guard.hpp"
 #include "actors/venue_session.hpp"
 #include "messages/caf_errors.hpp"
 #include "messages/type_ids.hpp"
@@ -67,6 +68,7 @@ struct options {
   int update_hz = 0;   // 0: the default world's rates
   int pull_us = 0;     // 0: the venue session's default tick (5 ms)
   bool buckets = false;
+  bool risk = true;    // a risk guard and permits, as in the node (--no-risk: without)
 };
 
 struct hist {
@@ -145,7 +147,8 @@ xarb::scheduler_section scheduler_of(const std::string& sched, const options& op
 result run_once(const std::string& sched, const options& opt) {
   xarb::telemetry metrics{"bench"};
   xarb::name_registry registry;
-  xarb::actor_services svc{&registry, nullptr, &metrics};
+  xarb::risk::rate_limit_registry limits;
+  xarb::actor_services svc{&registry, nullptr, &metrics, opt.risk ? &limits : nullptr};
   result r;
   r.sched = sched;
   {
@@ -171,7 +174,18 @@ result run_once(const std::string& sched, const options& opt) {
       registry.put(xarb::venue_session_name(venue), caf::actor_cast<caf::strong_actor_ptr>(h));
       actors.push_back(caf::actor_cast<caf::actor>(h));
     }
+    if (opt.risk) {
+      // As in the node: every pair trades under the guard's permit, checks
+      // each order inline and shares the venue keys' request budgets.
+      xarb::risk_guard_config gc;
+      gc.risk = xarb::default_config().risk;
+      gc.venues = {"sim-a", "sim-b"};
+      auto g = xarb::spawn_risk_guard(sys, gc, svc, std::make_shared<xarb::risk_guard_store>());
+      registry.put(xarb::risk_guard_name, caf::actor_cast<caf::strong_actor_ptr>(g));
+      actors.push_back(caf::actor_cast<caf::actor>(g));
+    }
     xarb::pair_config pc;
+    pc.require_permit = opt.risk;
     pc.symbol = "BTC-PERP";
     pc.venue_a = "sim-a";
     pc.venue_b = "sim-b";
@@ -231,7 +245,7 @@ void print(const result& r, const options& opt) {
   std::fprintf(stderr,
                "bench_tick_to_decision: %s\nusage: bench_tick_to_decision [--sched "
                "default|aggressive|default+inline|aggressive+inline|both|all] [--seconds S] [--warmup S] [--runs N] "
-               "[--threads N] [--update-hz HZ] [--pull-us US] [--buckets]\n",
+               "[--threads N] [--update-hz HZ] [--pull-us US] [--buckets] [--no-risk]\n",
                why);
   std::exit(2);
 }
@@ -273,6 +287,8 @@ options parse(int argc, char** argv) {
       opt.pull_us = std::atoi(value().c_str());
     } else if (a == "--buckets") {
       opt.buckets = true;
+    } else if (a == "--no-risk") {
+      opt.risk = false;
     } else {
       usage("unknown option");
     }

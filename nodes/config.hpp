@@ -89,7 +89,7 @@ struct market_section {
   std::string execution = "paper";  ///< only "paper" in this version
   /// REST snapshot vs WebSocket book comparison, every this many seconds
   /// per book (0 = off); a mismatch trips risk.breakers.book_consistency.
-  double consistency_check_s = 10;
+  double consistency_check_s = 60;
   friend bool operator==(const market_section&, const market_section&) = default;
 };
 

@@ -51,18 +51,32 @@ int sign_of(quantity q) {
 
 /// A room (headroom) and the limit that sets it: `key` names the limit
 /// without any value (events fire when it changes), `why` says it in full.
+/// The texts are built only for a limit that binds (this runs for every
+/// pair, direction and limit on every evaluation).
 struct room {
   money amount = money::max();
   std::string key;
   std::string why;
-  void limit(money m, std::string k, std::string reason) {
+  template <class Describe>
+  void limit(money m, Describe&& describe) {
     if (m < amount) {
       amount = m;
+      auto [k, reason] = describe();
       key = std::move(k);
       why = std::move(reason);
     }
   }
 };
+
+using texts = std::pair<std::string, std::string>;
+
+/// A pair's committed direction on one leg: its target (which includes
+/// orders in flight), else what it holds.
+int committed_sign(const pair_risk_report& r, int leg) {
+  if (!r.target_a.is_zero())
+    return leg == 0 ? sign_of(r.target_a) : -sign_of(r.target_a);
+  return sign_of(leg == 0 ? r.qty_a : r.qty_b);
+}
 
 std::string money_text(money m) {
   return m.to_string(2);
@@ -467,11 +481,24 @@ void risk_book::aggregate() {
     v.pnl = v.gross = v.net = v.reserved = money::zero();
   }
   symbols_.clear();
-  total_gross_ = total_net_ = total_pnl_ = money::zero();
+  directions_.clear();
+  total_gross_ = total_net_ = total_pnl_ = total_reserved_ = money::zero();
   for (auto& [id, p] : pairs_) {
     if (!p.reported)
       continue;
     const auto& r = p.report;
+    for (int leg = 0; leg < 2; ++leg) {
+      const int sgn = committed_sign(r, leg);
+      if (sgn == 0)
+        continue;
+      auto& d = directions_[book_scope(leg == 0 ? r.venue_a : r.venue_b, r.symbol)];
+      if (sgn > 0) {
+        if (d.longs++ == 0)
+          d.long_id = id;
+      } else if (d.shorts++ == 0) {
+        d.short_id = id;
+      }
+    }
     const price mark_a = r.mark_a.is_positive() ? r.mark_a : r.mark_b;
     const price mark_b = r.mark_b.is_positive() ? r.mark_b : r.mark_a;
     const quantity committed = std::max({r.target_a.abs(), r.qty_a.abs(), r.qty_b.abs()});
@@ -500,6 +527,7 @@ void risk_book::aggregate() {
     va.reserved += outstanding;
     vb.reserved += outstanding;
     sym.reserved += outstanding * 2;
+    total_reserved_ += outstanding * 2;
   }
 }
 
@@ -571,6 +599,7 @@ void risk_book::allocate(timestamp_ns now) {
     va.reserved -= p.reserved;
     vb.reserved -= p.reserved;
     sym.reserved -= p.reserved * 2;
+    total_reserved_ -= p.reserved * 2;
 
     const scope_status st = pair_scope(p);
     risk_permit next;
@@ -607,71 +636,80 @@ void risk_book::allocate(timestamp_ns now) {
       for (int dir = 0; dir < 2; ++dir) {
         room rm;
         if (cfg_.max_pair_gross.is_positive())
-          rm.limit(cfg_.max_pair_gross - p.commit, "pair gross",
-                   "pair gross limit " + money_text(cfg_.max_pair_gross));
+          rm.limit(cfg_.max_pair_gross - p.commit, [&] {
+            return texts{"pair gross", "pair gross limit " + money_text(cfg_.max_pair_gross)};
+          });
         if (cfg_.max_pair_net.is_positive() && pair_net > cfg_.max_pair_net)
-          rm.limit(money::zero(), "pair net",
-                   fmt::format("pair net {} above {}", money_text(pair_net),
-                               money_text(cfg_.max_pair_net)));
+          rm.limit(money::zero(), [&] {
+            return texts{"pair net", fmt::format("pair net {} above {}", money_text(pair_net),
+                                                 money_text(cfg_.max_pair_net))};
+          });
         if (cfg_.max_symbol_gross.is_positive()) {
           money left = cfg_.max_symbol_gross - sym.gross - sym.reserved;
-          rm.limit(money::from_raw(left.raw() / 2), "symbol gross",
-                   fmt::format("symbol {} gross limit {}", r.symbol,
-                               money_text(cfg_.max_symbol_gross)));
+          rm.limit(money::from_raw(left.raw() / 2), [&] {
+            return texts{"symbol gross", fmt::format("symbol {} gross limit {}", r.symbol,
+                                                     money_text(cfg_.max_symbol_gross))};
+          });
         }
         if (cfg_.max_symbol_net.is_positive() && sym.net.abs() > cfg_.max_symbol_net)
-          rm.limit(money::zero(), "symbol net",
-                   fmt::format("symbol {} net {} above {}", r.symbol, money_text(sym.net),
-                               money_text(cfg_.max_symbol_net)));
+          rm.limit(money::zero(), [&] {
+            return texts{"symbol net", fmt::format("symbol {} net {} above {}", r.symbol,
+                                                   money_text(sym.net),
+                                                   money_text(cfg_.max_symbol_net))};
+          });
         if (cfg_.max_total_gross.is_positive()) {
-          money total_reserved;
-          for (const auto& [sn, s] : symbols_)
-            total_reserved += s.reserved;
-          money left = cfg_.max_total_gross - total_gross_ - total_reserved;
-          rm.limit(money::from_raw(left.raw() / 2), "total gross",
-                   "total gross limit " + money_text(cfg_.max_total_gross));
+          money left = cfg_.max_total_gross - total_gross_ - total_reserved_;
+          rm.limit(money::from_raw(left.raw() / 2), [&] {
+            return texts{"total gross", "total gross limit " + money_text(cfg_.max_total_gross)};
+          });
         }
         if (cfg_.max_total_net.is_positive() && total_net_.abs() > cfg_.max_total_net)
-          rm.limit(money::zero(), "total net",
-                   fmt::format("total net {} above {}", money_text(total_net_),
-                               money_text(cfg_.max_total_net)));
+          rm.limit(money::zero(), [&] {
+            return texts{"total net", fmt::format("total net {} above {}", money_text(total_net_),
+                                                  money_text(cfg_.max_total_net))};
+          });
         for (int leg = 0; leg < 2; ++leg) {
           const auto& vn = leg == 0 ? r.venue_a : r.venue_b;
           const auto& vs = leg == 0 ? va : vb;
           const auto& vc = leg == 0 ? va_cfg : vb_cfg;
           if (cfg_.max_venue_gross.is_positive())
-            rm.limit(cfg_.max_venue_gross - vs.gross - vs.reserved, "venue " + vn + " gross",
-                     fmt::format("venue {} gross limit {}", vn, money_text(cfg_.max_venue_gross)));
+            rm.limit(cfg_.max_venue_gross - vs.gross - vs.reserved, [&] {
+              return texts{"venue " + vn + " gross",
+                           fmt::format("venue {} gross limit {}", vn,
+                                       money_text(cfg_.max_venue_gross))};
+            });
           const money lev_cap = scale(capital_.pool(vn), vc.max_leverage);
-          rm.limit(lev_cap - vs.gross - vs.reserved, "venue " + vn + " leverage",
-                   fmt::format("venue {} leverage {:.2f}x of {}", vn, vc.max_leverage,
-                               money_text(capital_.pool(vn))));
+          rm.limit(lev_cap - vs.gross - vs.reserved, [&] {
+            return texts{"venue " + vn + " leverage",
+                         fmt::format("venue {} leverage {:.2f}x of {}", vn, vc.max_leverage,
+                                     money_text(capital_.pool(vn)))};
+          });
           // Direction on this venue: ab sells A and buys B.
           const int s = (dir == 0) == (leg == 0) ? -1 : 1;
           if (cfg_.max_venue_net.is_positive()) {
             money left = cfg_.max_venue_net - vs.net * s - vs.reserved;
-            rm.limit(left, "venue " + vn + " net",
-                     fmt::format("venue {} net limit {}", vn, money_text(cfg_.max_venue_net)));
+            rm.limit(left, [&] {
+              return texts{"venue " + vn + " net",
+                           fmt::format("venue {} net limit {}", vn,
+                                       money_text(cfg_.max_venue_net))};
+            });
           }
           if (cfg_.direction_consistency) {
-            for (const auto& [oid, o] : pairs_) {
-              if (oid == id || !o.reported || o.report.symbol != r.symbol)
-                continue;
-              // The other pair's committed direction (its target, which
-              // includes orders in flight), else what it holds.
-              int other = 0;
-              if (o.report.venue_a == vn)
-                other = o.report.target_a.is_zero() ? sign_of(o.report.qty_a)
-                                                    : sign_of(o.report.target_a);
-              else if (o.report.venue_b == vn)
-                other = o.report.target_a.is_zero() ? sign_of(o.report.qty_b)
-                                                    : -sign_of(o.report.target_a);
-              if (other != 0 && other != s) {
-                rm.limit(money::zero(), "direction consistency " + vn,
-                         fmt::format("direction consistency: {} is {} {} on {}", oid,
-                                     other > 0 ? "long" : "short", r.symbol, vn));
-                break;
-              }
+            // Another pair committed the other way on this venue and symbol
+            // (its target, which includes orders in flight, else what it holds).
+            auto it = directions_.find(book_scope(vn, r.symbol));
+            if (it != directions_.end()) {
+              const auto& d = it->second;
+              const int own = committed_sign(p.report, leg);
+              const int opposite_others = s > 0 ? d.shorts - (own < 0 ? 1 : 0)
+                                                : d.longs - (own > 0 ? 1 : 0);
+              if (opposite_others > 0)
+                rm.limit(money::zero(), [&] {
+                  const std::string& oid = s > 0 ? d.short_id : d.long_id;
+                  return texts{"direction consistency " + vn,
+                               fmt::format("direction consistency: {} is {} {} on {}", oid,
+                                           s > 0 ? "short" : "long", r.symbol, vn)};
+                });
             }
           }
         }
@@ -745,6 +783,7 @@ void risk_book::allocate(timestamp_ns now) {
     va.reserved += p.reserved;
     vb.reserved += p.reserved;
     sym.reserved += p.reserved * 2;
+    total_reserved_ += p.reserved * 2;
     p.next = std::move(next);
   }
 }

@@ -180,6 +180,13 @@ private:
     money net;
     money reserved;
   };
+  /// Committed directions on one venue and symbol (direction consistency).
+  struct direction_count {
+    int longs = 0;
+    int shorts = 0;
+    std::string long_id;            ///< one pair of each side, for the reason text
+    std::string short_id;
+  };
 
   venue_state& venue(const std::string& name);
   void error(const std::string& venue, const std::string& why, timestamp_ns now);
@@ -201,6 +208,8 @@ private:
   std::map<std::string, pair_state> pairs_;
   std::map<std::string, venue_state> venues_;
   std::map<std::string, symbol_state> symbols_;
+  std::map<std::string, direction_count> directions_;  ///< by book_scope(venue, symbol)
+  money total_reserved_;
   std::vector<rate_limit_snapshot> limits_;
   equity_tracker equity_;
   daily_loss_tracker daily_;

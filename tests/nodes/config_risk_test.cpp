@@ -118,7 +118,7 @@ TEST_CASE("defaults: [risk] is risk_config{}, new [market] and [[sim.venues]] ke
   CHECK(c.risk == risk::risk_config{});
   CHECK(c.risk.venues.empty());
   CHECK(c.risk.capital.layers.size() == 5);
-  CHECK(c.market.consistency_check_s == 10);
+  CHECK(c.market.consistency_check_s == 60);
   for (auto& v : c.sim.venues) {
     CHECK(v.corrupt_probability == 0);
     CHECK(v.rate_limit_orders_per_s == 0);

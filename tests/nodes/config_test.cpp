@@ -86,7 +86,7 @@ TEST_CASE("default_config has the documented values and is valid") {
   CHECK(c.shutdown.grace_ms == 5000);
   CHECK(c.market.data == "sim");
   CHECK(c.market.execution == "paper");
-  CHECK(c.market.consistency_check_s == 10);
+  CHECK(c.market.consistency_check_s == 60);
   // [risk] is core/risk's default, unchanged (tuned there, not here).
   CHECK(c.risk == risk::risk_config{});
   // [strategy] is params.hpp's default, unchanged (tuned there, not here).
