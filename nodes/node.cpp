@@ -27,6 +27,7 @@
 #include "monitoring/telemetry.hpp"
 #include "monitoring/logging.hpp"
 #include "nodes/scheduler_config.hpp"
+#include "web/control_api.hpp"
 #include "web/web_actor.hpp"
 
 namespace xarb {
@@ -101,6 +102,43 @@ caf::timespan grace(const node_config& cfg) {
   return std::chrono::milliseconds(cfg.shutdown.grace_ms);
 }
 
+/// The kill switch over HTTP (web/routes.hpp): commands go to whichever risk
+/// guard instance is registered now, so a restarted guard is found. The token
+/// comes from XARB_API_TOKEN (unset or empty = control routes disabled) and
+/// is never logged.
+std::shared_ptr<const control_api> make_control_api(const name_registry& registry) {
+  auto api = std::make_shared<control_api>();
+  if (const char* token = std::getenv("XARB_API_TOKEN"))
+    api->token = token;
+  api->send = [&registry](const control_command& cmd) -> std::string {
+    auto guard = registry.get_as<risk_guard_actor>(risk_guard_name);
+    if (!guard)
+      return "risk guard not running";
+    switch (cmd.kind) {
+      case control_kind::halt:
+        caf::anon_send(guard, atom::halt_v, cmd.reason);
+        break;
+      case control_kind::flatten_all:
+        caf::anon_send(guard, atom::flatten_v, cmd.reason);
+        break;
+      case control_kind::flatten_pair:
+        caf::anon_send(guard, atom::flatten_v, cmd.target, cmd.reason);
+        break;
+      case control_kind::resume:
+        caf::anon_send(guard, atom::resume_v);
+        break;
+      case control_kind::resume_scope:
+        caf::anon_send(guard, atom::resume_v, cmd.target);
+        break;
+    }
+    // An audit line per command (routes already rejected control characters).
+    log::get("web")->warn("operator command {} target='{}' reason='{}'", to_string(cmd.kind),
+                          cmd.target, cmd.reason);
+    return {};
+  };
+  return api;
+}
+
 } // namespace
 
 int run_node(const node_config& cfg) {
@@ -164,6 +202,13 @@ int run_node(const node_config& cfg) {
   auto root_cfg = make_supervisor(sys, cfg, "root", &registry, &metrics);
   web_config wc;
   wc.listen = cfg.web.listen;
+  wc.http.control = make_control_api(registry);
+  if (wc.http.control->token.empty())
+    log->info("web control routes disabled (POST answers 403): set XARB_API_TOKEN to enable");
+  else
+    log->info("web control routes enabled (bearer token from XARB_API_TOKEN)");
+  if (!wc.http.control->token.empty() && wc.http.control->token.size() < 16)
+    log->warn("XARB_API_TOKEN is shorter than 16 characters: use a long random token");
   root_cfg.children.push_back(child_spec{
     "web", restart_policy::permanent,
     [wc, &board, &metrics](caf::actor_system& s) {

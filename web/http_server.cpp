@@ -94,9 +94,11 @@ private:
     http_reply reply;
     try {
       auto now = ctx_->clock ? ctx_->clock() : wall_clock();
-      reply = route_request(std::string_view{method.data(), method.size()},
-                            std::string_view{target.data(), target.size()},
-                            *ctx_->board, ctx_->tel, now);
+      auto auth = req[http::field::authorization];
+      http_request in{std::string_view{method.data(), method.size()},
+                      std::string_view{target.data(), target.size()},
+                      std::string_view{auth.data(), auth.size()}};
+      reply = route_request(in, *ctx_->board, ctx_->tel, now, ctx_->cfg.control.get());
     } catch (const std::exception& e) {
       log::get("web")->warn("request {} failed: {}",
                    std::string_view{target.data(), target.size()}, e.what());

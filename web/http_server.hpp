@@ -7,6 +7,9 @@
 // with 400 and closes, closes idle connections after a timeout, caps the
 // number of concurrent connections, and never lets a handler exception
 // escape the I/O thread.
+//
+// State-changing routes (web/routes.hpp) are served only with a control_api
+// whose token is set; the token is checked per request, never logged.
 
 #include <chrono>
 #include <cstddef>
@@ -17,6 +20,7 @@
 
 #include "messages/expected.hpp"
 #include "messages/market.hpp"
+#include "web/control_api.hpp"
 
 namespace xarb {
 
@@ -31,6 +35,9 @@ struct http_server_config {
   std::size_t max_body_bytes = 16 * 1024;
   std::chrono::milliseconds idle_timeout{30'000}; ///< per read or write
   std::size_t max_connections = 256;
+  /// Kill-switch commands and their bearer token; null = control routes
+  /// answer 403 (safe by default). Shared with every I/O thread.
+  std::shared_ptr<const control_api> control;
 };
 
 class http_server {

@@ -30,7 +30,7 @@ struct web_config {
   /// HOST:PORT (web/listen_address.hpp); overrides http.host and http.port.
   /// Empty = use http.host/http.port as they are.
   std::string listen = "127.0.0.1:8080";
-  http_server_config http; ///< threads, limits, timeouts
+  http_server_config http; ///< threads, limits, timeouts, control API (null = none)
 };
 
 struct web_state {

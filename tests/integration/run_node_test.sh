@@ -40,7 +40,8 @@ echo "ok: CLI (version, --help, check-config lists every error)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 base="http://127.0.0.1:$port"
 
-"$XARB" run --listen "127.0.0.1:$port" --data-dir "$work/data" >"$log" 2>&1 &
+token="itest-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+XARB_API_TOKEN="$token" "$XARB" run --listen "127.0.0.1:$port" --data-dir "$work/data" >"$log" 2>&1 &
 pid=$!
 
 # 1. /healthz then /readyz (every book synced) within 60 s (ASan builds are slow).
@@ -86,12 +87,47 @@ curl -sf "$base/metrics" >"$work/metrics.txt" || fail "/metrics failed"
 "$PROMTOOL" check metrics <"$work/metrics.txt" >"$work/promtool.txt" 2>&1 \
   || { cat "$work/promtool.txt" >&2; fail "promtool check metrics"; }
 for family in xarb_messages_processed_total xarb_book_age_seconds xarb_actor_restarts_total \
-              xarb_tick_to_decision_seconds_bucket xarb_book_synced; do
+              xarb_tick_to_decision_seconds_bucket xarb_book_synced xarb_risk_state \
+              xarb_risk_breaker_trips_total xarb_risk_capital xarb_risk_rate_limit_available \
+              xarb_risk_pair_cap_notional; do
   grep -q "^$family" "$work/metrics.txt" || fail "metric family $family missing"
 done
 echo "ok: /metrics passes promtool check metrics"
 
-# 4. SIGTERM -> exit 0 within 10 s.
+# 4. The risk guard and the kill switch over HTTP: /api/risk, token required,
+#    halt -> HALTED everywhere, resume -> ACTIVE, without a restart.
+risk_state() { curl -sf "$base/api/risk" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["state"], len(d["pairs"]), len(d["capital"]))'; }
+read -r state npairs ncap < <(risk_state) || fail "/api/risk failed"
+[ "$state" = active ] || fail "risk state $state, expected active"
+[ "$npairs" -ge 15 ] || fail "/api/risk lists $npairs pairs, expected >= 15"
+[ "$ncap" -ge 3 ] || fail "/api/risk lists $ncap venues' capital, expected >= 3"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/api/halt")
+[ "$code" = 401 ] || fail "POST /api/halt without a token: $code, expected 401"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer wrong" "$base/api/halt")
+[ "$code" = 401 ] || fail "POST /api/halt with a wrong token: $code, expected 401"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" "$base/api/halt?reason=itest")
+[ "$code" = 202 ] || fail "POST /api/halt: $code, expected 202"
+halted=0
+for _ in $(seq 1 50); do
+  read -r state _ _ < <(risk_state) || true
+  if [ "$state" = halted ]; then halted=1; break; fi
+  sleep 0.1
+done
+[ "$halted" = 1 ] || fail "risk state never became halted"
+curl -sf "$base/api/risk" | grep -q '"reason":"itest' || fail "halt reason not shown"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" "$base/api/resume")
+[ "$code" = 202 ] || fail "POST /api/resume: $code, expected 202"
+resumed=0
+for _ in $(seq 1 50); do
+  read -r state _ _ < <(risk_state) || true
+  if [ "$state" = active ]; then resumed=1; break; fi
+  sleep 0.1
+done
+[ "$resumed" = 1 ] || fail "risk state never became active again"
+grep -q "$token" "$log" && fail "the API token appears in the log"
+echo "ok: /api/risk, kill switch halt -> resume over HTTP with a token"
+
+# 5. SIGTERM -> exit 0 within 10 s.
 kill -TERM "$pid"
 for _ in $(seq 1 100); do
   if ! kill -0 "$pid" 2>/dev/null; then break; fi

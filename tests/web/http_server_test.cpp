@@ -2,14 +2,17 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <simdjson.h>
 
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
 #include "tests/web/http_test_client.hpp"
+#include "web/control_api.hpp"
 #include "web/http_server.hpp"
 
 using namespace xarb;
@@ -285,6 +288,96 @@ TEST_CASE_FIXTURE(fixture, "several I/O threads serve concurrent clients") {
   for (auto& th : clients)
     th.join();
   CHECK(ok == 100);
+}
+
+
+TEST_CASE_FIXTURE(fixture, "control routes over loopback: token, 202 and the command sent") {
+  const std::string token = "loopback-Token-0123456789abcdef";
+  std::mutex mtx; // send runs on the server's I/O thread
+  std::vector<control_command> sent;
+  auto api = std::make_shared<control_api>();
+  api->token = token;
+  api->send = [&](const control_command& c) {
+    std::lock_guard lock{mtx};
+    sent.push_back(c);
+    return std::string{};
+  };
+  cfg.control = api;
+  pair_status p;
+  p.id = "BTC-PERP:sim-a/sim-b";
+  p.symbol = "BTC-PERP";
+  board.set_pair(p);
+  start();
+
+  std::vector<test::reply> replies;
+  connection c{port};
+  REQUIRE(c.connected());
+  // The JSON body is accepted and ignored.
+  auto ok = c.request(http::verb::post,
+                      "/api/pairs/BTC-PERP%3Asim-a%2Fsim-b/flatten?reason=ops+check",
+                      R"({"ignored":true})",
+                      {{"Authorization", "Bearer " + token},
+                       {"Content-Type", "application/json"}});
+  REQUIRE(ok);
+  replies.push_back(*ok);
+  CHECK(ok->status == 202);
+  CHECK(ok->content_type == "application/json");
+  CHECK(ok->body.find(R"("command":"flatten_pair")") != std::string::npos);
+  {
+    std::lock_guard lock{mtx};
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0] == control_command{control_kind::flatten_pair, p.id, "ops check"});
+  }
+  // Empty body, same keep-alive connection.
+  auto halt = c.request(http::verb::post, "/api/halt", {}, {{"Authorization", "Bearer " + token}});
+  REQUIRE(halt);
+  replies.push_back(*halt);
+  CHECK(halt->status == 202);
+
+  auto missing = c.request(http::verb::post, "/api/flatten-all");
+  REQUIRE(missing);
+  replies.push_back(*missing);
+  CHECK(missing->status == 401);
+  CHECK(missing->www_authenticate.rfind("Bearer", 0) == 0);
+  auto wrong = c.request(http::verb::post, "/api/flatten-all", {},
+                         {{"Authorization", "Bearer " + token + "0"}});
+  REQUIRE(wrong);
+  replies.push_back(*wrong);
+  CHECK(wrong->status == 401);
+  auto get = c.request(http::verb::get, "/api/halt", {}, {{"Authorization", "Bearer " + token}});
+  REQUIRE(get);
+  replies.push_back(*get);
+  CHECK(get->status == 405);
+  CHECK(get->allow == "POST");
+  auto risk = c.request(http::verb::get, "/api/risk");
+  REQUIRE(risk);
+  replies.push_back(*risk);
+  CHECK(risk->status == 503);
+  {
+    std::lock_guard lock{mtx};
+    CHECK(sent.size() == 2);
+    CHECK(sent[1] == control_command{control_kind::halt, "", ""});
+  }
+  for (auto& r : replies) {
+    CHECK(r.body.find(token) == std::string::npos);
+    CHECK(r.www_authenticate.find(token) == std::string::npos);
+  }
+
+  // The body limit still applies to control routes (before authentication).
+  connection big{port};
+  big.write_raw("POST /api/halt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Length: 100000\r\n\r\n");
+  CHECK(big.read_all().rfind("HTTP/1.1 413", 0) == 0);
+  std::lock_guard lock{mtx};
+  CHECK(sent.size() == 2);
+}
+
+TEST_CASE_FIXTURE(fixture, "without a control API every POST is 403") {
+  start();
+  auto r = fetch(port, "/api/halt", http::verb::post);
+  REQUIRE(r);
+  CHECK(r->status == 403);
+  CHECK(r->body.find("control_disabled") != std::string::npos);
 }
 
 }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -29,6 +31,7 @@ struct reply {
   std::string content_type;
   std::string body;
   std::string allow;
+  std::string www_authenticate;
   std::string content_length;
   bool keep_alive = false;
 };
@@ -39,6 +42,7 @@ inline reply to_reply(const http::response<http::string_body>& res) {
   r.content_type = std::string{res[http::field::content_type]};
   r.body = res.body();
   r.allow = std::string{res[http::field::allow]};
+  r.www_authenticate = std::string{res[http::field::www_authenticate]};
   r.content_length = std::string{res[http::field::content_length]};
   r.keep_alive = res.keep_alive();
   return r;
@@ -55,11 +59,16 @@ public:
 
   bool connected() const { return connected_; }
 
+  using header_list = std::vector<std::pair<std::string, std::string>>;
+
   /// Sends one request and reads the response; nullopt on any failure.
   std::optional<reply> request(http::verb verb, const std::string& target,
-                               const std::string& body = {}) {
+                               const std::string& body = {},
+                               const header_list& headers = {}) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    for (auto& [name, value] : headers)
+      req.set(name, value);
     req.keep_alive(true);
     if (!body.empty() || verb == http::verb::post) {
       req.body() = body;

@@ -1,0 +1,59 @@
+#pragma once
+// The control surface the HTTP routes drive: operator commands for the risk
+// guard (kill switch, docs/RISK.md) and the bearer token that guards them.
+// Pure (no CAF, no Beast): the node supplies `send`, which forwards the
+// command to the risk guard actor; tests supply a recording fake.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace xarb {
+
+enum class control_kind {
+  halt,         ///< HALTED everywhere, every open order cancelled
+  flatten_all,  ///< reduce-only unwind of every pair
+  flatten_pair, ///< reduce-only unwind of `target` (a pair id)
+  resume,       ///< back to ACTIVE everywhere
+  resume_scope, ///< resume only `target` (a pair id, a venue or a symbol)
+};
+
+/// Stable snake_case name ("flatten_pair"), used as "command" in replies.
+constexpr std::string_view to_string(control_kind k) noexcept {
+  switch (k) {
+    case control_kind::halt: return "halt";
+    case control_kind::flatten_all: return "flatten_all";
+    case control_kind::flatten_pair: return "flatten_pair";
+    case control_kind::resume: return "resume";
+    case control_kind::resume_scope: return "resume_scope";
+  }
+  return "unknown";
+}
+
+struct control_command {
+  control_kind kind = control_kind::halt;
+  std::string target; ///< pair id (flatten_pair) or scope (resume_scope), else ""
+  std::string reason; ///< operator's text, "" = the guard's default
+  friend bool operator==(const control_command&, const control_command&) = default;
+};
+
+struct control_api {
+  /// Required as `Authorization: Bearer <token>` on every state-changing
+  /// request. Empty = control disabled (every POST answers 403).
+  std::string token;
+  /// Delivers a command; returns "" when handed over, else why not (the
+  /// route answers 503). Called on an HTTP I/O thread: must be thread-safe
+  /// and must not block.
+  std::function<std::string(const control_command&)> send;
+};
+
+/// True iff `a == b`, in time that depends only on the sizes (never on
+/// where the first difference is), so a token cannot be guessed bytewise.
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+/// True iff `authorization` (an Authorization header value) is
+/// "Bearer <token>" (scheme case-insensitive) with exactly `token`.
+/// Always false for an empty `token`.
+bool bearer_matches(std::string_view authorization, std::string_view token) noexcept;
+
+} // namespace xarb
