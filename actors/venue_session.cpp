@@ -16,6 +16,7 @@
 #include "actors/engine_host.hpp"
 #include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
+#include "actors/risk_guard.hpp"
 #include "core/order_book.hpp"
 #include "messages/risk.hpp"
 #include "monitoring/status_board.hpp"
@@ -101,7 +102,7 @@ void alert(self_ptr self, venue_alert_kind kind, std::string symbol, std::string
                 st.cfg.venue, symbol.empty() ? "-" : symbol, to_string(kind), detail);
   if (!st.svc.registry)
     return;
-  if (auto guard = st.svc.registry->get("risk_guard"))
+  if (auto guard = st.svc.registry->get(risk_guard_name))
     caf::anon_send(caf::actor_cast<caf::actor>(guard),
                    venue_alert{st.cfg.venue, std::move(symbol), kind, std::move(detail),
                                now_of(self)});
