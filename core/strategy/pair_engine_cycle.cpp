@@ -144,7 +144,12 @@ void pair_engine::decide(timestamp_ns now, engine_output& out) {
       || !signal_.tranche_allowed(reading_.strength[dir_], tranches_))
     return;
   if (auto why = risk_refusal(dir_, tranche_size(quote_.mid), now); !why.empty()) {
-    note_refusal(fmt::format("tranche {} refused by risk: {}", tranches_ + 1, why), now, out);
+    // Right after a tranche filled the guard has not seen it yet: its next
+    // grant is on the way (the fill was reported), not a refusal to report.
+    const bool regrant_due = gate_.has_permit() && gate_.permit().ts < last_own_fill_
+                             && why.starts_with("exposure budget");
+    if (!regrant_due)
+      note_refusal(fmt::format("tranche {} refused by risk: {}", tranches_ + 1, why), now, out);
     return;
   }
   open_tranche(dir_, now, out);
