@@ -1,0 +1,53 @@
+#pragma once
+// Keys and values of the store.
+//
+// Key (16 bytes): big-endian (ts + 2^63) then big-endian sequence, so the
+// bytewise order of RocksDB is time order (negative times first), then
+// sequence order for equal times.
+//
+// Value: one version byte (value_version) then the CAF binary serialization
+// of the record; market values put a tag byte (market_tag) between the two.
+// A value with an unknown version or tag, or that does not decode exactly, is
+// an error: a newer or corrupt database never crashes an older binary.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "actors/storage/records.hpp"
+#include "messages/expected.hpp"
+
+namespace xarb::storage {
+
+inline constexpr std::size_t key_size = 16;
+inline constexpr uint8_t value_version = 1;
+
+/// Which record a market value holds.
+enum class market_tag : uint8_t { snapshot = 1, delta = 2 };
+
+struct key_parts {
+  timestamp_ns ts = 0;
+  uint64_t seq = 0;
+  friend bool operator==(const key_parts&, const key_parts&) = default;
+};
+
+std::string encode_key(timestamp_ns ts, uint64_t seq);
+
+/// nullopt unless `key` is exactly key_size bytes.
+std::optional<key_parts> decode_key(std::string_view key) noexcept;
+
+/// The family a record belongs to (market for snapshots and deltas).
+family family_of(const record& x) noexcept;
+
+/// The timestamp a record is keyed by (its own ts; recv_ts for market data).
+/// Config text carries no time: the caller supplies it.
+timestamp_ns key_time(const record& x) noexcept;
+
+/// Versioned value bytes. Fails only if CAF serialization fails.
+expected<std::string> encode_value(const record& x);
+
+/// Decodes a value of family `fam`.
+expected<record> decode_value(family fam, std::string_view bytes);
+
+} // namespace xarb::storage
