@@ -1,11 +1,58 @@
 #include "actors/engine_host.hpp"
 
+#include <algorithm>
+
 #include <caf/send.hpp>
+#include <fmt/format.h>
+#include <prometheus/counter.h>
 #include <prometheus/histogram.h>
 
+#include "actors/storage/store.hpp"
+#include "actors/storage_sink.hpp"
 #include "monitoring/logging.hpp"
 
 namespace xarb {
+
+namespace {
+
+constexpr const char* storage_halt_text = "storage failure: new entries halted, hedging continues";
+
+/// Records the outcome of one write to the store: the first failure blocks
+/// new entries, the first success after failures lifts the block.
+void note_storage(engine_host& h, const error_info& err, storage::family fam,
+                  timestamp_ns now, std::size_t records = 1) {
+  auto& gate = h.engine->gate();
+  if (!err) {
+    if (h.storage_stats)
+      h.storage_stats->records(fam).Increment(static_cast<double>(records));
+    if (gate.local_block()) {
+      gate.clear_local_block();
+      h.out.events.push_back(event{now, severity::warning, "pair/" + h.id,
+                                   "storage recovered: new entries resume"});
+    }
+    return;
+  }
+  ++h.journal_failures;
+  if (h.storage_stats)
+    h.storage_stats->write_errors().Increment();
+  if (!gate.local_block()) {
+    gate.set_local_block("journal write failed: " + err.message);
+    h.storage_probed_at = now;
+    h.out.events.push_back(event{now, severity::critical, "pair/" + h.id,
+                                 std::string{storage_halt_text} + " (" + err.message + ")"});
+  }
+}
+
+/// The purpose of order `id` among this output's updates (open if unknown:
+/// an order we cannot classify is treated as an entry, the safe side).
+order_purpose purpose_of(const std::vector<order_update>& updates, const std::string& id) {
+  for (auto& u : updates)
+    if (u.client_id == id)
+      return u.purpose;
+  return order_purpose::open;
+}
+
+} // namespace
 
 void flush_engine(engine_host& h, timestamp_ns now) {
   auto& out = h.out;
@@ -16,8 +63,44 @@ void flush_engine(engine_host& h, timestamp_ns now) {
     auto updates = std::move(out.updates);
     auto events = std::move(out.events);
     out.clear();
+    // Write-ahead: every transition on disk, in order, before any order of
+    // this output leaves. Orders are rare next to book updates; the
+    // journal's sync policy is the store's (store_options::sync_journal).
+    std::vector<std::string> unjournaled;  // client ids with a failed write
+    error_info journal_err;
+    if (h.store && !updates.empty()) {
+      // One atomic write, one sync for the whole step (all or nothing).
+      auto err = h.store->journal(updates);
+      if (err) {
+        journal_err = err;
+        for (auto& u : updates)
+          if (std::find(unjournaled.begin(), unjournaled.end(), u.client_id)
+              == unjournaled.end())
+            unjournaled.push_back(u.client_id);
+      }
+      note_storage(h, err, storage::family::orders, now, updates.size());
+    }
     for (auto& o : orders) {
       const int l = h.engine->leg_of(o.venue);
+      if (!unjournaled.empty()
+          && std::find(unjournaled.begin(), unjournaled.end(), o.client_id)
+               != unjournaled.end()) {
+        const auto purpose = purpose_of(updates, o.client_id);
+        if (purpose == order_purpose::open) {
+          // An entry never leaves without its journal line.
+          h.engine->on_reject(order_reject{o.client_id, o.venue, o.symbol,
+                                           error_code::io_error,
+                                           "journal write failed: " + journal_err.message, now},
+                              now, out);
+          continue;
+        }
+        // Protective: an unhedged leg is worse than a missing journal line.
+        ++h.unjournaled_sent;
+        out.events.push_back(event{now, severity::critical, "pair/" + h.id,
+                                   fmt::format("{} order {} sent unjournaled: {}",
+                                               to_string(purpose), o.client_id,
+                                               journal_err.message)});
+      }
       if (l >= 0 && h.sessions[l]) {
         caf::send_as(h.trader, h.sessions[l], std::move(o));
       } else {
@@ -39,9 +122,8 @@ void flush_engine(engine_host& h, timestamp_ns now) {
       caf::send_as(h.trader, h.sessions[l], std::move(c));
     }
     if (h.log) {
-      // Every order transition is on the record (info): the text log is
-      // the journal until the storage sink lands. Orders are rare next to
-      // book updates, so this is off the per-update path.
+      // Every order transition is also in the text log (info). Orders are
+      // rare next to book updates, so this is off the per-update path.
       if (h.log->should_log(spdlog::level::info))
         for (auto& u : updates)
           h.log->info("pair {}: order {} {} {} {} {} @ {} ({}): {} -> {}{}{}", h.id,
@@ -52,7 +134,36 @@ void flush_engine(engine_host& h, timestamp_ns now) {
       for (auto& e : events)
         h.log->log(level_of(e.sev), "pair {}: {}", h.id, e.text);
     }
+    if (h.sink)
+      for (auto& e : events)
+        caf::anon_send(h.sink, std::move(e));
   }
+}
+
+void journal_fill(engine_host& h, const std::string& pair_id, const order_fill& f,
+                  timestamp_ns now) {
+  if (!h.store)
+    return;
+  auto err = h.store->journal(storage::fill_record{pair_id, f});
+  if (err && h.log)
+    h.log->error("pair {}: fill {} of {} not journaled (applied anyway): {}", h.id, f.fill_id,
+                 f.client_id, err.message);
+  note_storage(h, err, storage::family::fills, now);
+}
+
+void probe_storage(engine_host& h, timestamp_ns now) {
+  if (!h.store || !h.engine->gate().local_block() || now - h.storage_probed_at < h.storage_probe_ns)
+    return;
+  h.storage_probed_at = now;
+  // The probe: one small event written synchronously. On disk means the
+  // store writes again.
+  storage::batch b;
+  b.add(event{now, severity::info, "pair/" + h.id, "storage probe: write ok"});
+  auto err = h.store->write(std::move(b));
+  if (err)
+    return; // still failing: no new event, the block stays
+  // Lifts the block and raises the same event for the log and the sink.
+  note_storage(h, err, storage::family::events, now);
 }
 
 void retry_cancels(engine_host& h, timestamp_ns now) {

@@ -60,7 +60,8 @@ using venue_session_actor = caf::typed_actor<
 /// again after each of their restarts) and runs the strategy engine
 /// (core/strategy/pair_engine.hpp): spread signal, tranches, hedged two-leg
 /// execution, P&L. Orders go to the venue sessions; their answers come back
-/// here. Every order state transition is logged (and, with issue 5, journaled).
+/// here. Every order state transition is logged and journaled (write-ahead:
+/// before an order leaves; actors/engine_host.hpp).
 using pair_trader_actor = caf::typed_actor<
   // A watched name was (re)bound: resubscribe to the new venue session.
   caf::reacts_to<atom::rebound, std::string, caf::strong_actor_ptr>,
@@ -123,5 +124,26 @@ using risk_guard_actor = caf::typed_actor<
   caf::replies_to<atom::status>::with<std::string>,
   // Fail on purpose (chaos testing).
   caf::reacts_to<atom::crash>>;
+
+/// STORAGE SINK: the bulk half of storage (issue 5, actors/storage_sink.hpp).
+/// Registered as "storage_sink". Buffers what it receives and writes it to
+/// the node's store (actors/storage/store.hpp) in batches: when batch_max
+/// records are buffered or every flush interval, whichever comes first.
+/// Order transitions and fills never come here: they are journaled
+/// synchronously by the pair traders (write-ahead).
+using storage_sink_actor = caf::typed_actor<
+  // Operational events (pair traders, risk guard).
+  caf::reacts_to<event>,
+  // Spread samples (each pair trader: at most one per second).
+  caf::reacts_to<spread_update>,
+  // A position snapshot of one leg: (pair id, position). After every fill.
+  caf::reacts_to<std::string, position>,
+  // Market data for replay; dropped unless record_market is on.
+  caf::reacts_to<book_snapshot>,
+  caf::reacts_to<book_delta>,
+  // Internal timer: flush what is buffered.
+  caf::reacts_to<atom::tick>,
+  // Flushes now, then replies (records written, records failed) since start.
+  caf::replies_to<atom::status>::with<uint64_t, uint64_t>>;
 
 } // namespace xarb

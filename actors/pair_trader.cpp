@@ -14,6 +14,7 @@
 #include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/risk_guard.hpp"
+#include "actors/storage_sink.hpp"
 #include "core/strategy/pair_engine.hpp"
 #include "monitoring/logging.hpp"
 #include "monitoring/status_board.hpp"
@@ -38,6 +39,7 @@ struct pair_trader_state {
   std::array<leg, 2> legs;
   risk_guard_actor guard;        ///< where reports go (found by name)
   timestamp_ns reported_at = 0;
+  timestamp_ns spread_recorded_at = 0;   ///< last spread sample sent to the sink
   /// The engine and its output buffer; shared with the venue sessions when
   /// decisions are inline. Every access holds host->mtx.
   std::shared_ptr<engine_host> host;
@@ -101,6 +103,21 @@ void report_risk(self_ptr self, timestamp_ns now) {
 /// Reports go out at least this often (and after every fill).
 constexpr int64_t report_interval_ns = 100'000'000;
 
+/// A spread sample goes to the storage sink at most this often.
+constexpr int64_t spread_record_interval_ns = 1'000'000'000;
+
+/// Sends each leg's position to the storage sink. Requires host->mtx held.
+void record_positions(self_ptr self, timestamp_ns now) {
+  auto& h = *self->state.host;
+  if (!h.sink)
+    return;
+  for (int i = 0; i < 2; ++i) {
+    auto p = h.engine->ledger(i).get();
+    p.ts = now;
+    self->send(h.sink, self->state.id, std::move(p));
+  }
+}
+
 /// Runs `f(engine, out)` under the host's lock, then sends what it decided.
 template <class F>
 void with_engine(self_ptr self, F&& f) {
@@ -159,6 +176,8 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
   st.host->trader = caf::actor_cast<caf::actor>(self);
   st.host->id = st.id;
   st.host->log = st.log;
+  st.host->store = svc.store;
+  st.host->storage_stats = make_storage_metrics(svc.metrics);
   if (svc.limits) {
     // Every pair on a venue key shares its request budget.
     const auto now = st.cfg.clock();
@@ -210,8 +229,10 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
     if (svc.registry)
       svc.registry->watch(l.session_name, caf::actor_cast<caf::actor>(self));
   }
-  if (svc.registry)
+  if (svc.registry) {
     svc.registry->watch(risk_guard_name, caf::actor_cast<caf::actor>(self));
+    svc.registry->watch(storage_sink_name, caf::actor_cast<caf::actor>(self));
+  }
   self->send(self, atom::tick_v);
   auto count = [self] {
     if (self->state.processed)
@@ -225,6 +246,11 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
         s.guard = caf::actor_cast<risk_guard_actor>(ptr);
         std::lock_guard guard{s.host->mtx};
         report_risk(self, s.cfg.clock());
+        return;
+      }
+      if (name == storage_sink_name) {
+        std::lock_guard guard{s.host->mtx};
+        s.host->sink = caf::actor_cast<storage_sink_actor>(ptr);
         return;
       }
       for (auto& l : s.legs)
@@ -299,9 +325,12 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
       count();
       with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
                             timestamp_ns now) {
+        // Write-ahead of the fill (engine_host.hpp): on disk before booked.
+        journal_fill(*self->state.host, self->state.id, f, now);
         engine.on_fill(f, now, out);
         publish(self, now);
         report_risk(self, now);
+        record_positions(self, now);
       });
     },
     [=](order_reject& r) {
@@ -317,8 +346,15 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
     [=](atom::tick) {
       with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
                             timestamp_ns now) {
+        auto& h = *self->state.host;
+        probe_storage(h, now);
         engine.on_timer(now, out);
-        retry_cancels(*self->state.host, now);
+        retry_cancels(h, now);
+        if (h.sink && engine.spread().ts > 0
+            && now - self->state.spread_recorded_at >= spread_record_interval_ns) {
+          self->state.spread_recorded_at = now;
+          self->send(h.sink, engine.spread());
+        }
         publish(self, now);
         if (now - self->state.reported_at >= report_interval_ns)
           report_risk(self, now);

@@ -42,6 +42,10 @@ namespace sim {
 class venue;
 }
 
+namespace storage {
+class store;
+}
+
 struct venue_session_config {
   std::string venue;                       ///< simulated venue name, e.g. "sim-a"
   sim::world_config world;                 ///< the simulated market
@@ -64,6 +68,7 @@ struct actor_services {
   status_board* board = nullptr;
   telemetry* metrics = nullptr;
   risk::rate_limit_registry* limits = nullptr; ///< request budgets per venue key
+  storage::store* store = nullptr;             ///< order journal (issue 5); null = none
 };
 
 /// Name under which the session of `venue` is registered.

@@ -93,6 +93,29 @@ struct market_section {
   friend bool operator==(const market_section&, const market_section&) = default;
 };
 
+/// Retention per column family of the store (issue 5), in days; 0 = kept
+/// forever. Applied by compaction.
+struct storage_retention {
+  int orders = 0;
+  int fills = 0;
+  int positions = 0;
+  int events = 30;
+  int spreads = 7;
+  int market = 1;
+  int config = 0;
+  friend bool operator==(const storage_retention&, const storage_retention&) = default;
+};
+
+/// [storage]: the RocksDB store at node.data_dir + "/db" (actors/storage).
+struct storage_section {
+  bool sync_journal = true;     ///< fsync each order-journal write (write-ahead)
+  int batch_max = 1000;         ///< storage sink: flush at this many records
+  int flush_ms = 50;            ///< storage sink: flush at least this often
+  bool record_market = false;   ///< keep book snapshots/deltas for replay
+  storage_retention retention_days;
+  friend bool operator==(const storage_section&, const storage_section&) = default;
+};
+
 /// One explicitly configured pair ([[pairs]]).
 struct pair_entry {
   std::string symbol;
@@ -111,6 +134,7 @@ struct node_config {
   supervision_section supervision;
   shutdown_section shutdown;
   market_section market;
+  storage_section storage;          ///< [storage]
   strategy::pair_params strategy;   ///< [strategy]: the defaults of every pair
   sim::world_config sim;            ///< venues/sim/sim_config.hpp
   std::vector<pair_entry> pairs;    ///< empty = every venue pair of every symbol

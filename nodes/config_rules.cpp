@@ -127,6 +127,16 @@ void check_node(const node_config& c, rules& r) {
   else
     r.one_of("market.execution", c.market.execution, {"paper"});
   r.range("market.consistency_check_s", c.market.consistency_check_s, 0.0, 86'400.0);
+  r.range("storage.batch_max", c.storage.batch_max, 1, 1'000'000);
+  r.range("storage.flush_ms", c.storage.flush_ms, 1, 60'000);
+  auto& d = c.storage.retention_days;
+  r.range("storage.retention_days.orders", d.orders, 0, 36'500);
+  r.range("storage.retention_days.fills", d.fills, 0, 36'500);
+  r.range("storage.retention_days.positions", d.positions, 0, 36'500);
+  r.range("storage.retention_days.events", d.events, 0, 36'500);
+  r.range("storage.retention_days.spreads", d.spreads, 0, 36'500);
+  r.range("storage.retention_days.market", d.market, 0, 36'500);
+  r.range("storage.retention_days.config", d.config, 0, 36'500);
 }
 
 std::vector<std::string> split_lines(const std::string& text) {

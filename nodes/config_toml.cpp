@@ -32,7 +32,11 @@ static_assert(field_count<sim::world_config>() == 6,
               "sim::world_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<market_section>() == 3,
               "market_section changed: update nodes/config_toml.cpp");
-static_assert(field_count<node_config>() == 10,
+static_assert(field_count<storage_section>() == 5,
+              "storage_section changed: update nodes/config_toml.cpp");
+static_assert(field_count<storage_retention>() == 7,
+              "storage_retention changed: update nodes/config_toml.cpp");
+static_assert(field_count<node_config>() == 11,
               "node_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<pair_entry>() == 4,
               "pair_entry changed: update nodes/config_toml.cpp");
@@ -353,6 +357,25 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
     s.read("execution", cfg.market.execution);
     s.read("consistency_check_s", cfg.market.consistency_check_s);
   });
+  read_section(out, r, "storage", [&](table_reader& s) {
+    auto& st = cfg.storage;
+    s.read("sync_journal", st.sync_journal);
+    s.read("batch_max", st.batch_max);
+    s.read("flush_ms", st.flush_ms);
+    s.read("record_market", st.record_market);
+    if (auto* t = s.section("retention_days")) {
+      table_reader rr{out, *t, s.path() + ".retention_days"};
+      auto& d = st.retention_days;
+      rr.read("orders", d.orders);
+      rr.read("fills", d.fills);
+      rr.read("positions", d.positions);
+      rr.read("events", d.events);
+      rr.read("spreads", d.spreads);
+      rr.read("market", d.market);
+      rr.read("config", d.config);
+      rr.finish();
+    }
+  });
   std::optional<double> window_s;
   read_section(out, r, "strategy",
                [&](table_reader& s) { read_strategy(out, s, cfg.strategy, window_s); });
@@ -403,6 +426,19 @@ std::string write_toml(const node_config& c) {
   w.kv("data", c.market.data);
   w.kv("execution", c.market.execution);
   w.kv("consistency_check_s", c.market.consistency_check_s);
+  w.header("[storage]");
+  w.kv("sync_journal", c.storage.sync_journal);
+  w.kv("batch_max", c.storage.batch_max);
+  w.kv("flush_ms", c.storage.flush_ms);
+  w.kv("record_market", c.storage.record_market);
+  w.header("[storage.retention_days]");
+  w.kv("orders", c.storage.retention_days.orders);
+  w.kv("fills", c.storage.retention_days.fills);
+  w.kv("positions", c.storage.retention_days.positions);
+  w.kv("events", c.storage.retention_days.events);
+  w.kv("spreads", c.storage.retention_days.spreads);
+  w.kv("market", c.storage.retention_days.market);
+  w.kv("config", c.storage.retention_days.config);
   w.header("[strategy]");
   write_strategy(w, c.strategy, nullptr, "[strategy.signal]");
   write_risk(w, c.risk);

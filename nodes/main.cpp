@@ -2,7 +2,12 @@
 //
 //   xarb run [--config FILE] [--listen HOST:PORT] [--data-dir DIR]
 //   xarb check-config FILE
+//   xarb export {fills,orders,events,spreads} [--config FILE] [--data-dir DIR]
+//               [--from T] [--to T] [--pair ID] [--out FILE]
 //   xarb version
+//
+// Exit codes: 0 ok, 1 failure (invalid config, no data, ...), 2 usage error
+// (unknown option, bad value: every CLI11 parse error).
 
 #include <cstdio>
 #include <iostream>
@@ -12,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include "nodes/config.hpp"
+#include "nodes/export_command.hpp"
 #include "monitoring/logging.hpp"
 #include "nodes/node.hpp"
 
@@ -45,12 +51,39 @@ int main(int argc, char** argv) {
   std::string check_file;
   check->add_option("file", check_file, "TOML configuration file")->required();
 
+  auto* exp = app.add_subcommand("export",
+                                 "Write stored records as CSV (with a header) to stdout or a file");
+  xarb::cli::export_request ereq;
+  std::string exp_config;
+  std::string exp_from;
+  std::string exp_to;
+  // Validates at parse time so that a bad value is a usage error (exit 2).
+  CLI::Validator time_check{[](std::string& text) {
+                              auto t = xarb::cli::parse_time(text);
+                              return t ? std::string{} : t.error().message;
+                            },
+                            "TIME"};
+  exp->add_option("kind", ereq.kind, "What to export: fills, orders, events or spreads")
+    ->required()
+    ->check(CLI::IsMember({"fills", "orders", "events", "spreads"}));
+  exp->add_option("-c,--config", exp_config, "TOML configuration giving node.data_dir")
+    ->check(CLI::ExistingFile);
+  exp->add_option("-d,--data-dir", ereq.data_dir,
+                  "The node's data directory (default: node.data_dir, ./data); reads DIR/db");
+  exp->add_option("--from", exp_from, "From this time, inclusive: ISO-8601 UTC or ns since epoch")
+    ->check(time_check);
+  exp->add_option("--to", exp_to, "Up to this time, exclusive: ISO-8601 UTC or ns since epoch")
+    ->check(time_check);
+  exp->add_option("--pair", ereq.pair, "Only this pair id (events: source or text contains it)");
+  exp->add_option("-o,--out", ereq.out_file, "Write to FILE (created/truncated), not stdout");
+
   app.add_subcommand("version", "Print the version");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int rc = app.exit(e); // prints help/version/the error
+    return rc == 0 ? 0 : 2;
   }
 
   if (app.got_subcommand("version")) {
@@ -64,6 +97,24 @@ int main(int argc, char** argv) {
       return print_errors(cfg.error());
     std::cout << check_file << ": OK\n";
     return 0;
+  }
+
+  if (app.got_subcommand(exp)) {
+    if (ereq.data_dir.empty()) { // like `xarb run`: config, then environment
+      auto cfg = exp_config.empty()
+                   ? xarb::expected<xarb::node_config>{xarb::default_config()}
+                   : xarb::load_config_file(exp_config);
+      if (!cfg)
+        return print_errors(cfg.error());
+      if (auto err = xarb::apply_env_overrides(*cfg))
+        return print_errors(err);
+      ereq.data_dir = cfg->node.data_dir;
+    }
+    if (!exp_from.empty())
+      ereq.from = xarb::cli::parse_time(exp_from).value();
+    if (!exp_to.empty())
+      ereq.to = xarb::cli::parse_time(exp_to).value();
+    return xarb::cli::run_export(ereq, std::cout, std::cerr);
   }
 
   // run

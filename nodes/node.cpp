@@ -19,6 +19,8 @@
 #include "actors/name_registry.hpp"
 #include "actors/pair_trader.hpp"
 #include "actors/risk_guard.hpp"
+#include "actors/storage/store.hpp"
+#include "actors/storage_sink.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/venue_session.hpp"
 #include "messages/caf_errors.hpp"
@@ -98,6 +100,26 @@ supervisor_config make_supervisor(caf::actor_system& sys, const node_config& cfg
   return sc;
 }
 
+/// The store's options from [storage]: the database in <data_dir>/db.
+storage::store_options store_options_of(const node_config& cfg) {
+  storage::store_options so;
+  so.dir = cfg.node.data_dir + "/db";
+  so.sync_journal = cfg.storage.sync_journal;
+  const auto& d = cfg.storage.retention_days;
+  constexpr int64_t day_s = 86'400;
+  auto set = [&](storage::family f, int days) {
+    so.retention_s[static_cast<std::size_t>(f)] = days * day_s;
+  };
+  set(storage::family::orders, d.orders);
+  set(storage::family::fills, d.fills);
+  set(storage::family::positions, d.positions);
+  set(storage::family::events, d.events);
+  set(storage::family::spreads, d.spreads);
+  set(storage::family::market, d.market);
+  set(storage::family::config, d.config);
+  return so;
+}
+
 caf::timespan grace(const node_config& cfg) {
   return std::chrono::milliseconds(cfg.shutdown.grace_ms);
 }
@@ -151,6 +173,24 @@ int run_node(const node_config& cfg) {
   }
   log->info("xarb {} starting: {}", XARB_VERSION, describe(cfg));
 
+  // The store outlives the actor system (declared first, destroyed last):
+  // pair traders journal into it from their own threads.
+  const auto so = store_options_of(cfg);
+  auto opened = storage::store::open(so);
+  if (!opened) {
+    log->critical("cannot open the store at {}: {}", so.dir, opened.error().message);
+    return 1;
+  }
+  std::shared_ptr<storage::store> store = std::move(opened).value();
+  log->info("store open at {} (sync_journal {})", so.dir, so.sync_journal);
+  {
+    // Config history: the effective config from now on.
+    storage::batch b;
+    b.add_config(wall_clock_ns(), to_toml(cfg));
+    if (auto err = store->write(std::move(b)))
+      log->error("config history not stored: {}", err.message);
+  }
+
   telemetry metrics;
   status_board board;
   board.set_node(cfg.node.name, XARB_VERSION, wall_clock_ns(), cfg.market.data,
@@ -158,6 +198,7 @@ int run_node(const node_config& cfg) {
   name_registry registry;
   risk::rate_limit_registry limits;
   actor_services svc{&registry, &board, &metrics, &limits};
+  svc.store = store.get();
   // The risk book outlives restarts of the risk guard actor.
   auto risk_store = std::make_shared<risk_guard_store>();
 
@@ -213,6 +254,19 @@ int run_node(const node_config& cfg) {
     "web", restart_policy::permanent,
     [wc, &board, &metrics](caf::actor_system& s) {
       return s.spawn(web_actor, wc, &board, &metrics);
+    },
+    grace(cfg)});
+  // The storage sink (own thread: RocksDB blocks) starts before the pairs,
+  // which find it by name.
+  storage_sink_config skc;
+  skc.batch_max = static_cast<std::size_t>(cfg.storage.batch_max);
+  skc.flush_interval = std::chrono::milliseconds(cfg.storage.flush_ms);
+  skc.record_market = cfg.storage.record_market;
+  root_cfg.children.push_back(child_spec{
+    storage_sink_name, restart_policy::permanent,
+    [skc, store, &metrics](caf::actor_system& s) {
+      return caf::actor_cast<caf::actor>(
+        spawn_storage_sink(s, skc, store, make_storage_metrics(&metrics)));
     },
     grace(cfg)});
   // The risk guard starts before the venues and the pairs: pairs wait for

@@ -194,6 +194,46 @@ expected<std::unique_ptr<store>> store::open(const store_options& opts) {
   return self;
 }
 
+expected<std::unique_ptr<store>> store::open_read_only(const std::string& dir) {
+  store_options opts;
+  opts.dir = dir;
+  std::unique_ptr<store> self{new store(opts)};
+  self->read_only_ = true;
+  auto& im = *self->impl_;
+
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = false;
+  // Keep every table file open from the start: a node compacting the same
+  // database meanwhile may delete files, open descriptors stay readable.
+  dbo.max_open_files = -1;
+  im.statistics = rocksdb::CreateDBStatistics();
+  dbo.statistics = im.statistics;
+
+  std::vector<std::string> existing;
+  auto st = rocksdb::DB::ListColumnFamilies(dbo, dir, &existing);
+  if (!st.ok())
+    return rocks_error(st);
+  // A read-only open may name a subset of the families: open ours that exist.
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  rocksdb::ColumnFamilyOptions meta_opts;
+  meta_opts.merge_operator = im.max_op;
+  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, meta_opts);
+  std::vector<std::size_t> slot; // descs[k + 1] -> family index
+  for (auto f : all_families)
+    for (auto& name : existing)
+      if (name == to_string(f)) {
+        descs.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+        slot.push_back(static_cast<std::size_t>(f));
+      }
+  st = rocksdb::DB::OpenForReadOnly(dbo, dir, descs, &im.all, &im.db);
+  if (!st.ok())
+    return rocks_error(st);
+  im.meta = im.all[0];
+  for (std::size_t k = 0; k < slot.size(); ++k)
+    im.cfs[slot[k]] = im.all[k + 1];
+  return self;
+}
+
 error_info store::fail(error_info err) {
   failed_.fetch_add(1);
   return err;
@@ -204,6 +244,8 @@ error_info store::write_entries(std::vector<batch::entry>& entries, bool sync) {
     injected_.fetch_add(1);
     return fail({error_code::io_error, "injected: disk full"});
   }
+  if (read_only_)
+    return fail({error_code::io_error, "storage: the store is open read-only"});
   if (entries.empty())
     return {};
   auto n = static_cast<uint64_t>(entries.size());
@@ -239,6 +281,20 @@ error_info store::journal(const order_update& x) {
   return write_entries(entries, opts_.sync_journal);
 }
 
+error_info store::journal(const std::vector<order_update>& xs) {
+  if (xs.empty())
+    return {};
+  std::vector<batch::entry> entries;
+  entries.reserve(xs.size());
+  for (const auto& x : xs) {
+    auto bytes = encode_value(record{x});
+    if (!bytes)
+      return fail(bytes.error());
+    entries.push_back({family::orders, x.ts, std::move(*bytes)});
+  }
+  return write_entries(entries, opts_.sync_journal);
+}
+
 error_info store::journal(const fill_record& x) {
   auto bytes = encode_value(record{x});
   if (!bytes)
@@ -258,6 +314,8 @@ error_info store::put_raw(family fam, std::string_view key, std::string_view val
     injected_.fetch_add(1);
     return fail({error_code::io_error, "injected: disk full"});
   }
+  if (read_only_)
+    return fail({error_code::io_error, "storage: the store is open read-only"});
   rocksdb::WriteBatch wb;
   auto st = wb.Put(impl_->cf(fam), rocksdb::Slice{key.data(), key.size()},
                    rocksdb::Slice{value.data(), value.size()});
@@ -281,8 +339,8 @@ error_info store::put_raw(family fam, std::string_view key, std::string_view val
 error_info store::scan(family fam, timestamp_ns from, timestamp_ns to,
                        const visitor& on_record) const {
   constexpr auto unbounded = std::numeric_limits<timestamp_ns>::max();
-  if (from >= to)
-    return {};
+  if (from >= to || !impl_->cf(fam))
+    return {}; // empty range, or a family a read-only open did not find
   std::string lower = encode_key(from, 0);
   std::string upper = encode_key(to, 0);
   rocksdb::Slice upper_slice{upper};
@@ -320,6 +378,8 @@ expected<std::vector<order_update>> store::orders_since(timestamp_ns from) const
 }
 
 error_info store::compact(family fam) {
+  if (read_only_)
+    return {error_code::io_error, "storage: the store is open read-only"};
   rocksdb::CompactRangeOptions cro;
   // Rewrite the bottom level too, so the retention filter sees every key.
   cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;

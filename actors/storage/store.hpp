@@ -87,6 +87,15 @@ public:
   /// every column family. Errors: {io_error, "rocksdb: ..."}.
   static expected<std::unique_ptr<store>> open(const store_options& opts);
 
+  /// Opens an existing database read-only (tools: `xarb export`): never
+  /// creates a file, takes no lock, so it works while a node has the database
+  /// open and sees a static view as of the open. Families the database lacks
+  /// scan as empty. Every write, journal() and compact() fails with io_error.
+  /// Errors: {io_error, "rocksdb: ..."} (e.g. no database in `dir`).
+  static expected<std::unique_ptr<store>> open_read_only(const std::string& dir);
+
+  bool read_only() const noexcept { return read_only_; }
+
   ~store();
   store(const store&) = delete;
   store& operator=(const store&) = delete;
@@ -102,6 +111,9 @@ public:
 
   error_info journal(const order_update& x);
   error_info journal(const fill_record& x);
+  /// Several transitions in one atomic write with one sync: what one engine
+  /// step produced (e.g. both legs' intent -> sent) costs one fsync, not four.
+  error_info journal(const std::vector<order_update>& xs);
 
   // -- bulk ---------------------------------------------------------------------
 
@@ -153,6 +165,7 @@ private:
   std::unique_ptr<impl> impl_;
   std::atomic<uint64_t> next_seq_{1};
   std::atomic<bool> inject_{false};
+  bool read_only_ = false;
   std::atomic<uint64_t> writes_{0};
   std::atomic<uint64_t> records_{0};
   std::atomic<uint64_t> synced_{0};

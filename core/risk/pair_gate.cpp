@@ -48,6 +48,9 @@ trade_state pair_gate::state() const noexcept {
 
 std::string pair_gate::entry_refusal(int dir, money commit_after, int64_t age_a,
                                      int64_t age_b, timestamp_ns now) const {
+  // The pair's own veto comes first: it holds even without a permit.
+  if (local_block_)
+    return "storage: " + local_reason_;
   if (!has_permit_)
     return required_ ? "no permit from the risk guard yet" : std::string{};
   const auto& p = permit_;
@@ -145,6 +148,12 @@ error_info pair_gate::rules_check(const order_check& o) const {
   // is judged on the projected net, which includes the working orders.
   const bool reduce_pos = o.reduce_only; // and reduces_position(o): checked above
   const bool reduce_net = reduces_net(o);
+  // The pair's local block (storage failure): like REDUCING, only orders
+  // that reduce exposure. Stops the remaining orders of an entry that was
+  // under way when the block came (the engine retries them otherwise).
+  if (local_block_ && !reduce_pos && !reduce_net)
+    return refuse(error_code::io_error,
+                  "storage: " + local_reason_ + ": order would not reduce exposure");
   if (!has_permit_)
     return {};
   const auto& p = permit_;

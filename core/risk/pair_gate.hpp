@@ -101,6 +101,24 @@ public:
   bool fast_now() const noexcept { return fast_now_; }
   double fast_move_pct() const noexcept { return fast_move_; }
 
+  /// A veto of new entries decided by the pair itself (issue 5: the order
+  /// journal failed). While set, entry_refusal() returns "storage: <reason>"
+  /// whatever the permit says, and check_order()/precheck() refuse every
+  /// order that reduces neither the leg's position (reduce-only) nor the
+  /// pair's net delta (a hedge), as in REDUCING: hedges, unwinds, closes and
+  /// flattens go on, the rest of an entry under way stops. Cleared by
+  /// clear_local_block().
+  void set_local_block(std::string reason) {
+    local_block_ = true;
+    local_reason_ = std::move(reason);
+  }
+  void clear_local_block() noexcept {
+    local_block_ = false;
+    local_reason_.clear();
+  }
+  bool local_block() const noexcept { return local_block_; }
+  const std::string& local_block_reason() const noexcept { return local_reason_; }
+
   uint64_t refused_orders() const noexcept { return refused_; }
   uint64_t rate_limited() const noexcept { return rate_limited_; }
 
@@ -108,6 +126,8 @@ private:
   error_info rules_check(const order_check& o) const;
 
   bool required_;
+  bool local_block_ = false;
+  std::string local_reason_;
   bool has_permit_ = false;
   risk_permit permit_;
   std::array<gate_rules, 2> rules_{};

@@ -472,4 +472,36 @@ TEST_CASE("reduces_position / reduces_net") {
   CHECK_FALSE(pair_gate::reduces_net(o));
 }
 
+TEST_CASE("local block: entries refused with the storage reason, orders unaffected") {
+  auto g = gate_with(trade_state::active);
+  CHECK_FALSE(g.local_block());
+  CHECK(g.entry_refusal(0, m("10"), 0, 0, t0) == "");
+  g.set_local_block("journal write failed: disk full");
+  CHECK(g.local_block());
+  CHECK(g.local_block_reason() == "journal write failed: disk full");
+  CHECK(g.entry_refusal(0, m("10"), 0, 0, t0) == "storage: journal write failed: disk full");
+  CHECK(g.entry_refusal(1, m("10"), 0, 0, t0) == "storage: journal write failed: disk full");
+  // Hedges and reduce-only closes still pass; an order that adds exposure
+  // (the rest of an entry under way) is refused, with the reason.
+  CHECK_FALSE(g.check_order(hedge(order(side::sell, "1"), "1"), t0));
+  CHECK_FALSE(g.check_order(reduce_only(order(side::sell, "1"), "2"), t0));
+  CHECK(g.refused_orders() == 0);
+  auto adds = g.check_order(order(side::buy, "1"), t0);
+  CHECK(adds.code == error_code::io_error);
+  CHECK(has(adds.message, "storage: journal write failed: disk full"));
+  CHECK(g.precheck(order(side::sell, "1"), t0).code == error_code::io_error);
+  CHECK(g.refused_orders() == 1);
+  // The block wins over a missing permit and over other reasons.
+  pair_gate none{true};
+  none.set_local_block("x");
+  CHECK(none.entry_refusal(0, m("1"), 0, 0, t0) == "storage: x");
+  none.clear_local_block();
+  CHECK(none.entry_refusal(0, m("1"), 0, 0, t0) == "no permit from the risk guard yet");
+  // Cleared: back to the permit's answer.
+  g.clear_local_block();
+  CHECK_FALSE(g.local_block());
+  CHECK(g.local_block_reason().empty());
+  CHECK(g.entry_refusal(0, m("10"), 0, 0, t0) == "");
+}
+
 } // TEST_SUITE
