@@ -26,6 +26,9 @@
 // run-to-run spread.
 
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <memory>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +38,7 @@
 #include <vector>
 
 #include <sys/resource.h>
+#include <unistd.h>
 #include <stdlib.h> // getloadavg
 
 #include <caf/actor_system.hpp>
@@ -44,6 +48,7 @@
 #include "actors/clock.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/pair_trader.hpp"
+#include "actors/storage/store.hpp"
 #include "actors/risk_guard.hpp"
 #include "actors/venue_session.hpp"
 #include "messages/caf_errors.hpp"
@@ -69,6 +74,10 @@ struct options {
   int pull_us = 0;     // 0: the venue session's default tick (5 ms)
   bool buckets = false;
   bool risk = true;    // a risk guard and permits, as in the node (--no-risk: without)
+  // --storage-load N: a thread writes N events/s into a RocksDB store (WAL
+  // on, batches of 1000) while the pair decides: the bulk path must not
+  // slow the hot path.
+  int storage_load = 0;
 };
 
 struct hist {
@@ -194,6 +203,42 @@ result run_once(const std::string& sched, const options& opt) {
     pc.inline_decisions = sched.ends_with("+inline");
     actors.push_back(caf::actor_cast<caf::actor>(xarb::spawn_pair_trader(sys, pc, svc)));
 
+    // Storage traffic on its own thread, like the detached storage_sink.
+    std::atomic<bool> stop_load{false};
+    std::atomic<uint64_t> written{0};
+    std::thread load;
+    std::unique_ptr<xarb::storage::store> store;
+    const std::string store_dir = (std::filesystem::temp_directory_path()
+                                   / ("xarb-bench-t2d-" + std::to_string(::getpid())))
+                                    .string();
+    if (opt.storage_load > 0) {
+      xarb::storage::store_options so;
+      so.dir = store_dir;
+      auto s = xarb::storage::store::open(so);
+      if (!s) {
+        std::fprintf(stderr, "store: %s\n", s.error().message.c_str());
+        std::exit(1);
+      }
+      store = std::move(*s);
+      load = std::thread{[&, rate = opt.storage_load] {
+        const auto start = std::chrono::steady_clock::now();
+        uint64_t n = 0;
+        while (!stop_load.load()) {
+          const double due = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                               .count() * rate;
+          if (static_cast<double>(n) >= due) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            continue;
+          }
+          xarb::storage::batch b;
+          for (int k = 0; k < 1000; ++k, ++n)
+            b.add(xarb::event{static_cast<xarb::timestamp_ns>(n), xarb::severity::info, "bench",
+                              "storage load event " + std::to_string(n)});
+          if (!store->write(std::move(b)))
+            written += 1000;
+        }
+      }};
+    }
     // Warm-up: subscriptions, first snapshots (whose recv_ts is older than the
     // subscription), cold caches. Only what follows is counted.
     std::this_thread::sleep_for(std::chrono::duration<double>(opt.warmup));
@@ -208,6 +253,14 @@ result run_once(const std::string& sched, const options& opt) {
     r.session_msgs = sessions.Value() - m0;
     r.cpu = cpu_seconds() - c0;
     r.seconds = std::chrono::duration<double>(t1 - t0).count();
+    if (load.joinable()) {
+      stop_load = true;
+      load.join();
+      std::printf("storage load: %.0f events/s written during the run\n",
+                  static_cast<double>(written.load()) / (r.seconds + opt.warmup));
+      store.reset();
+      std::filesystem::remove_all(store_dir);
+    }
     for (auto& a : actors)
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   } // the actor system waits for its actors here
@@ -245,7 +298,8 @@ void print(const result& r, const options& opt) {
   std::fprintf(stderr,
                "bench_tick_to_decision: %s\nusage: bench_tick_to_decision [--sched "
                "default|aggressive|default+inline|aggressive+inline|both|all] [--seconds S] [--warmup S] [--runs N] "
-               "[--threads N] [--update-hz HZ] [--pull-us US] [--buckets] [--no-risk]\n",
+               "[--threads N] [--update-hz HZ] [--pull-us US] [--buckets] [--no-risk] "
+               "[--storage-load EVENTS_PER_S]\n",
                why);
   std::exit(2);
 }
@@ -289,6 +343,8 @@ options parse(int argc, char** argv) {
       opt.buckets = true;
     } else if (a == "--no-risk") {
       opt.risk = false;
+    } else if (a == "--storage-load") {
+      opt.storage_load = std::atoi(value().c_str());
     } else {
       usage("unknown option");
     }
