@@ -1,5 +1,6 @@
 // The breaker board, its detectors and the range rules of breaker_config.
 #include "core/risk/breakers.hpp"
+#include "core/problems.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -468,22 +469,9 @@ bool daily_loss_tracker::exceeded(money limit) const noexcept {
 namespace {
 
 /// Collects problems as "path.key: message" lines.
-class checker {
+class checker : public problems {
 public:
-  explicit checker(const std::string& path) : path_(path) {}
-
-  void bad(std::string_view key, const std::string& message) {
-    if (!out_.empty())
-      out_ += '\n';
-    if (!path_.empty()) {
-      out_ += path_;
-      out_ += '.';
-    }
-    out_ += key;
-    out_ += ": ";
-    out_ += message;
-  }
-
+  using problems::problems;
   void positive(std::string_view key, int64_t x) {
     if (x <= 0)
       bad(key, fmt::format("must be > 0 (got {})", x));
@@ -521,12 +509,6 @@ public:
                                   to_string(k), to_string(default_scope(k))));
     non_negative(fmt::format("{}.hold_ns", name), hold_ns);
   }
-
-  std::string str() && { return std::move(out_); }
-
-private:
-  const std::string& path_;
-  std::string out_;
 };
 
 } // namespace

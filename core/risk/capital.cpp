@@ -1,4 +1,5 @@
 #include "core/risk/capital.hpp"
+#include "core/problems.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -41,28 +42,6 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
-class checker {
-public:
-  explicit checker(const std::string& prefix) : prefix_(prefix) {}
-
-  void bad(const std::string& key, const std::string& message) {
-    if (!out_.empty())
-      out_ += '\n';
-    if (!prefix_.empty()) {
-      out_ += prefix_;
-      out_ += '.';
-    }
-    out_ += key;
-    out_ += ": ";
-    out_ += message;
-  }
-
-  std::string str() && { return std::move(out_); }
-
-private:
-  const std::string& prefix_;
-  std::string out_;
-};
 
 } // namespace
 
@@ -84,7 +63,7 @@ capital_config default_capital_config() {
 }
 
 std::string validate(const capital_config& c, const std::string& path) {
-  checker chk{path};
+  problems chk{path};
   if (c.default_pool.is_negative())
     chk.bad("default_pool", "must be >= 0 (got " + c.default_pool.to_string() + ")");
 

@@ -1,5 +1,6 @@
 // rate_limits: see rate_limits.hpp.
 #include "core/risk/rate_limits.hpp"
+#include "core/problems.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -50,22 +51,9 @@ cost cost_of(const rate_limit_config& c, endpoint e) noexcept {
 }
 
 /// Collects "path.key: message" lines.
-class checker {
+class checker : public problems {
 public:
-  explicit checker(const std::string& prefix) : prefix_(prefix) {}
-
-  void bad(std::string_view key, const std::string& message) {
-    if (!out_.empty())
-      out_ += '\n';
-    if (!prefix_.empty()) {
-      out_ += prefix_;
-      out_ += '.';
-    }
-    out_ += key;
-    out_ += ": ";
-    out_ += message;
-  }
-
+  using problems::problems;
   void at_least_one(std::string_view key, int64_t x) {
     if (x < 1)
       bad(key, fmt::format("must be >= 1 (got {})", x));
@@ -75,12 +63,6 @@ public:
     if (x < lo || x > hi)
       bad(key, fmt::format("must be between {} and {} (got {})", lo, hi, x));
   }
-
-  std::string str() && { return std::move(out_); }
-
-private:
-  const std::string& prefix_;
-  std::string out_;
 };
 
 } // namespace

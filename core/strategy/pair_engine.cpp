@@ -580,12 +580,7 @@ void pair_engine::risk_hold(timestamp_ns now, engine_output& out) {
     // settled once nothing is working any more.
     const auto w = collect(now);
     orders_.for_each_working(now, [&](tracked_order& o) { cancel(o, cancel_abort, now, out); });
-    const quantity a = position(0) + w.ioc[0];
-    const quantity b = position(1) + w.ioc[1];
-    quantity held;
-    if (!a.is_zero() && sign(a) == -sign(b))
-      held = a.is_positive() ? std::min(a, -b) : -std::min(-a, b);
-    target_a_ = held.abs() < threshold(0) || held.abs() < threshold(1) ? quantity::zero() : held;
+    target_a_ = hedged_part(position(0) + w.ioc[0], position(1) + w.ioc[1]);
     closing_ = false;
     if (target_a_.is_zero() && flat_positions() && !w.any) {
       dir_ = -1;
@@ -595,6 +590,15 @@ void pair_engine::risk_hold(timestamp_ns now, engine_output& out) {
     if (!closing_ || !urgent_close_)
       start_close("risk REDUCING: " + gate_.permit().reason, true, now, out);
   }
+}
+
+quantity pair_engine::hedged_part(quantity a, quantity b) const {
+  // Leg A's share that leg B offsets (opposite signs), zero below the
+  // tradable minimum of either leg.
+  quantity held;
+  if (!a.is_zero() && sign(a) == -sign(b))
+    held = a.is_positive() ? std::min(a, -b) : -std::min(-a, b);
+  return held.abs() < threshold(0) || held.abs() < threshold(1) ? quantity::zero() : held;
 }
 
 std::string pair_engine::risk_refusal(int dir, quantity add, timestamp_ns now) const {

@@ -237,6 +237,9 @@ private:
   /// target, else why not.
   std::string risk_refusal(int dir, quantity add, timestamp_ns now) const;
   void risk_hold(timestamp_ns now, engine_output& out);
+  /// The hedged part of positions `a` (leg A) and `b` (leg B), as leg A's
+  /// signed quantity: what a halted pair holds on to.
+  quantity hedged_part(quantity a, quantity b) const;
   money booked_pnl() const;                ///< realized - fees + funding, both legs
   bool close_now_value(money& pnl, double& bps) const;
   void open_tranche(int dir, timestamp_ns now, engine_output& out);

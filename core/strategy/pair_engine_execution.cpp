@@ -44,13 +44,7 @@ void pair_engine::drive(timestamp_ns now, engine_output& out) {
     // Held and settled: the target is what is really held (the orders
     // working at the halt filled or not), so that a resume neither trades
     // back to a stale target nor leaves a hedged position nobody manages.
-    const quantity a = position(0);
-    const quantity b = position(1);
-    quantity held;
-    if (!a.is_zero() && sign(a) == -sign(b))
-      held = a.is_positive() ? std::min(a, -b) : -std::min(-a, b);
-    if (held.abs() < threshold(0) || held.abs() < threshold(1))
-      held = quantity::zero();
+    const quantity held = hedged_part(position(0), position(1));
     target_a_ = held;
     closing_ = false;
     if (!held.is_zero()) {

@@ -1,5 +1,6 @@
 // Enum names, zero_wear overrides and the range rules of pair_params.
 #include "core/strategy/params.hpp"
+#include "core/problems.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -96,22 +97,9 @@ std::string show_in(int64_t ns, int64_t unit) {
 
 /// Collects problems as "prefix.key: message" lines. Keys are the config
 /// file's names, so durations are reported in the key's unit (_ms, _s).
-class checker {
+class checker : public problems {
 public:
-  explicit checker(std::string_view prefix) : prefix_(prefix) {}
-
-  void bad(std::string_view key, const std::string& message) {
-    if (!out_.empty())
-      out_ += '\n';
-    if (!prefix_.empty()) {
-      out_ += prefix_;
-      out_ += '.';
-    }
-    out_ += key;
-    out_ += ": ";
-    out_ += message;
-  }
-
+  using problems::problems;
   /// False (and reported) for NaN/inf: the other rules then skip the value.
   bool finite(std::string_view key, double x) {
     if (std::isfinite(x))
@@ -140,12 +128,6 @@ public:
     if (ns < lo_ns)
       bad(key, "must be >= " + show_in(lo_ns, unit) + " (got " + show_in(ns, unit) + ")");
   }
-
-  std::string str() && { return std::move(out_); }
-
-private:
-  std::string_view prefix_;
-  std::string out_;
 };
 
 bool finite_all(std::initializer_list<double> xs) {

@@ -5,7 +5,7 @@
 // kill state, venue alerts and failing closed.
 #define CAF_SUITE risk_guard
 
-#include "tests/actors/actor_fixture.hpp"
+#include "tests/actors/sim_fixture.hpp"
 
 #include "actors/pair_trader.hpp"
 #include "actors/risk_guard.hpp"
@@ -20,52 +20,20 @@ using namespace xarb::test;
 
 namespace {
 
-constexpr timestamp_ns t0 = 1'800'000'000'000'000'000;
-
 /// Below one lot of the coarser simulated venue: "flat" / "hedged".
 const quantity lot = quantity::from_raw(10'000'000);
 
-struct risk_fixture : fixture {
-  timestamp_ns now = t0;
-  status_board board;
-  telemetry metrics;
-  risk::rate_limit_registry limits;
-  actor_services svc{&registry, &board, &metrics, &limits};
-  sim::world_config world = sim::default_world_config();
+struct risk_fixture : sim_fixture {
   std::shared_ptr<risk_guard_store> store = std::make_shared<risk_guard_store>();
   risk::risk_config risk_cfg;
 
   risk_fixture() {
-    world.start_ts = t0;
-    // Frequent, large dislocations: entries within a minute.
-    for (auto& v : world.venues) {
-      v.dislocation_per_hour = 900;
-      v.dislocation_bps = 45;
-    }
+    svc.limits = &limits;
+    dislocate();
   }
 
   ~risk_fixture() override {
-    for (auto& h : tracked)
-      caf::anon_send_exit(h, caf::exit_reason::kill);
-    run();
-    tracked.clear();
-  }
-
-  std::function<timestamp_ns()> clock() {
-    return [this] { return now; };
-  }
-
-  child_spec venue_child(const std::string& venue) {
-    venue_session_config vc;
-    vc.venue = venue;
-    vc.world = world;
-    vc.clock = clock();
-    child_spec spec;
-    spec.name = venue_session_name(venue);
-    spec.start = [vc, s = svc](caf::actor_system& system) {
-      return caf::actor_cast<caf::actor>(spawn_venue_session(system, vc, s));
-    };
-    return spec;
+    stop_actors();
   }
 
   child_spec guard_child() {
@@ -82,18 +50,8 @@ struct risk_fixture : fixture {
   }
 
   pair_config pair(const std::string& symbol) {
-    pair_config pc;
-    pc.symbol = symbol;
-    pc.venue_a = "sim-a";
-    pc.venue_b = "sim-b";
-    pc.clock = clock();
+    auto pc = active_pair(symbol);
     pc.require_permit = true;
-    pc.params.signal.window = 40;            // 10 s of 250 ms samples
-    pc.params.signal.z_entry = 2.5;
-    pc.params.max_tranches = 2;
-    pc.params.max_position_notional = money::from_units(4000);
-    pc.params.hard_delta_notional = money::from_units(4000);
-    pc.params.max_hold_ns = 20'000'000'000;
     return pc;
   }
 
@@ -107,21 +65,6 @@ struct risk_fixture : fixture {
     auto sc = config("risk", {guard_child()});
     sc.backoff_initial = 100ms;
     spawn_supervisor(std::move(sc));
-  }
-
-  caf::actor spawn_pair(const pair_config& pc) {
-    auto h = caf::actor_cast<caf::actor>(spawn_pair_trader(sys, pc, svc));
-    tracked.push_back(h);
-    sched.run();
-    return h;
-  }
-
-  void step(caf::timespan total, caf::timespan tick = 5ms) {
-    for (caf::timespan done{0}; done < total; done += tick) {
-      now += tick.count();
-      advance_time(tick);
-      sched.run();
-    }
   }
 
   caf::actor guard() {

@@ -6,7 +6,7 @@
 // and entries resume once the store writes again.
 #define CAF_SUITE storage_trading
 
-#include "tests/actors/actor_fixture.hpp"
+#include "tests/actors/sim_fixture.hpp"
 
 #include <memory>
 
@@ -24,7 +24,6 @@ using namespace xarb::test;
 
 namespace {
 
-constexpr timestamp_ns t0 = 1'800'000'000'000'000'000;
 
 /// Whether the store holds an intent -> sent transition of `id`.
 bool journaled_sent(const storage::store& st, const std::string& id) {
@@ -98,23 +97,13 @@ void status_asker(caf::event_based_actor* self, storage_sink_actor sink, uint64_
   });
 }
 
-struct storage_fixture : fixture {
-  timestamp_ns now = t0;
-  status_board board;
-  telemetry metrics;
+struct storage_fixture : sim_fixture {
   storage::test::temp_dir dir;
   std::shared_ptr<storage::store> store;
-  actor_services svc{&registry, &board, &metrics};
-  sim::world_config world = sim::default_world_config();
   venue_log venues;
 
   storage_fixture() {
-    world.start_ts = t0;
-    // Frequent, large dislocations: entries within a minute.
-    for (auto& v : world.venues) {
-      v.dislocation_per_hour = 900;
-      v.dislocation_bps = 45;
-    }
+    dislocate();
     storage::store_options so;
     so.dir = dir.str() + "/db";
     so.sync_journal = false; // durability is the store's business; order is ours
@@ -126,10 +115,7 @@ struct storage_fixture : fixture {
   }
 
   ~storage_fixture() override {
-    for (auto& h : tracked)
-      caf::anon_send_exit(h, caf::exit_reason::kill);
-    run();
-    tracked.clear();
+    stop_actors(); // before the store and the temp dir go
   }
 
   /// The two venue sessions behind their proxies, registered by name.
@@ -155,33 +141,7 @@ struct storage_fixture : fixture {
   }
 
   pair_config pair() {
-    pair_config pc;
-    pc.symbol = "BTC-PERP";
-    pc.venue_a = "sim-a";
-    pc.venue_b = "sim-b";
-    pc.clock = [this] { return now; };
-    pc.params.signal.window = 40;
-    pc.params.signal.z_entry = 2.5;
-    pc.params.max_tranches = 2;
-    pc.params.max_position_notional = money::from_units(4000);
-    pc.params.hard_delta_notional = money::from_units(4000);
-    pc.params.max_hold_ns = 20'000'000'000;
-    return pc;
-  }
-
-  caf::actor spawn_pair(const pair_config& pc) {
-    auto h = caf::actor_cast<caf::actor>(spawn_pair_trader(sys, pc, svc));
-    tracked.push_back(h);
-    sched.run();
-    return h;
-  }
-
-  void step(caf::timespan total, caf::timespan tick = 5ms) {
-    for (caf::timespan done{0}; done < total; done += tick) {
-      now += tick.count();
-      advance_time(tick);
-      sched.run();
-    }
+    return active_pair("BTC-PERP");
   }
 
   /// Steps in 500 ms until `pred` or `limit`; true if `pred` held.
@@ -275,7 +235,7 @@ CAF_TEST(every order is journaled before it reaches the venue and the sink recor
   CAF_CHECK_GREATER(count(storage::family::positions), 0u);
   CAF_CHECK_EQUAL(count(storage::family::positions) % 2, 0u); // one per leg
   const auto spreads = count(storage::family::spreads);
-  const auto seconds = static_cast<std::size_t>((now - t0) / 1'000'000'000);
+  const auto seconds = static_cast<std::size_t>((now - sim_t0) / 1'000'000'000);
   CAF_CHECK_GREATER(spreads, seconds / 2);
   CAF_CHECK_LESS_OR_EQUAL(spreads, seconds + 1);
   CAF_CHECK_GREATER(count(storage::family::events), 0u);

@@ -4,7 +4,7 @@
 // and order routing to the simulated matching engine.
 #define CAF_SUITE trading_actors
 
-#include "tests/actors/actor_fixture.hpp"
+#include "tests/actors/sim_fixture.hpp"
 
 #include "actors/pair_trader.hpp"
 #include "actors/venue_session.hpp"
@@ -17,7 +17,7 @@ using namespace xarb::test;
 
 namespace {
 
-constexpr timestamp_ns t0 = 1'800'000'000'000'000'000;
+constexpr timestamp_ns t0 = sim_t0;
 
 /// Records order results sent by a venue session.
 struct order_log {
@@ -62,43 +62,7 @@ void mode_asker(caf::event_based_actor* self, caf::actor trader, std::string* ba
     .then([=](std::string& r) { *good = r; });
 }
 
-struct trading_fixture : fixture {
-  timestamp_ns now = t0;
-  status_board board;
-  telemetry metrics;
-  actor_services svc{&registry, &board, &metrics};
-  sim::world_config world = sim::default_world_config();
-
-  trading_fixture() {
-    world.start_ts = t0;
-  }
-
-  ~trading_fixture() override {
-    // Actors write into `board` and `metrics` until they are gone: stop them
-    // before those members are destroyed (the base class would do it later).
-    for (auto& h : tracked)
-      caf::anon_send_exit(h, caf::exit_reason::kill);
-    run();
-    tracked.clear();
-  }
-
-  std::function<timestamp_ns()> clock() {
-    return [this] { return now; };
-  }
-
-  child_spec venue_child(const std::string& venue) {
-    venue_session_config vc;
-    vc.venue = venue;
-    vc.world = world;
-    vc.clock = clock();
-    child_spec spec;
-    spec.name = venue_session_name(venue);
-    spec.start = [vc, s = svc](caf::actor_system& system) {
-      return caf::actor_cast<caf::actor>(spawn_venue_session(system, vc, s));
-    };
-    return spec;
-  }
-
+struct trading_fixture : sim_fixture {
   pair_config pair(const std::string& symbol) {
     pair_config pc;
     pc.symbol = symbol;
@@ -113,22 +77,6 @@ struct trading_fixture : fixture {
     auto sc = config("venues", {venue_child("sim-a"), venue_child("sim-b")});
     sc.backoff_initial = 100ms;
     return spawn_supervisor(std::move(sc));
-  }
-
-  caf::actor spawn_pair(const pair_config& pc) {
-    auto h = caf::actor_cast<caf::actor>(spawn_pair_trader(sys, pc, svc));
-    tracked.push_back(h);
-    sched.run();
-    return h;
-  }
-
-  /// Moves the simulated wall clock and the actor clock together.
-  void step(caf::timespan total, caf::timespan tick = 5ms) {
-    for (caf::timespan done{0}; done < total; done += tick) {
-      now += tick.count();
-      advance_time(tick);
-      sched.run();
-    }
   }
 
   caf::actor session(const std::string& venue) {
@@ -288,19 +236,9 @@ CAF_TEST(orders are routed to the venue and results come back) {
 }
 
 CAF_TEST(a pair trader trades dislocations through the venue sessions and stays hedged) {
-  // Frequent, large dislocations on every venue: entries within a minute.
-  for (auto& v : world.venues) {
-    v.dislocation_per_hour = 900;
-    v.dislocation_bps = 45;
-  }
+  dislocate();
   spawn_venues();
-  auto pc = pair("BTC-PERP");
-  pc.params.signal.window = 40;            // 10 s of 250 ms samples
-  pc.params.signal.z_entry = 2.5;
-  pc.params.max_tranches = 2;
-  pc.params.max_position_notional = money::from_units(4000);
-  pc.params.hard_delta_notional = money::from_units(4000);
-  pc.params.max_hold_ns = 20'000'000'000;  // round trips close by time at the latest
+  auto pc = active_pair("BTC-PERP");
   auto trader = spawn_pair(pc);
   step(120s);
   auto p = board.pair(pair_id(pc));
@@ -339,19 +277,10 @@ CAF_TEST(a pair trader trades dislocations through the venue sessions and stays 
 }
 
 CAF_TEST(with inline decisions the venue sessions run the pair and it still trades hedged) {
-  for (auto& v : world.venues) {
-    v.dislocation_per_hour = 900;
-    v.dislocation_bps = 45;
-  }
+  dislocate();
   spawn_venues();
-  auto pc = pair("SOL-PERP");
+  auto pc = active_pair("SOL-PERP");
   pc.inline_decisions = true;
-  pc.params.signal.window = 40;
-  pc.params.signal.z_entry = 2.5;
-  pc.params.max_tranches = 2;
-  pc.params.max_position_notional = money::from_units(4000);
-  pc.params.hard_delta_notional = money::from_units(4000);
-  pc.params.max_hold_ns = 20'000'000'000;
   const auto decisions_before = metrics.tick_to_decision().Collect().histogram.sample_count;
   spawn_pair(pc);
   step(120s);
