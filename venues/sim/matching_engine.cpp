@@ -60,7 +60,7 @@ std::size_t matching_engine::add_market(market_rules r) {
     fail("tick does not round-trip through multiplier " + r.multiplier.to_string());
   std::string sym = r.symbol;
   markets_.push_back(market{std::move(r), *tick, *lot, {}, {}, {},
-                            position_ledger{venue_, std::move(sym)}});
+                            position_ledger{venue_, std::move(sym)}, {}});
   return markets_.size() - 1;
 }
 
@@ -90,7 +90,7 @@ error_info matching_engine::validate(const market& m, const order_intent& o,
     return {error_code::invalid_order, "limit price must be positive, got " + o.px.to_string()};
   if (is_market && o.tif == time_in_force::post_only)
     return {error_code::invalid_order, "a market order cannot be post-only"};
-  if (used_ids_.count(o.client_id) != 0)
+  if (by_id_.find(o.client_id) != by_id_.end())
     return {error_code::duplicate_order, "client_id " + o.client_id + " already used"};
   if (!is_market) {
     auto native_px = multiply(o.px, r.multiplier, rounding::exact);
@@ -149,8 +149,44 @@ void matching_engine::fill(market& m, const std::string& client_id,
   if (!fee)
     throw std::overflow_error("matching_engine: fee " + fee.error().message);
   m.ledger.apply_fill(sd, px, qty, *fee, now);
-  out.emplace_back(order_fill{client_id, order_id, venue_ + "-t" + std::to_string(next_fill_++),
-                              venue_, m.rules.symbol, sd, px, qty, leaves, *fee, liq, now});
+  order_fill f{client_id, order_id, venue_ + "-t" + std::to_string(next_fill_++),
+               venue_, m.rules.symbol, sd, px, qty, leaves, *fee, liq, now};
+  auto& e = entry(client_id);
+  e.fills.push_back(m.fills.size());
+  e.rec.filled += qty;
+  m.fills.push_back(f);
+  out.emplace_back(std::move(f));
+  if (leaves.is_zero())
+    close(client_id, order_record::status::filled, now);
+}
+
+matching_engine::order_entry& matching_engine::entry(const std::string& client_id) {
+  return entries_.at(by_id_.at(client_id));
+}
+
+void matching_engine::close(const std::string& client_id, order_record::status st,
+                            timestamp_ns now) {
+  auto& rec = entry(client_id).rec;
+  rec.st = st;
+  rec.closed = now;
+}
+
+const order_record* matching_engine::order_of(std::string_view client_id) const {
+  const auto it = by_id_.find(client_id);
+  return it == by_id_.end() ? nullptr : &entries_[it->second].rec;
+}
+
+std::vector<order_fill> matching_engine::fills_of(std::string_view client_id) const {
+  std::vector<order_fill> out;
+  const auto it = by_id_.find(client_id);
+  if (it == by_id_.end())
+    return out;
+  const auto& e = entries_[it->second];
+  const auto& all = markets_[e.market].fills;
+  out.reserve(e.fills.size());
+  for (std::size_t k : e.fills)
+    out.push_back(all[k]);
+  return out;
 }
 
 bool matching_engine::submit(const order_intent& o, timestamp_ns now, std::vector<event>& out) {
@@ -165,12 +201,20 @@ bool matching_engine::submit(const order_intent& o, timestamp_ns now, std::vecto
     reject(o, std::move(err), now, out);
     return false;
   }
-  used_ids_.insert(o.client_id);
   const std::string order_id = venue_ + "-o" + std::to_string(next_order_);
   const uint64_t seq = next_order_++;
+  const bool is_market = o.type == order_type::market;
+  {
+    order_entry e;
+    e.rec = order_record{o.client_id, order_id, o.symbol, o.sd, o.tif, o.reduce_only,
+                         is_market ? price{} : o.px, leaves, quantity{},
+                         order_record::status::open, now, 0};
+    e.market = idx;
+    by_id_.emplace(o.client_id, entries_.size());
+    entries_.push_back(std::move(e));
+  }
   out.emplace_back(order_ack{o.client_id, order_id, venue_, o.symbol, now});
 
-  const bool is_market = o.type == order_type::market;
   const price limit = is_market ? (o.sd == side::buy ? price::max() : price::min()) : o.px;
   auto& book = o.sd == side::buy ? m.asks : m.bids;
   bool consumed = false;
@@ -187,6 +231,7 @@ bool matching_engine::submit(const order_intent& o, timestamp_ns now, std::vecto
     if (is_market || o.tif == time_in_force::ioc) {
       out.emplace_back(order_cancelled{o.client_id, venue_, o.symbol, leaves,
                                        is_market ? "market_remainder" : "ioc_remainder", now});
+      close(o.client_id, order_record::status::cancelled, now);
     } else {
       m.orders.push_back(resting_order{o.client_id, order_id, o.sd, o.px, leaves,
                                        o.reduce_only, seq});
@@ -204,6 +249,7 @@ void matching_engine::cancel(const cancel_request& c, timestamp_ns now,
                            [&](const resting_order& r) { return r.client_id == c.client_id; });
     if (it != orders.end()) {
       out.emplace_back(order_cancelled{c.client_id, venue_, c.symbol, it->leaves, "cancelled", now});
+      close(c.client_id, order_record::status::cancelled, now);
       orders.erase(it);
       return;
     }
@@ -239,6 +285,7 @@ bool matching_engine::match_resting(std::size_t i, timestamp_ns now, std::vector
       if (cap.is_zero()) {
         out.emplace_back(order_cancelled{o.client_id, venue_, m.rules.symbol, o.leaves,
                                          "reduce_only", now});
+        close(o.client_id, order_record::status::cancelled, now);
         done[k] = true;
         continue;
       }
@@ -255,6 +302,7 @@ bool matching_engine::match_resting(std::size_t i, timestamp_ns now, std::vector
     if (o.reduce_only && o.leaves.is_positive() && reducible(m, o.sd).is_zero()) {
       out.emplace_back(order_cancelled{o.client_id, venue_, m.rules.symbol, o.leaves,
                                        "reduce_only", now});
+      close(o.client_id, order_record::status::cancelled, now);
       o.leaves = quantity::zero();
     }
     done[k] = o.leaves.is_zero();

@@ -29,12 +29,18 @@
 // filled), for GTC/post-only the remainder rests. A resting reduce-only order
 // is trimmed at fill time and cancelled once there is nothing left to reduce.
 // Fees: fee = notional(px, qty) x rate, each rounded to nearest 1e-9.
+//
+// Records, as a real venue keeps them (order and trade history queries): every
+// acknowledged order has an order_record (rejected orders are unknown) and
+// every fill is kept per symbol exactly as emitted, so a client that lost its
+// state (crash, restart) can reconcile. They grow with the order flow.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "messages/decimal.hpp"
@@ -65,6 +71,24 @@ struct resting_order {
   quantity leaves;
   bool reduce_only = false;
   uint64_t seq = 0;          ///< arrival order: time priority at equal price
+};
+
+/// The venue's own record of one of our orders (only acknowledged orders are
+/// recorded: a rejected order is unknown, like on a real venue).
+struct order_record {
+  std::string client_id;
+  std::string venue_order_id;
+  std::string symbol;           ///< canonical
+  side sd = side::buy;
+  time_in_force tif = time_in_force::gtc;
+  bool reduce_only = false;
+  price px;                     ///< canonical limit price (0 for market)
+  quantity qty;                 ///< canonical, as accepted (after any reduce-only trim)
+  quantity filled;
+  enum class status : uint8_t { open, filled, cancelled } st = status::open;
+  timestamp_ns created = 0;     ///< exchange time of the ack
+  timestamp_ns closed = 0;      ///< when it became filled/cancelled, 0 while open
+  friend bool operator==(const order_record&, const order_record&) = default;
 };
 
 class matching_engine {
@@ -116,6 +140,16 @@ public:
   /// to the position's `funding` (bit-identical; 0 when flat).
   money apply_funding(std::size_t i, price mark, ratio rate, timestamp_ns ts);
 
+  // -- records (queries) --------------------------------------------------------
+
+  /// The record of an acknowledged order; nullptr if unknown (never
+  /// acknowledged). Valid until the next submit.
+  const order_record* order_of(std::string_view client_id) const;
+  /// Every fill of that order, in exchange order (empty if unknown).
+  std::vector<order_fill> fills_of(std::string_view client_id) const;
+  /// Every fill on symbol `i` since start, in exchange order.
+  const std::vector<order_fill>& fills(std::size_t i) const { return markets_.at(i).fills; }
+
 private:
   struct market {
     market_rules rules;
@@ -125,6 +159,21 @@ private:
     std::vector<book_level> asks;
     std::vector<resting_order> orders;
     position_ledger ledger;
+    std::vector<order_fill> fills;           ///< every fill, exchange order
+  };
+
+  struct order_entry {
+    order_record rec;
+    std::size_t market = 0;
+    std::vector<std::size_t> fills;          ///< indices into that market's fills
+  };
+
+  /// Heterogeneous lookup by string_view.
+  struct id_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
 
   error_info validate(const market& m, const order_intent& o, quantity& qty) const;
@@ -134,10 +183,14 @@ private:
             side sd, price px, quantity qty, quantity leaves, liquidity liq,
             timestamp_ns now, std::vector<event>& out);
   static quantity reducible(const market& m, side sd);
+  order_entry& entry(const std::string& client_id);
+  void close(const std::string& client_id, order_record::status st, timestamp_ns now);
 
   std::string venue_;
   std::vector<market> markets_;
-  std::unordered_set<std::string> used_ids_;
+  std::vector<order_entry> entries_;        ///< acknowledged orders, arrival order
+  /// client_id -> entries_ index; also the duplicate check (ids ever acked).
+  std::unordered_map<std::string, std::size_t, id_hash, std::equal_to<>> by_id_;
   uint64_t next_order_ = 1;
   uint64_t next_fill_ = 1;
 };

@@ -169,6 +169,7 @@ void venue::ensure_started(timestamp_ns now) {
 void venue::start(timestamp_ns t0, timestamp_ns at) {
   started_ = true;
   t0_ = t0;
+  started_at_ = at;
   gen_ts_ = at;
   const auto n = static_cast<int64_t>(syms_.size());
   for (std::size_t i = 0; i < syms_.size(); ++i) {
@@ -333,9 +334,12 @@ void venue::settle_funding(timestamp_ns t) {
       const quantity settled = engine_.position_of(i).qty;
       const money amount = engine_.apply_funding(i, mark, syms_[i].rate, t);
       // The venue's booking of it, as a real venue reports funding income.
-      if (!settled.is_zero())
-        emit(t, funding_payment{name_, instruments_[i].symbol, settled, mark,
-                                syms_[i].rate, amount, t});
+      if (!settled.is_zero()) {
+        funding_payment p{name_, instruments_[i].symbol, settled, mark, syms_[i].rate,
+                          amount, t};
+        syms_[i].payments.push_back(p);
+        emit(t, std::move(p));
+      }
     }
   }
   next_settle_ts_ += interval_ns_;
@@ -346,6 +350,7 @@ void venue::settle_funding(timestamp_ns t) {
 // -- orders -------------------------------------------------------------------
 
 void venue::submit(const order_intent& o, timestamp_ns now, std::vector<event>& out) {
+  ++requests_;
   generate(now);
   const timestamp_ns t = std::max(now, gen_ts_);
   if (!admit(o.client_id, o.symbol, t, out))
@@ -360,6 +365,7 @@ void venue::submit(const order_intent& o, timestamp_ns now, std::vector<event>& 
 }
 
 void venue::cancel(const cancel_request& c, timestamp_ns now, std::vector<event>& out) {
+  ++requests_;
   generate(now);
   const timestamp_ns t = std::max(now, gen_ts_);
   if (!admit(c.client_id, c.symbol, t, out))
@@ -428,6 +434,14 @@ void venue::set_basis(std::string_view symbol, double ou_bps, double dislocation
 
 double venue::basis_bps(std::string_view symbol) const {
   return model_.basis_bps(index(symbol));
+}
+
+const std::vector<order_fill>& venue::fills(std::string_view symbol) const {
+  return engine_.fills(index(symbol));
+}
+
+const std::vector<funding_payment>& venue::funding_payments(std::string_view symbol) const {
+  return syms_[index(symbol)].payments;
 }
 
 const std::vector<resting_order>& venue::open_orders(std::string_view symbol) const {

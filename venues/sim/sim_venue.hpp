@@ -56,6 +56,17 @@
 //   - stall (set_stalled): advance() keeps simulating the exchange but
 //     releases nothing (a silent WS stall); once unstalled, the backlog is
 //     released in order (a TCP stall that resumes, nothing lost).
+//
+// Records and reconciliation, as real venues offer them (order status, trade
+// history, funding history): order_of / fills_of / fills / funding_payments
+// answer from the exchange's side, including what is still on the wire.
+//
+// Durability (flow_log.hpp): since the venue is deterministic, its state is
+// rebuilt by replaying its order flow (every submit/cancel with its `now`)
+// into a fresh venue started at the same time. Only the order flow is
+// replayed: set_basis, corrupt_next and set_stalled are not part of it (the
+// first changes the market, so a replay after it diverges). Log a request
+// with request_time(now), not a `now` that an earlier advance() overtook.
 
 #include <cstddef>
 #include <cstdint>
@@ -101,9 +112,46 @@ public:
   void submit(const order_intent& o, timestamp_ns now, std::vector<event>& out);
   void cancel(const cancel_request& c, timestamp_ns now, std::vector<event>& out);
 
+  /// The exchange time at which submit/cancel(o, now) act: `now`, or the
+  /// time already simulated if an advance() went further. A flow log records
+  /// this, since the advance() that moved the clock is not logged.
+  timestamp_ns request_time(timestamp_ns now) const noexcept {
+    return now > gen_ts_ ? now : gen_ts_;
+  }
+
+  /// Starts the venue as the first call at `at` would (nothing is generated
+  /// or released; no-op if started, or if `at` is before world start_ts).
+  void start_at(timestamp_ns at) { ensure_started(at); }
+
   /// Exchange-side position (includes fills not yet released). Throws
   /// std::invalid_argument for an unknown symbol.
   position position_of(std::string_view symbol) const;
+
+  // -- records (reconciliation, like a real venue's REST history) --------------
+
+  /// One of our acknowledged orders; nullptr if unknown (never acknowledged).
+  /// The pointer is valid until the next submit.
+  const order_record* order_of(std::string_view client_id) const {
+    return engine_.order_of(client_id);
+  }
+  /// Every fill of that order in exchange order, including fills still on the
+  /// wire (not yet released by advance); empty if unknown.
+  std::vector<order_fill> fills_of(std::string_view client_id) const {
+    return engine_.fills_of(client_id);
+  }
+  /// All our fills on the symbol since start, in exchange order, exactly as
+  /// emitted. Throws std::invalid_argument for an unknown symbol.
+  const std::vector<order_fill>& fills(std::string_view symbol) const;
+  /// Every funding settlement paid/received on the symbol, in order (exactly
+  /// the funding_payment events). Throws std::invalid_argument for an unknown
+  /// symbol.
+  const std::vector<funding_payment>& funding_payments(std::string_view symbol) const;
+  /// When publication started (`at`); 0 before start.
+  timestamp_ns started_at() const noexcept { return started_ ? started_at_ : 0; }
+  /// submit() + cancel() calls so far (all, including rejected/rate-limited).
+  uint64_t requests() const noexcept { return requests_; }
+  /// world_config::start_ts this venue was built with (0 = first call).
+  timestamp_ns world_start() const noexcept { return start_ts_; }
 
   // -- diagnostics (tests, status pages) --------------------------------------
 
@@ -149,6 +197,7 @@ private:
     timestamp_ns next_update = 0;
     ratio rate;
     bool corrupt_next = false;
+    std::vector<funding_payment> payments; // every settlement on our position
   };
 
   std::size_t index(std::string_view symbol) const;
@@ -190,6 +239,8 @@ private:
   bool stalled_ = false;
   bool started_ = false;
   timestamp_ns t0_ = 0;
+  timestamp_ns started_at_ = 0;
+  uint64_t requests_ = 0;
   timestamp_ns gen_ts_ = 0;
   timestamp_ns next_rate_ts_ = 0;
   timestamp_ns next_settle_ts_ = 0;
