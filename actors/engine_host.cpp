@@ -1,4 +1,5 @@
 #include "actors/engine_host.hpp"
+#include "actors/failpoint.hpp"
 
 #include <algorithm>
 
@@ -80,6 +81,10 @@ void flush_engine(engine_host& h, timestamp_ns now) {
       }
       note_storage(h, err, storage::family::orders, now, updates.size());
     }
+    std::size_t entries_left = 0;  // failpoint entry_leg_sent: orders of an entry still to go
+    if (failpoints_armed())
+      for (auto& o : orders)
+        entries_left += purpose_of(updates, o.client_id) == order_purpose::open ? 1 : 0;
     for (auto& o : orders) {
       const int l = h.engine->leg_of(o.venue);
       if (!unjournaled.empty()
@@ -102,7 +107,16 @@ void flush_engine(engine_host& h, timestamp_ns now) {
                                                journal_err.message)});
       }
       if (l >= 0 && h.sessions[l]) {
+        const auto id = failpoints_armed() ? o.client_id : std::string{};
         caf::send_as(h.trader, h.sessions[l], std::move(o));
+        if (!id.empty()) {
+          // Crash harness: die with the order on its way (actors/failpoint.hpp).
+          const auto purpose = purpose_of(updates, id);
+          if (purpose == order_purpose::hedge)
+            failpoint("hedge_sent");
+          if (purpose == order_purpose::open && entries_left-- == 2)
+            failpoint("entry_leg_sent");
+        }
       } else {
         h.engine->on_reject(order_reject{o.client_id, o.venue, o.symbol,
                                          error_code::venue_unavailable,
@@ -148,6 +162,17 @@ void journal_fill(engine_host& h, const std::string& pair_id, const order_fill& 
   if (err && h.log)
     h.log->error("pair {}: fill {} of {} not journaled (applied anyway): {}", h.id, f.fill_id,
                  f.client_id, err.message);
+  note_storage(h, err, storage::family::fills, now);
+}
+
+void journal_funding(engine_host& h, const std::string& pair_id, const funding_payment& p,
+                     timestamp_ns now) {
+  if (!h.store)
+    return;
+  auto err = h.store->journal(storage::funding_record{pair_id, p});
+  if (err && h.log)
+    h.log->error("pair {}: funding payment of {} at {} not journaled (applied anyway): {}",
+                 h.id, p.venue, p.ts, err.message);
   note_storage(h, err, storage::family::fills, now);
 }
 

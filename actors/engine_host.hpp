@@ -103,6 +103,10 @@ void flush_engine(engine_host& h, timestamp_ns now);
 void journal_fill(engine_host& h, const std::string& pair_id, const order_fill& f,
                   timestamp_ns now);
 
+/// Journals a funding payment before the engine books it (like a fill).
+void journal_funding(engine_host& h, const std::string& pair_id, const funding_payment& p,
+                     timestamp_ns now);
+
 /// While entries are blocked by a storage failure, every storage_probe_ns:
 /// writes a probe event synchronously; success lifts the block.
 /// Requires `h.mtx` held; events go to `h.out`.

@@ -46,6 +46,10 @@ using venue_session_actor = caf::typed_actor<
   caf::reacts_to<order_intent>,
   // Cancel an open order by client id.
   caf::reacts_to<cancel_request>,
+  // Reconciliation (issue 5): the venue's own record of the account for one
+  // symbol (position, asked orders with their fills, open orders with the
+  // prefix, funding since a time), as a real venue's REST API answers it.
+  caf::replies_to<account_query>::with<account_report>,
   // Current health of the session.
   caf::replies_to<atom::status>::with<health_report>,
   // Internal timer: pull venue events up to now.
@@ -61,7 +65,10 @@ using venue_session_actor = caf::typed_actor<
 /// (core/strategy/pair_engine.hpp): spread signal, tranches, hedged two-leg
 /// execution, P&L. Orders go to the venue sessions; their answers come back
 /// here. Every order state transition is logged and journaled (write-ahead:
-/// before an order leaves; actors/engine_host.hpp).
+/// before an order leaves; actors/engine_host.hpp). On start it restores its
+/// ledgers and working orders from the journal, and each time a venue session
+/// attaches it reconciles that leg (account_query) before any order leaves
+/// (actors/pair_trader.hpp, docs/STORAGE.md).
 using pair_trader_actor = caf::typed_actor<
   // A watched name was (re)bound: resubscribe to the new venue session.
   caf::reacts_to<atom::rebound, std::string, caf::strong_actor_ptr>,
@@ -91,6 +98,9 @@ using pair_trader_actor = caf::typed_actor<
   // The risk guard's permit (core/risk/pair_gate.hpp); older versions are
   // ignored.
   caf::reacts_to<risk_permit>,
+  // Internal: ask leg 0 or 1's venue for its account report again (after a
+  // failed or timed-out reconciliation request).
+  caf::reacts_to<atom::resync, int32_t>,
   // Fail on purpose (chaos testing).
   caf::reacts_to<atom::crash>>;
 

@@ -12,8 +12,11 @@
 #include "actors/clock.hpp"
 #include "actors/engine_host.hpp"
 #include "actors/exception_logging.hpp"
+#include "actors/failpoint.hpp"
 #include "actors/name_registry.hpp"
+#include "actors/recovery.hpp"
 #include "actors/risk_guard.hpp"
+#include "actors/storage/store.hpp"
 #include "actors/storage_sink.hpp"
 #include "core/strategy/pair_engine.hpp"
 #include "monitoring/logging.hpp"
@@ -52,6 +55,11 @@ struct pair_trader_state {
   prometheus::Histogram* tick_to_decision = nullptr;
   prometheus::Gauge* gauge_ab = nullptr;
   prometheus::Gauge* gauge_ba = nullptr;
+  /// Per leg: the reconciliation request in flight (answers of older ones
+  /// are ignored).
+  std::array<uint64_t, 2> reconcile_gen{0, 0};
+  /// The journal could not be read: the pair never trades (critical event).
+  bool recovery_failed = false;
 };
 
 using self_ptr = pair_trader_actor::stateful_pointer<pair_trader_state>;
@@ -128,6 +136,70 @@ void with_engine(self_ptr self, F&& f) {
   flush_engine(h, now);
 }
 
+void on_account_report(self_ptr self, int index, account_report& r);
+
+/// Asks leg `index`'s venue session for its account report; no order leaves
+/// the pair until it is answered. Retried after a failure or a timeout.
+void reconcile_leg(self_ptr self, int index) {
+  auto& st = self->state;
+  auto session = st.legs[index].session;
+  if (!session || st.recovery_failed)
+    return;
+  const uint64_t gen = ++st.reconcile_gen[index];
+  account_query q;
+  {
+    std::lock_guard guard{st.host->mtx};
+    st.host->engine->begin_reconcile(index);
+    q = st.host->engine->reconcile_query(index, st.cfg.clock());
+  }
+  if (st.log)
+    st.log->info("pair {}: reconciling with {} ({} orders to check)", st.id,
+                 st.legs[index].venue, q.client_ids.size());
+  self->request(session, st.cfg.reconcile_timeout, std::move(q))
+    .then(
+      [self, index, gen](account_report& r) {
+        if (self->state.reconcile_gen[index] == gen)
+          on_account_report(self, index, r);
+      },
+      [self, index, gen](caf::error& err) {
+        auto& s = self->state;
+        if (s.reconcile_gen[index] != gen)
+          return;
+        if (s.log)
+          s.log->warn("pair {}: reconciliation with {} failed ({}): asking again in 1 s",
+                      s.id, s.legs[index].venue, self->system().render(err));
+        self->delayed_send(self, std::chrono::seconds(1), atom::resync_v,
+                           static_cast<int32_t>(index));
+      });
+}
+
+void on_account_report(self_ptr self, int index, account_report& r) {
+  with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                        timestamp_ns now) {
+    auto& h = *self->state.host;
+    const auto& id = self->state.id;
+    // Fills the venue has and the books do not: journaled, then booked
+    // through the normal path (the order tracker sees them).
+    const auto missing = engine.missing_fills(index, r);
+    for (const auto& f : missing) {
+      journal_fill(h, id, f, now);
+      engine.on_fill(f, now, out);
+    }
+    // Its event ("reconciled <venue>: ...") is the log line.
+    const auto res = engine.reconcile(index, r, missing.size(), now, out);
+    for (const auto& b : res.to_journal) {
+      if (const auto* f = std::get_if<order_fill>(&b))
+        journal_fill(h, id, *f, now);
+      else
+        journal_funding(h, id, std::get<funding_payment>(b), now);
+    }
+    publish(self, now);
+    report_risk(self, now);
+    if (!missing.empty() || !res.to_journal.empty())
+      record_positions(self, now);
+  });
+}
+
 void attach_leg(self_ptr self, leg& l, caf::strong_actor_ptr ptr) {
   auto handle = caf::actor_cast<venue_session_actor>(ptr);
   if (!handle || handle == l.session)
@@ -147,6 +219,7 @@ void attach_leg(self_ptr self, leg& l, caf::strong_actor_ptr ptr) {
     self->send(handle, atom::subscribe_v, inline_hook{st.host, st.cfg.symbol, index});
   if (self->state.log)
     self->state.log->info("pair {}: subscribed to {}", self->state.id, l.session_name);
+  reconcile_leg(self, index);
 }
 
 pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg,
@@ -168,11 +241,41 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
   ec.venue_b = st.cfg.venue_b;
   ec.params = st.cfg.params;
   ec.require_permit = st.cfg.require_permit;
-  // A new incarnation, new client ids: restarts are >= 100 ms apart.
-  ec.epoch = st.cfg.epoch != 0 ? st.cfg.epoch
-                               : static_cast<uint64_t>(wall_clock_ns() / 1'000'000);
+  ec.sole_owner = st.cfg.sole_owner;
+  // The journal of the previous incarnations (issue 5).
+  strategy::pair_journal journal;
+  std::string recovery_error;
+  if (svc.store) {
+    auto loaded = load_pair_journal(*svc.store, st.id);
+    if (loaded)
+      journal = std::move(*loaded);
+    else
+      recovery_error = loaded.error().message;
+  }
+  // A new incarnation, new client ids: the epoch (ms) is above every id the
+  // journal has seen, even if the clock went back.
+  const auto now_ms = static_cast<uint64_t>(wall_clock_ns() / 1'000'000);
+  const auto journal_ms = static_cast<uint64_t>(std::max<timestamp_ns>(journal.last_order_ts, 0)
+                                                / 1'000'000);
+  ec.epoch = st.cfg.epoch != 0 ? st.cfg.epoch : std::max(now_ms, journal_ms + 1);
   st.host = std::make_shared<engine_host>();
   st.host->engine = std::make_unique<strategy::pair_engine>(std::move(ec));
+  {
+    // No order before every leg is reconciled with its venue.
+    std::lock_guard guard{st.host->mtx};
+    auto& engine = *st.host->engine;
+    const auto now = st.cfg.clock();
+    if (recovery_error.empty()) {
+      engine.restore(journal, now, st.host->out);
+    } else {
+      st.recovery_failed = true;
+      st.host->out.events.push_back(
+        event{now, severity::critical, "pair/" + st.id,
+              "journal unreadable, the pair will not trade: " + recovery_error});
+    }
+    engine.begin_reconcile(0);
+    engine.begin_reconcile(1);
+  }
   st.host->trader = caf::actor_cast<caf::actor>(self);
   st.host->id = st.id;
   st.host->log = st.log;
@@ -202,7 +305,18 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
   self->attach_functor([host = st.host](const caf::error&) { host->alive = false; });
   {
     std::lock_guard guard{st.host->mtx};
-    publish(self, st.cfg.clock());
+    const auto now = st.cfg.clock();
+    if (svc.store && !st.host->out.events.empty()) {
+      // The storage sink is not known yet: the restore's events go to the
+      // store directly (and to the log by flush_engine).
+      storage::batch b;
+      for (const auto& e : st.host->out.events)
+        b.add(e);
+      if (auto err = svc.store->write(std::move(b)); err && st.log)
+        st.log->error("pair {}: recovery events not stored: {}", st.id, err.message);
+    }
+    flush_engine(*st.host, now);
+    publish(self, now);
   }
   // A venue session that goes down leaves its leg unusable until the
   // registry tells us about its successor.
@@ -303,7 +417,12 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
     [=](funding_payment& p) {
       count();
       with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
-                            timestamp_ns) { engine.on_funding_payment(p, out); });
+                            timestamp_ns now) {
+        // Write-ahead like a fill: the payment is a fact of the ledger.
+        if (engine.leg_of(p.venue) >= 0 && p.symbol == self->state.cfg.symbol)
+          journal_funding(*self->state.host, self->state.id, p, now);
+        engine.on_funding_payment(p, out);
+      });
     },
     [=](health_report& r) {
       count();
@@ -325,8 +444,12 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
       count();
       with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
                             timestamp_ns now) {
-        // Write-ahead of the fill (engine_host.hpp): on disk before booked.
-        journal_fill(*self->state.host, self->state.id, f, now);
+        // Write-ahead of the fill (engine_host.hpp): on disk before booked
+        // (once: a duplicate delivery is dropped by the ledger).
+        if (!engine.booked(f)) {
+          failpoint("fill_unjournaled"); // crash harness: only the venue knows it
+          journal_fill(*self->state.host, self->state.id, f, now);
+        }
         engine.on_fill(f, now, out);
         publish(self, now);
         report_risk(self, now);
@@ -398,6 +521,10 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
         engine.resume(now, out);
         publish(self, now);
       });
+    },
+    [=](atom::resync, int32_t index) {
+      if (index == 0 || index == 1)
+        reconcile_leg(self, index);
     },
     [=](atom::crash) -> void {
       throw std::runtime_error("pair_trader " + self->state.id + ": crash requested");

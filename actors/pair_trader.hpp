@@ -4,6 +4,16 @@
 // go into the strategy engine (core/strategy/pair_engine.hpp), whose orders
 // and cancels go back to the sessions; its events are logged and its status
 // published to the status board and metrics.
+//
+// Recovery (issue 5, core/strategy/recovery.hpp). On start the trader reads
+// its journal from the store (fills, funding payments, orders that may still
+// work) into the engine, with a client id epoch above every id it ever
+// used. Each time a leg's venue session attaches (at start, and after every
+// restart of the session) the leg is reconciled: no order leaves the pair
+// until the venue has answered an account_query, its missing fills are
+// journaled and booked, the orders it no longer works are closed, orphans
+// cancelled, and the position compared. A journal that cannot be read keeps
+// the pair from trading at all (critical event).
 
 #include <array>
 #include <chrono>
@@ -34,6 +44,11 @@ struct pair_config {
   /// Per leg: the venue key whose request budget the pair shares
   /// (services.limits; key_id and rate_limits are used).
   std::array<risk::venue_risk_config, 2> venue_risk;
+  /// Per leg: no other pair trades this symbol on that venue, so the venue's
+  /// position must equal the leg's (reconciliation; the node sets it).
+  std::array<bool, 2> sole_owner{false, false};
+  /// How long a reconciliation request may take before it is asked again.
+  std::chrono::milliseconds reconcile_timeout{5000};
   std::function<timestamp_ns()> clock;      ///< default: system clock
 };
 

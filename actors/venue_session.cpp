@@ -1,5 +1,6 @@
 #include "actors/venue_session.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -18,10 +19,12 @@
 #include "actors/name_registry.hpp"
 #include "actors/risk_guard.hpp"
 #include "core/order_book.hpp"
+#include "messages/caf_errors.hpp"
 #include "messages/risk.hpp"
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
 #include "monitoring/logging.hpp"
+#include "venues/sim/flow_log.hpp"
 #include "venues/sim/sim_venue.hpp"
 
 namespace xarb {
@@ -66,6 +69,7 @@ struct venue_session_state {
   venue_session_config cfg;
   actor_services svc;
   std::unique_ptr<sim::venue> venue;
+  std::unique_ptr<sim::flow_log> flow;   ///< null: the exchange keeps no history
   std::map<std::string, book_entry, std::less<>> books;
   std::unordered_map<std::string, caf::actor> order_owners;
   health_state state = health_state::starting;
@@ -567,6 +571,119 @@ void check_consistency(self_ptr self, timestamp_ns now) {
   }
 }
 
+/// The simulated venue's own record of the account (what a real venue's
+/// REST API answers: order status and fills by client id, open orders,
+/// position, funding history).
+account_report account_of(const sim::venue& v, const account_query& q) {
+  account_report r;
+  r.venue = v.name();
+  r.symbol = q.symbol;
+  r.pos = v.position_of(q.symbol);
+  auto describe = [&](const sim::order_record& rec) {
+    venue_order o;
+    o.client_id = rec.client_id;
+    o.known = true;
+    o.open = rec.st == sim::order_record::status::open;
+    o.sd = rec.sd;
+    o.tif = rec.tif;
+    o.px = rec.px;
+    o.qty = rec.qty;
+    o.filled = rec.filled;
+    o.fills = v.fills_of(rec.client_id);
+    return o;
+  };
+  for (const auto& id : q.client_ids) {
+    if (const auto* rec = v.order_of(id); rec && rec->symbol == q.symbol) {
+      r.orders.push_back(describe(*rec));
+    } else {
+      venue_order o;
+      o.client_id = id;
+      r.orders.push_back(std::move(o));
+    }
+  }
+  if (!q.id_prefix.empty()) {
+    for (const auto& ro : v.open_orders(q.symbol)) {
+      if (!ro.client_id.starts_with(q.id_prefix)
+          || std::find(q.client_ids.begin(), q.client_ids.end(), ro.client_id)
+               != q.client_ids.end())
+        continue;
+      if (const auto* rec = v.order_of(ro.client_id))
+        r.orphans.push_back(describe(*rec));
+    }
+  }
+  for (const auto& p : v.funding_payments(q.symbol))
+    if (p.ts >= q.funding_since)
+      r.funding.push_back(p);
+  return r;
+}
+
+/// Creates the simulated exchange. With a flow log it is rebuilt from its
+/// history (replayed, then caught up to `now`: what happened meanwhile stays
+/// the exchange's, as on a real venue) and every book is seeded from the
+/// exchange's current snapshot; without history it starts now and its start
+/// is recorded. Throws std::runtime_error when the log cannot be used (the
+/// exchange's history would be lost: the operator decides).
+void open_venue(self_ptr self, timestamp_ns now) {
+  auto& st = self->state;
+  auto world = st.cfg.world;
+  if (st.cfg.flow_path.empty()) {
+    st.venue = std::make_unique<sim::venue>(world, st.cfg.venue);
+    return;
+  }
+  auto opened = sim::flow_log::open(st.cfg.flow_path, st.cfg.venue, st.cfg.flow_sync);
+  if (!opened)
+    throw std::runtime_error("venue " + st.cfg.venue + ": " + opened.error().message);
+  st.flow = std::move(*opened);
+  if (st.flow->torn_bytes() > 0 && st.log)
+    st.log->warn("venue {}: flow log {}: dropped a torn last record ({} bytes)", st.cfg.venue,
+                 st.cfg.flow_path, st.flow->torn_bytes());
+  if (st.flow->world_start() == 0) {
+    st.venue = std::make_unique<sim::venue>(world, st.cfg.venue);
+    st.venue->advance(now, st.events); // starts it; the first tick handles the events
+    if (auto err = st.flow->set_start(world.start_ts != 0 ? world.start_ts
+                                                          : st.venue->start_time(),
+                                      st.venue->started_at()))
+      throw std::runtime_error("venue " + st.cfg.venue + ": " + err.message);
+    return;
+  }
+  world.start_ts = st.flow->world_start();
+  st.venue = std::make_unique<sim::venue>(world, st.cfg.venue);
+  st.flow->replay(*st.venue);
+  std::vector<sim::event> past;
+  st.venue->advance(now, past);
+  for (auto& [symbol, entry] : st.books) {
+    auto snap = st.venue->snapshot(symbol);
+    snap.recv_ts = now;
+    if (entry.book.apply(snap) == error_code::none)
+      entry.last_update = now;
+  }
+  if (st.log)
+    st.log->info("venue {}: exchange rebuilt from {} ({} requests replayed)", st.cfg.venue,
+                 st.cfg.flow_path, st.flow->records().size());
+}
+
+/// Appends a request to the flow log before the venue sees it. False (and
+/// the order answered with a reject) if the append failed.
+template <class Request>
+bool log_request(self_ptr self, const Request& r, timestamp_ns now) {
+  auto& st = self->state;
+  if (!st.flow)
+    return true;
+  error_info err;
+  if constexpr (std::is_same_v<Request, order_intent>)
+    err = st.flow->append_submit(r, now);
+  else
+    err = st.flow->append_cancel(r, now);
+  if (!err)
+    return true;
+  if (st.log)
+    st.log->error("venue {}: flow log append failed, request {} refused: {}", st.cfg.venue,
+                  r.client_id, err.message);
+  st.events.emplace_back(order_reject{r.client_id, st.cfg.venue, r.symbol, error_code::io_error,
+                                      "venue unavailable: " + err.message, now});
+  return false;
+}
+
 venue_session_actor::behavior_type venue_session_impl(self_ptr self,
                                                       venue_session_config cfg,
                                                       actor_services svc) {
@@ -578,10 +695,16 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
   st.log = log::get("venue_session");
   install_exception_logging(self, "venue_session", venue_session_name(st.cfg.venue));
   // An unknown venue name is a configuration error: quit loudly.
-  st.venue = std::make_unique<sim::venue>(st.cfg.world, st.cfg.venue);
+  const auto start = now_of(self);
+  // The books exist before the venue: a rebuilt exchange seeds them.
+  {
+    const sim::venue listing{st.cfg.world, st.cfg.venue};
+    for (const auto& spec : listing.instruments())
+      st.books.emplace(spec.symbol, book_entry{});
+  }
+  open_venue(self, start);
   if (st.cfg.venue_hook)
     st.cfg.venue_hook(*st.venue);
-  const auto start = now_of(self);
   if (st.svc.limits)
     st.limiter = st.svc.limits->get(st.cfg.venue, st.cfg.key_id, st.cfg.rate_limits, start);
   // Silence counts from when the venue's stream can first speak.
@@ -589,10 +712,9 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
   const auto n = static_cast<int64_t>(st.venue->instruments().size());
   int64_t k = 0;
   for (auto& spec : st.venue->instruments()) {
-    book_entry entry;
     // Checks staggered over one interval: REST snapshots do not come in bursts.
-    entry.next_check = start + st.cfg.consistency_interval_ns * ++k / std::max<int64_t>(n, 1);
-    st.books.emplace(spec.symbol, std::move(entry));
+    st.books[spec.symbol].next_check
+      = start + st.cfg.consistency_interval_ns * ++k / std::max<int64_t>(n, 1);
   }
   if (st.svc.metrics)
     st.processed = &st.svc.metrics->messages_processed("venue_session");
@@ -681,8 +803,11 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       count();
       auto& s = self->state;
       s.order_owners[o.client_id] = caf::actor_cast<caf::actor>(self->current_sender());
-      auto now = now_of(self);
-      s.venue->submit(o, now, s.events);
+      // The time the venue will use (it never goes back): logged as is, so
+      // a replay applies the request at the same instant.
+      const auto now = std::max(now_of(self), s.venue->exchange_time());
+      if (log_request(self, o, now))
+        s.venue->submit(o, now, s.events);
       handle_events(self, now);
       publish_dirty(self);
     },
@@ -691,10 +816,33 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       auto& s = self->state;
       if (!s.order_owners.count(c.client_id))
         s.order_owners[c.client_id] = caf::actor_cast<caf::actor>(self->current_sender());
-      auto now = now_of(self);
-      s.venue->cancel(c, now, s.events);
+      const auto now = std::max(now_of(self), s.venue->exchange_time());
+      if (log_request(self, c, now))
+        s.venue->cancel(c, now, s.events);
       handle_events(self, now);
       publish_dirty(self);
+    },
+    [=](account_query& q) -> caf::result<account_report> {
+      count();
+      auto& s = self->state;
+      if (!s.books.count(q.symbol))
+        return to_caf_error({error_code::unknown_symbol,
+                             "venue " + s.cfg.venue + " does not list " + q.symbol});
+      const auto sender = caf::actor_cast<caf::actor>(self->current_sender());
+      auto r = account_of(*s.venue, q);
+      r.ts = now_of(self);
+      // What happens to these orders from now on goes to the asker (after a
+      // restart of either side nobody else knows them).
+      for (const auto* list : {&r.orders, &r.orphans})
+        for (const auto& o : *list)
+          if (o.known && sender)
+            s.order_owners[o.client_id] = sender;
+      if (s.log)
+        s.log->info("venue {}: account report for {}: position {}, {} orders asked, {} "
+                    "orphans, {} funding payments",
+                    s.cfg.venue, q.symbol, r.pos.qty.to_string(), r.orders.size(),
+                    r.orphans.size(), r.funding.size());
+      return r;
     },
     [=](atom::status) { return make_report(self); },
     [=](atom::tick) {

@@ -22,6 +22,13 @@
 //   - WS liveness: no market-data frame for liveness_ns raises
 //     liveness_lost once and degrades the session; the next frame raises
 //     liveness_ok.
+//
+// Reconciliation (issue 5): an account_query is answered from the venue's
+// own records (position, orders and fills by client id, open orders with a
+// prefix, funding since a time), and the asker becomes the owner of the
+// orders it asked about (their later fills go to it). With flow_path set the
+// simulated exchange survives restarts: its order flow is persisted and
+// replayed (deterministic), then it catches up to the present.
 
 #include <chrono>
 #include <functional>
@@ -60,6 +67,13 @@ struct venue_session_config {
   /// Tests: called with the simulated venue each time the session creates
   /// it (fault injection: corrupt_next, set_stalled). Runs in the actor.
   std::function<void(sim::venue&)> venue_hook;
+  /// The simulated exchange's order flow (venues/sim/flow_log.hpp): every
+  /// order and cancel is appended here before the venue sees it, and a new
+  /// session (after a restart of the session or of the node) replays it, so
+  /// the exchange keeps our positions, orders and fills like a real one.
+  /// Empty: the exchange starts afresh with every session (tests).
+  std::string flow_path;
+  bool flow_sync = false;                  ///< fsync each append (power loss, not just kill -9)
 };
 
 /// Pointers to node-wide services; any may be null (tests).

@@ -13,6 +13,7 @@
 #include "messages/instrument.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
+#include "messages/reconcile.hpp"
 #include "messages/risk.hpp"
 #include "messages/spread.hpp"
 #include "messages/strategy.hpp"
@@ -53,6 +54,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(xarb, (xarb::pair_risk_report))
   CAF_ADD_TYPE_ID(xarb, (xarb::venue_alert_kind))
   CAF_ADD_TYPE_ID(xarb, (xarb::venue_alert))
+  CAF_ADD_TYPE_ID(xarb, (xarb::account_query))
+  CAF_ADD_TYPE_ID(xarb, (xarb::account_report))
 
   // -- atoms (<= 10 characters) ---------------------------------------------
   CAF_ADD_ATOM(xarb, xarb::atom, subscribe, "subscribe")

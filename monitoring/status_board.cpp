@@ -114,6 +114,7 @@ void status_board::set_pair(const pair_report& r) {
   p.fees = r.leg_a.fees + r.leg_b.fees;
   p.funding = r.leg_a.funding + r.leg_b.funding;
   p.round_trips = r.round_trips;
+  p.fills = r.fills;
   p.halt_reason = r.halt_reason;
   p.leg_a = r.leg_a;
   p.leg_b = r.leg_b;
@@ -305,6 +306,7 @@ std::string status_board::status_json(timestamp_ns now) const {
     w.key("fees").value(p.fees.to_string());
     w.key("funding").value(p.funding.to_string());
     w.key("round_trips").value(static_cast<int64_t>(p.round_trips));
+    w.key("fills").value(static_cast<int64_t>(p.fills));
     w.key("halt_reason").value(p.halt_reason);
     w.key("legs").begin_array();
     for (const auto* l : {&p.leg_a, &p.leg_b})

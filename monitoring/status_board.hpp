@@ -64,6 +64,7 @@ struct pair_status {
   money fees;
   money funding;
   uint64_t round_trips = 0;
+  uint64_t fills = 0;          ///< fills booked (recovered ones included)
   std::string halt_reason;
   leg_status leg_a;              ///< per-venue figures (venue empty until a report)
   leg_status leg_b;

@@ -112,6 +112,10 @@ struct storage_section {
   int batch_max = 1000;         ///< storage sink: flush at this many records
   int flush_ms = 50;            ///< storage sink: flush at least this often
   bool record_market = false;   ///< keep book snapshots/deltas for replay
+  /// The simulated venues keep their order flow in node.data_dir + "/sim"
+  /// and are rebuilt from it after a restart (they keep our positions,
+  /// orders and fills like real venues). Off: every start is a new exchange.
+  bool sim_history = true;
   storage_retention retention_days;
   friend bool operator==(const storage_section&, const storage_section&) = default;
 };

@@ -56,6 +56,8 @@ public:
       out_.add(path, "must be greater than 0 (got " + value.to_string() + ")");
   }
 
+  void problem(const std::string& path, const std::string& message) { out_.add(path, message); }
+
   void one_of(const std::string& path, const std::string& value,
               std::initializer_list<const char*> allowed) {
     std::string list;
@@ -132,6 +134,10 @@ void check_node(const node_config& c, rules& r) {
   auto& d = c.storage.retention_days;
   r.range("storage.retention_days.orders", d.orders, 0, 36'500);
   r.range("storage.retention_days.fills", d.fills, 0, 36'500);
+  // Recovery rebuilds every ledger from all of its fills.
+  if (d.fills != 0)
+    r.problem("storage.retention_days.fills",
+              "must be 0: recovery rebuilds positions and P&L from every fill");
   r.range("storage.retention_days.positions", d.positions, 0, 36'500);
   r.range("storage.retention_days.events", d.events, 0, 36'500);
   r.range("storage.retention_days.spreads", d.spreads, 0, 36'500);

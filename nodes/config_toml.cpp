@@ -32,7 +32,7 @@ static_assert(field_count<sim::world_config>() == 6,
               "sim::world_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<market_section>() == 3,
               "market_section changed: update nodes/config_toml.cpp");
-static_assert(field_count<storage_section>() == 5,
+static_assert(field_count<storage_section>() == 6,
               "storage_section changed: update nodes/config_toml.cpp");
 static_assert(field_count<storage_retention>() == 7,
               "storage_retention changed: update nodes/config_toml.cpp");
@@ -363,6 +363,7 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
     s.read("batch_max", st.batch_max);
     s.read("flush_ms", st.flush_ms);
     s.read("record_market", st.record_market);
+    s.read("sim_history", st.sim_history);
     if (auto* t = s.section("retention_days")) {
       table_reader rr{out, *t, s.path() + ".retention_days"};
       auto& d = st.retention_days;
@@ -431,6 +432,7 @@ std::string write_toml(const node_config& c) {
   w.kv("batch_max", c.storage.batch_max);
   w.kv("flush_ms", c.storage.flush_ms);
   w.kv("record_market", c.storage.record_market);
+  w.kv("sim_history", c.storage.sim_history);
   w.header("[storage.retention_days]");
   w.kv("orders", c.storage.retention_days.orders);
   w.kv("fills", c.storage.retention_days.fills);

@@ -78,7 +78,8 @@ std::optional<key_parts> decode_key(std::string_view key) noexcept {
 family family_of(const record& x) noexcept {
   switch (x.index()) {
     case 0: return family::orders;
-    case 1: return family::fills;
+    case 1:
+    case 8: return family::fills;
     case 2: return family::positions;
     case 3: return family::events;
     case 4: return family::spreads;
@@ -94,6 +95,8 @@ timestamp_ns key_time(const record& x) noexcept {
       using T = std::decay_t<decltype(r)>;
       if constexpr (std::is_same_v<T, fill_record>)
         return r.fill.ts;
+      else if constexpr (std::is_same_v<T, funding_record>)
+        return r.payment.ts;
       else if constexpr (std::is_same_v<T, book_snapshot>
                          || std::is_same_v<T, book_delta>)
         return r.recv_ts;
@@ -107,7 +110,15 @@ timestamp_ns key_time(const record& x) noexcept {
 
 expected<std::string> encode_value(const record& x) {
   std::vector<char> buf;
-  buf.push_back(static_cast<char>(value_version));
+  if (std::holds_alternative<fill_record>(x)) {
+    buf.push_back(static_cast<char>(fills_version));
+    buf.push_back(static_cast<char>(fills_tag::fill));
+  } else if (std::holds_alternative<funding_record>(x)) {
+    buf.push_back(static_cast<char>(fills_version));
+    buf.push_back(static_cast<char>(fills_tag::funding));
+  } else {
+    buf.push_back(static_cast<char>(value_version));
+  }
   if (std::holds_alternative<book_snapshot>(x))
     buf.push_back(static_cast<char>(market_tag::snapshot));
   else if (std::holds_alternative<book_delta>(x))
@@ -122,6 +133,17 @@ expected<record> decode_value(family fam, std::string_view bytes) {
   if (bytes.empty())
     return error_info{error_code::parse_error, "storage: empty value"};
   auto version = static_cast<uint8_t>(bytes[0]);
+  if (fam == family::fills && version == fills_version) {
+    if (bytes.size() < 2)
+      return error_info{error_code::parse_error, "storage: fills value without tag"};
+    const auto tag = static_cast<uint8_t>(bytes[1]);
+    if (tag == static_cast<uint8_t>(fills_tag::fill))
+      return deserialize<fill_record>(fam, bytes.data() + 2, bytes.size() - 2);
+    if (tag == static_cast<uint8_t>(fills_tag::funding))
+      return deserialize<funding_record>(fam, bytes.data() + 2, bytes.size() - 2);
+    return error_info{error_code::parse_error,
+                      "storage: unknown fills tag " + std::to_string(tag)};
+  }
   if (version != value_version)
     return error_info{error_code::parse_error,
                       "storage: unknown value version " + std::to_string(version)

@@ -6,7 +6,8 @@
 // sequence order for equal times.
 //
 // Value: one version byte (value_version) then the CAF binary serialization
-// of the record; market values put a tag byte (market_tag) between the two.
+// of the record; market values put a tag byte (market_tag) between the two,
+// and so do fills values (version fills_version, fills_tag).
 // A value with an unknown version or tag, or that does not decode exactly, is
 // an error: a newer or corrupt database never crashes an older binary.
 
@@ -25,6 +26,12 @@ inline constexpr uint8_t value_version = 1;
 
 /// Which record a market value holds.
 enum class market_tag : uint8_t { snapshot = 1, delta = 2 };
+
+/// Fills-family values are written with version fills_version and a tag
+/// byte (fills and funding payments share the family: one journal order);
+/// version-1 fills values (no tag, a fill_record) still decode.
+inline constexpr uint8_t fills_version = 2;
+enum class fills_tag : uint8_t { fill = 1, funding = 2 };
 
 struct key_parts {
   timestamp_ns ts = 0;

@@ -121,13 +121,29 @@ error_info export_csv(const store& db, std::string_view kind, timestamp_ns from,
     w.row({"ts_ns", "ts", "pair_id", "client_id", "venue_order_id", "fill_id", "venue",
            "symbol", "side", "price", "qty", "leaves_qty", "fee", "liquidity"});
     err = db.scan(family::fills, from, to, [&](const stored_record& r) {
-      const auto& x = std::get<fill_record>(r.value);
+      const auto* xp = std::get_if<fill_record>(&r.value);
+      if (!xp)
+        return true; // a funding payment: `export funding`
+      const auto& x = *xp;
       const auto& f = x.fill;
       if (pair_ok(x.pair_id))
         w.row({std::to_string(r.ts), iso8601_utc(r.ts), x.pair_id, f.client_id,
                f.venue_order_id, f.fill_id, f.venue, f.symbol, to_string(f.sd),
                f.px.to_string(), f.qty.to_string(), f.leaves_qty.to_string(),
                f.fee.to_string(), to_string(f.liq)});
+      return true;
+    });
+  } else if (kind == "funding") {
+    w.row({"ts_ns", "ts", "pair_id", "venue", "symbol", "position", "mark", "rate",
+           "amount"});
+    err = db.scan(family::fills, from, to, [&](const stored_record& r) {
+      const auto* x = std::get_if<funding_record>(&r.value);
+      if (x && pair_ok(x->pair_id)) {
+        const auto& p = x->payment;
+        w.row({std::to_string(r.ts), iso8601_utc(r.ts), x->pair_id, p.venue, p.symbol,
+               p.position.to_string(), p.mark.to_string(), p.rate.to_string(),
+               p.amount.to_string()});
+      }
       return true;
     });
   } else if (kind == "events") {

@@ -13,8 +13,9 @@
 
 namespace xarb::storage {
 
-/// Kinds `export_csv` accepts: "fills", "orders", "events", "spreads".
-inline constexpr std::string_view csv_kinds = "fills, orders, events, spreads";
+/// Kinds `export_csv` accepts: "fills", "orders", "events", "spreads", "funding"
+/// (the funding payments booked by the pairs).
+inline constexpr std::string_view csv_kinds = "fills, orders, events, spreads, funding";
 
 /// Writes records of `kind` with from <= ts < to (to = INT64_MAX: no upper
 /// bound). `pair_filter` ("" = all) keeps records whose pair_id equals it;

@@ -42,6 +42,19 @@ auto inspect(Inspector& f, fill_record& x) {
   return f(x.pair_id, x.fill);
 }
 
+/// A funding payment as the pair trader booked it (the venue's payment for
+/// the whole account; the pair's ledger attributes its share on replay).
+struct funding_record {
+  std::string pair_id;
+  funding_payment payment;
+  friend bool operator==(const funding_record&, const funding_record&) = default;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, funding_record& x) {
+  return f(x.pair_id, x.payment);
+}
+
 /// A snapshot of one pair's position on one venue.
 struct position_record {
   std::string pair_id;
@@ -63,11 +76,12 @@ auto inspect(Inspector& f, position_record& x) {
 }
 
 /// Any decoded value. The family says which alternatives can occur: orders ->
-/// order_update, fills -> fill_record, positions -> position_record, events ->
+/// order_update, fills -> fill_record | funding_record, positions -> position_record, events ->
 /// event, spreads -> spread_update, market -> book_snapshot | book_delta,
 /// config -> std::string (TOML text).
 using record = std::variant<order_update, fill_record, position_record, event,
-                            spread_update, book_snapshot, book_delta, std::string>;
+                            spread_update, book_snapshot, book_delta, std::string,
+                            funding_record>;
 
 /// A record with its key.
 struct stored_record {

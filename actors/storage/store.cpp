@@ -303,6 +303,14 @@ error_info store::journal(const fill_record& x) {
   return write_entries(entries, opts_.sync_journal);
 }
 
+error_info store::journal(const funding_record& x) {
+  auto bytes = encode_value(record{x});
+  if (!bytes)
+    return fail(bytes.error());
+  std::vector<batch::entry> entries{{family::fills, x.payment.ts, std::move(*bytes)}};
+  return write_entries(entries, opts_.sync_journal);
+}
+
 error_info store::write(batch&& b) {
   if (b.err_ && !inject_.load())
     return fail(b.err_);

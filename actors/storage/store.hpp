@@ -111,6 +111,7 @@ public:
 
   error_info journal(const order_update& x);
   error_info journal(const fill_record& x);
+  error_info journal(const funding_record& x);
   /// Several transitions in one atomic write with one sync: what one engine
   /// step produced (e.g. both legs' intent -> sent) costs one fsync, not four.
   error_info journal(const std::vector<order_update>& xs);

@@ -43,7 +43,8 @@ bool pair_gate::set_permit(const risk_permit& p, timestamp_ns /*now*/) {
 }
 
 trade_state pair_gate::state() const noexcept {
-  return has_permit_ ? permit_.state : trade_state::active;
+  const trade_state s = has_permit_ ? permit_.state : trade_state::active;
+  return hold_ ? worst(s, trade_state::reducing) : s;
 }
 
 std::string pair_gate::entry_refusal(int dir, money commit_after, int64_t age_a,
@@ -51,6 +52,8 @@ std::string pair_gate::entry_refusal(int dir, money commit_after, int64_t age_a,
   // The pair's own veto comes first: it holds even without a permit.
   if (local_block_)
     return "storage: " + local_reason_;
+  if (hold_)
+    return "reconciliation: " + hold_reason_;
   if (!has_permit_)
     return required_ ? "no permit from the risk guard yet" : std::string{};
   const auto& p = permit_;
@@ -154,6 +157,9 @@ error_info pair_gate::rules_check(const order_check& o) const {
   if (local_block_ && !reduce_pos && !reduce_net)
     return refuse(error_code::io_error,
                   "storage: " + local_reason_ + ": order would not reduce exposure");
+  if (hold_ && !reduce_pos && !reduce_net)
+    return refuse(error_code::invalid_order,
+                  "reconciliation REDUCING (" + hold_reason_ + "): order would not reduce exposure");
   if (!has_permit_)
     return {};
   const auto& p = permit_;

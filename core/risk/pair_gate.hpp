@@ -119,6 +119,22 @@ public:
   bool local_block() const noexcept { return local_block_; }
   const std::string& local_block_reason() const noexcept { return local_reason_; }
 
+  /// The pair's own REDUCING (issue 5: the venue disagrees with the journal
+  /// after a restart). While set, state() is at least REDUCING, so the engine
+  /// closes the position; entries are refused ("reconciliation: <reason>")
+  /// and orders are held to the REDUCING rule whatever the permit says.
+  /// Cleared by clear_hold().
+  void set_hold(std::string reason) {
+    hold_ = true;
+    hold_reason_ = std::move(reason);
+  }
+  void clear_hold() noexcept {
+    hold_ = false;
+    hold_reason_.clear();
+  }
+  bool hold() const noexcept { return hold_; }
+  const std::string& hold_reason() const noexcept { return hold_reason_; }
+
   uint64_t refused_orders() const noexcept { return refused_; }
   uint64_t rate_limited() const noexcept { return rate_limited_; }
 
@@ -128,6 +144,8 @@ private:
   bool required_;
   bool local_block_ = false;
   std::string local_reason_;
+  bool hold_ = false;
+  std::string hold_reason_;
   bool has_permit_ = false;
   risk_permit permit_;
   std::array<gate_rules, 2> rules_{};

@@ -32,6 +32,8 @@ public:
 
   uint64_t next_seq() const noexcept { return seq_; }
   const std::string& prefix() const noexcept { return prefix_; }
+  /// The prefix without the epoch: shared by every incarnation of the pair.
+  std::string pair_prefix() const { return prefix_.substr(0, prefix_.size() - 8); }
 
 private:
   std::string prefix_;

@@ -51,6 +51,11 @@ tracked_order& order_tracker::create(order_intent intent, int leg, order_purpose
   return ref;
 }
 
+tracked_order& order_tracker::restore(tracked_order o) {
+  auto id = o.intent.client_id;
+  return orders_.try_emplace(std::move(id), std::move(o)).first->second;
+}
+
 void order_tracker::mark_sent(const std::string& client_id, timestamp_ns now,
                               std::vector<order_update>& out) {
   if (auto* o = find(client_id); o && o->state == order_state::intent)

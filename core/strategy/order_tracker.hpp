@@ -54,6 +54,16 @@ public:
   tracked_order& create(order_intent intent, int leg, order_purpose purpose,
                         timestamp_ns timeout_ns, std::vector<order_update>& out);
 
+  /// Puts back an order a previous incarnation journaled (recovery, issue 5),
+  /// as it was: no transition is recorded. An id already known is left as is.
+  tracked_order& restore(tracked_order o);
+
+  /// Closes an order on the venue's word (reconciliation): -> `to`, recorded.
+  void close(tracked_order& o, order_state to, timestamp_ns ts, std::string reason,
+             std::vector<order_update>& out) {
+    move(o, to, ts, std::move(reason), out);
+  }
+
   /// intent -> sent (the order has been handed to the venue session).
   void mark_sent(const std::string& client_id, timestamp_ns now,
                  std::vector<order_update>& out);

@@ -537,6 +537,14 @@ void pair_engine::flatten(const std::string& reason, timestamp_ns now, engine_ou
 }
 
 void pair_engine::resume(timestamp_ns now, engine_output& out) {
+  if (gate_.hold()) {
+    // The operator has looked at the reconciliation disagreement.
+    note(severity::warning, "reconciliation hold lifted by the operator: " + gate_.hold_reason(),
+         now, out);
+    gate_.clear_hold();
+    if (!halted_)
+      evaluate(now, out);
+  }
   if (!halted_)
     return;
   halted_ = false;

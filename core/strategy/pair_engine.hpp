@@ -36,6 +36,7 @@
 #include "core/strategy/order_tracker.hpp"
 #include "core/strategy/params.hpp"
 #include "core/strategy/pnl_ledger.hpp"
+#include "core/strategy/recovery.hpp"
 #include "core/strategy/signal.hpp"
 #include "core/strategy/spread_pricer.hpp"
 #include "messages/error_code.hpp"
@@ -43,6 +44,7 @@
 #include "messages/instrument.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
+#include "messages/reconcile.hpp"
 #include "messages/risk.hpp"
 #include "messages/spread.hpp"
 #include "messages/strategy.hpp"
@@ -100,6 +102,11 @@ struct engine_config {
   /// No entry without a permit from the risk guard (the node). Off: the gate
   /// is open until a permit arrives (engine tests, benchmarks).
   bool require_permit = false;
+  /// Per leg: this pair is the only one trading the contract on that venue,
+  /// so the venue's position must equal the leg's (reconciliation). False:
+  /// only orders and fills are reconciled (another pair shares the account's
+  /// position).
+  std::array<bool, 2> sole_owner{false, false};
 };
 
 class pair_engine {
@@ -134,6 +141,12 @@ public:
 
   void on_ack(const order_ack& a, timestamp_ns now, engine_output& out);
   void on_fill(const order_fill& f, timestamp_ns now, engine_output& out);
+  /// Whether this fill (by fill id) is booked already: a duplicate delivery
+  /// is neither journaled again nor booked.
+  bool booked(const order_fill& f) const {
+    const int leg = leg_of(f.venue);
+    return leg >= 0 && !f.fill_id.empty() && legs_[leg].ledger.has_fill(f.fill_id);
+  }
   void on_reject(const order_reject& r, timestamp_ns now, engine_output& out);
   void on_cancelled(const order_cancelled& c, timestamp_ns now, engine_output& out);
 
@@ -164,6 +177,34 @@ public:
   /// What the risk guard needs: positions, commitment, P&L, failures,
   /// book ages, order round trips (the worst since the previous report).
   pair_risk_report risk_report(timestamp_ns now);
+
+  // -- recovery (issue 5, core/strategy/recovery.hpp) ------------------------------
+
+  /// Rebuilds what a previous incarnation journaled. Call once, before any
+  /// other input. Both legs then wait for reconcile(): no order leaves.
+  void restore(const pair_journal& j, timestamp_ns now, engine_output& out);
+  /// No order leaves the pair until reconcile(leg) (every venue session
+  /// (re)start: the pair trader reconciles each leg when it attaches).
+  void begin_reconcile(int leg) { reconciling_[leg & 1] = true; }
+  bool reconciling() const noexcept { return reconciling_[0] || reconciling_[1]; }
+  bool reconciling(int leg) const noexcept { return reconciling_[leg & 1]; }
+  /// What to ask the venue of `leg`: every order of that leg that may still
+  /// work, the pair's id prefix (orphans), funding since the last booked.
+  account_query reconcile_query(int leg, timestamp_ns now);
+  /// The fills in `r` the ledger of `leg` has not booked, exchange order.
+  /// The caller journals each, then calls on_fill().
+  std::vector<order_fill> missing_fills(int leg, const account_report& r) const;
+  /// The venue's word on `leg` (after missing_fills were booked): orders it
+  /// no longer works are closed, open orders with our prefix the tracker
+  /// does not know are cancelled, funding the ledger missed is booked, and
+  /// the position is compared (sole owner). On a disagreement the venue's
+  /// position is adopted (an adjustment fill) and the pair is held in
+  /// REDUCING until it is flat and agreed (or the operator resumes).
+  /// `recovered`: how many missing_fills the caller booked (for the event).
+  reconcile_result reconcile(int leg, const account_report& r, std::size_t recovered,
+                             timestamp_ns now, engine_output& out);
+  /// Held in REDUCING by a reconciliation disagreement.
+  bool reconcile_hold() const noexcept { return gate_.hold(); }
 
   // -- state ---------------------------------------------------------------------
 
@@ -259,6 +300,9 @@ private:
   void note(severity sev, std::string text, timestamp_ns now, engine_output& out) const;
   void flush_sent(timestamp_ns now, engine_output& out);
   void apply_params(const pair_params& p);
+  /// After recovery: takes the hedged part of the positions as the target
+  /// (direction, tranches, opening time), once rules and books allow.
+  void adopt_positions(timestamp_ns now, engine_output& out);
 
   engine_config cfg_;
   pair_params eff_;
@@ -304,6 +348,11 @@ private:
   uint64_t consecutive_failures_ = 0;  ///< rejects, leg expiries, unwinds since a success
   std::array<int64_t, 2> worst_rtt_{-1, -1};
   std::array<uint64_t, 2> leg_rejects_{0, 0};
+  // Recovery.
+  std::array<bool, 2> reconciling_{false, false};
+  bool adopt_pending_ = false;         ///< restore() found a position to adopt
+  timestamp_ns restored_open_ts_ = 0;  ///< when the restored position was opened
+  money restored_rt_base_;             ///< booked P&L at that time
 };
 
 } // namespace xarb::strategy

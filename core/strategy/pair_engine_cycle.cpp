@@ -38,7 +38,12 @@ void pair_engine::evaluate(timestamp_ns now, engine_output& out) {
     // The window is frozen while a position is open: reversion is measured
     // against the market before the dislocation, not against a mean that
     // has been chasing it.
-    if (dir_ < 0 && now - last_sample_ >= eff_.signal.sample_interval_ns) {
+    // Nor is it fed while recovering: the market seen then may be the very
+    // dislocation a recovered position was opened on (an adopted position
+    // keeps an empty window: it is closed by max_hold_s, the stop loss or
+    // the take profit, docs/STORAGE.md).
+    if (dir_ < 0 && !reconciling() && !adopt_pending_
+        && now - last_sample_ >= eff_.signal.sample_interval_ns) {
       last_sample_ = now;
       signal_.add(now, quote_.net_bps[0], quote_.net_bps[1]);
     }
@@ -59,7 +64,9 @@ void pair_engine::evaluate(timestamp_ns now, engine_output& out) {
 void pair_engine::decide(timestamp_ns now, engine_output& out) {
   // Halted: hold the (hedged) position, no entries, no exits: the operator
   // decides (flatten or resume).
-  if (flattening_ || halted_)
+  // Recovering (restart, venue session back): nothing is decided before the
+  // venues have answered and the recovered position is adopted.
+  if (flattening_ || halted_ || reconciling() || adopt_pending_)
     return;
   // The risk guard's state comes first: HALTED holds, REDUCING closes.
   switch (gate_.state()) {

@@ -16,7 +16,20 @@ using namespace engine_detail;
 void pair_engine::drive(timestamp_ns now, engine_output& out) {
   if (!legs_[0].has_rules || !legs_[1].has_rules)
     return;
+  // No order before every leg is reconciled with its venue (recovery).
+  if (reconciling())
+    return;
+  if (adopt_pending_) {
+    adopt_positions(now, out);
+    if (adopt_pending_)
+      return;
+  }
   const auto w = collect(now);
+  if (gate_.hold() && flat_positions() && !w.any) {
+    // The disagreement found by reconciliation is unwound.
+    gate_.clear_hold();
+    note(severity::warning, "reconciliation hold lifted: the pair is flat", now, out);
+  }
   const quantity net = net_delta();
   // Hard limit on the unhedged value.
   if (!flattening_ && eff_.hard_delta_notional.is_positive()) {

@@ -117,6 +117,12 @@ public:
   money net(price mark) const;
 
   uint64_t fill_count() const noexcept { return fills_; }
+  /// Whether a fill id is among the last fill_id_memory booked.
+  bool has_fill(std::string_view fill_id) const { return ids_.contains(fill_id); }
+  /// Time of the latest settlement booked (0: none).
+  timestamp_ns last_settlement() const noexcept {
+    return settlements_.empty() ? 0 : settlements_.back().ts;
+  }
   money volume() const noexcept { return volume_; }
 
   /// Every figure at once.

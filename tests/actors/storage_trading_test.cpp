@@ -66,6 +66,7 @@ venue_session_actor::behavior_type venue_proxy(venue_session_actor::pointer self
     [=](cancel_request& c) {
       caf::send_as(caf::actor_cast<caf::actor>(self->current_sender()), real, std::move(c));
     },
+    [=](account_query& q) { return self->delegate(real, std::move(q)); },
     [=](atom::status) { return health_report{"proxy", health_state::ready, "", 0}; },
     [=](atom::tick) {},
     [=](atom::resync r, std::string& sym) { self->send(real, r, sym); },

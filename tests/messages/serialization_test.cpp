@@ -381,6 +381,40 @@ struct sample<venue_alert> {
   }
 };
 
+template <>
+struct sample<account_query> {
+  static account_query make() {
+    return {"BTC-PERP", {"xarb1a2b3c0000000a000001", "xarb1a2b3c0000000a000002"},
+            "xarb1a2b3c", 28'800'000'000'000};
+  }
+};
+template <>
+struct sample<account_report> {
+  static account_report make() {
+    account_report r;
+    r.venue = "sim-a";
+    r.symbol = "BTC-PERP";
+    r.pos = sample<position>::make();
+    venue_order o;
+    o.client_id = "cid-3";
+    o.known = true;
+    o.open = true;
+    o.sd = side::sell;
+    o.tif = time_in_force::post_only;
+    o.px = px("64000.5");
+    o.qty = qt("0.5");
+    o.filled = qt("0.25");
+    o.fills.push_back(sample<order_fill>::make());
+    r.orders.push_back(o);
+    o.client_id = "cid-9";
+    o.fills.clear();
+    r.orphans.push_back(o);
+    r.funding.push_back(sample<funding_payment>::make());
+    r.ts = 41;
+    return r;
+  }
+};
+
 template <class T>
 T direct_roundtrip(const T& x) {
   std::vector<char> buf;

@@ -46,6 +46,7 @@ sync_journal = false
 batch_max = 250
 flush_ms = 10
 record_market = true
+sim_history = false
 [storage.retention_days]
 events = 90
 market = 3
@@ -56,6 +57,7 @@ market = 3
   CHECK(s.batch_max == 250);
   CHECK(s.flush_ms == 10);
   CHECK(s.record_market);
+  CHECK_FALSE(s.sim_history);
   CHECK(s.retention_days.events == 90);
   CHECK(s.retention_days.market == 3);
   CHECK(s.retention_days.spreads == 7);  // not given: default
@@ -68,7 +70,8 @@ TEST_CASE("to_toml round-trips a changed [storage]") {
   c.storage.batch_max = 7;
   c.storage.flush_ms = 1234;
   c.storage.record_market = true;
-  c.storage.retention_days = {1, 2, 3, 4, 5, 6, 7};
+  c.storage.sim_history = false;
+  c.storage.retention_days = {1, 0, 3, 4, 5, 6, 7};
   auto text = to_toml(c);
   CHECK(contains(text, "[storage.retention_days]"));
   auto back = load_config_string(text, "round.toml");
@@ -94,6 +97,9 @@ trades = 3
   CHECK(contains(e, "storage.retention_days.orders: must be between 0 and 36500 (got 40000)"));
   CHECK(contains(e, "storage.retention_days.trades"));
   CHECK(contains(errors_of("[storage]\nretention_days = 3\n"), "storage.retention_days"));
+  // Recovery rebuilds every ledger from all of its fills: they are kept.
+  CHECK(contains(errors_of("[storage.retention_days]\nfills = 30\n"),
+                 "storage.retention_days.fills: must be 0"));
   CHECK(contains(errors_of("[storage]\nflush_ms = 60001\n"),
                  "storage.flush_ms: must be between 1 and 60000 (got 60001)"));
 }
