@@ -2,8 +2,9 @@
 //
 //   xarb run [--config FILE] [--listen HOST:PORT] [--data-dir DIR]
 //   xarb check-config FILE
-//   xarb export {fills,orders,events,spreads} [--config FILE] [--data-dir DIR]
+//   xarb export {fills,orders,events,spreads,funding} [--config FILE] [--data-dir DIR]
 //               [--from T] [--to T] [--pair ID] [--out FILE]
+//   xarb sim-state [--config FILE] [--data-dir DIR] [--until TIME]
 //   xarb version
 //
 // Exit codes: 0 ok, 1 failure (invalid config, no data, ...), 2 usage error
@@ -18,6 +19,7 @@
 
 #include "nodes/config.hpp"
 #include "nodes/export_command.hpp"
+#include "nodes/sim_state_command.hpp"
 #include "monitoring/logging.hpp"
 #include "nodes/node.hpp"
 
@@ -63,9 +65,9 @@ int main(int argc, char** argv) {
                               return t ? std::string{} : t.error().message;
                             },
                             "TIME"};
-  exp->add_option("kind", ereq.kind, "What to export: fills, orders, events or spreads")
+  exp->add_option("kind", ereq.kind, "What to export: fills, orders, events, spreads or funding")
     ->required()
-    ->check(CLI::IsMember({"fills", "orders", "events", "spreads"}));
+    ->check(CLI::IsMember({"fills", "orders", "events", "spreads", "funding"}));
   exp->add_option("-c,--config", exp_config, "TOML configuration giving node.data_dir")
     ->check(CLI::ExistingFile);
   exp->add_option("-d,--data-dir", ereq.data_dir,
@@ -76,6 +78,19 @@ int main(int argc, char** argv) {
     ->check(time_check);
   exp->add_option("--pair", ereq.pair, "Only this pair id (events: source or text contains it)");
   exp->add_option("-o,--out", ereq.out_file, "Write to FILE (created/truncated), not stdout");
+
+  auto* sst = app.add_subcommand(
+    "sim-state", "Print what the simulated venues hold (JSON), rebuilt from their order-flow logs");
+  xarb::cli::sim_state_request sreq;
+  std::string sst_config;
+  std::string sst_until;
+  sst->add_option("-c,--config", sst_config, "TOML configuration (the [sim] market and node.data_dir)")
+    ->check(CLI::ExistingFile);
+  sst->add_option("-d,--data-dir", sreq.data_dir,
+                  "The node's data directory (default: node.data_dir, ./data); reads DIR/sim");
+  sst->add_option("--until", sst_until,
+                  "Simulate the venues up to this time (default: now): ISO-8601 UTC or ns")
+    ->check(time_check);
 
   app.add_subcommand("version", "Print the version");
 
@@ -115,6 +130,20 @@ int main(int argc, char** argv) {
     if (!exp_to.empty())
       ereq.to = xarb::cli::parse_time(exp_to).value();
     return xarb::cli::run_export(ereq, std::cout, std::cerr);
+  }
+
+  if (app.got_subcommand(sst)) {
+    auto cfg = sst_config.empty() ? xarb::expected<xarb::node_config>{xarb::default_config()}
+                                  : xarb::load_config_file(sst_config);
+    if (!cfg)
+      return print_errors(cfg.error());
+    if (auto err = xarb::apply_env_overrides(*cfg))
+      return print_errors(err);
+    if (sreq.data_dir.empty())
+      sreq.data_dir = cfg->node.data_dir;
+    if (!sst_until.empty())
+      sreq.until = xarb::cli::parse_time(sst_until).value();
+    return xarb::cli::run_sim_state(*cfg, sreq, std::cout, std::cerr);
   }
 
   // run

@@ -5,6 +5,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -24,6 +26,7 @@
 #include "actors/supervisor.hpp"
 #include "actors/venue_session.hpp"
 #include "messages/caf_errors.hpp"
+#include "messages/expected.hpp"
 #include "messages/type_ids.hpp"
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
@@ -37,6 +40,49 @@ namespace xarb {
 namespace {
 
 using namespace std::chrono_literals;
+
+/// The simulated market's start (the anchor of its fair path), kept in
+/// `dir`/world_start so that the market and the venues' replayed histories
+/// agree across restarts; `now` the first time.
+expected<timestamp_ns> sim_world_start(const std::string& dir, timestamp_ns now) {
+  const std::string path = dir + "/world_start";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return error_info{error_code::io_error, "cannot create " + dir + ": " + ec.message()};
+  if (std::ifstream in{path}) {
+    timestamp_ns t0 = 0;
+    if (in >> t0 && t0 > 0)
+      return t0;
+    return error_info{error_code::parse_error,
+                      path + " does not hold a start time (ns); remove " + dir
+                        + " to start a new simulated market"};
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out{tmp, std::ios::trunc};
+    out << now << '\n';
+    if (!out.flush())
+      return error_info{error_code::io_error, "cannot write " + tmp};
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec)
+    return error_info{error_code::io_error, "cannot create " + path + ": " + ec.message()};
+  return now;
+}
+
+/// A leg whose contract no other pair trades on that venue: reconciliation
+/// compares its position with the venue's (the venue reports the account's
+/// whole position, so a shared contract can only be checked order by order).
+void mark_sole_owners(std::vector<pair_config>& pairs) {
+  std::map<std::pair<std::string, std::string>, int> users;
+  for (const auto& p : pairs) {
+    ++users[{p.venue_a, p.symbol}];
+    ++users[{p.venue_b, p.symbol}];
+  }
+  for (auto& p : pairs)
+    p.sole_owner = {users[{p.venue_a, p.symbol}] == 1, users[{p.venue_b, p.symbol}] == 1};
+}
 
 /// Every pair to watch: the configured list, or every venue pair of every
 /// symbol the venues have in common.
@@ -61,6 +107,7 @@ std::vector<pair_config> make_pairs(const node_config& cfg) {
     // Each entry's params are [strategy] with that [[pairs]] table's overrides.
     for (auto& p : cfg.pairs)
       add(p.symbol, p.venue_a, p.venue_b, p.params);
+    mark_sole_owners(out);
     return out;
   }
   auto& venues = cfg.sim.venues;
@@ -68,6 +115,7 @@ std::vector<pair_config> make_pairs(const node_config& cfg) {
     for (std::size_t i = 0; i < venues.size(); ++i)
       for (std::size_t j = i + 1; j < venues.size(); ++j)
         add(sym.symbol, venues[i].name, venues[j].name, cfg.strategy);
+  mark_sole_owners(out);
   return out;
 }
 
@@ -212,8 +260,18 @@ int run_node(const node_config& cfg) {
   // Every venue session (and every restart of one) simulates the same market
   // clock, so all venues agree on the fair price at any wall-clock time.
   auto world = cfg.sim;
-  if (world.start_ts == 0)
-    world.start_ts = wall_clock_ns();
+  const std::string sim_dir = cfg.node.data_dir + "/sim";
+  if (world.start_ts == 0) {
+    // With history the market's clock survives restarts too: the fair path
+    // is anchored at the first start, recorded next to the flow logs.
+    auto t0 = cfg.storage.sim_history ? sim_world_start(sim_dir, wall_clock_ns())
+                                      : expected<timestamp_ns>{wall_clock_ns()};
+    if (!t0) {
+      log->critical("simulated market: {}", t0.error().message);
+      return 1;
+    }
+    world.start_ts = *t0;
+  }
   auto venues_cfg = make_supervisor(sys, cfg, "venues", &registry, &metrics);
   for (auto& v : cfg.sim.venues) {
     venue_session_config vc;
@@ -224,6 +282,8 @@ int run_node(const node_config& cfg) {
     vc.rate_limits = vr.rate_limits;
     vc.consistency_interval_ns = static_cast<int64_t>(cfg.market.consistency_check_s * 1e9);
     vc.liveness_ns = cfg.risk.breakers.liveness.budget_ns;
+    if (cfg.storage.sim_history)
+      vc.flow_path = sim_dir + "/" + v.name + ".flow";
     venues_cfg.children.push_back(child_spec{
       venue_session_name(v.name), restart_policy::permanent,
       [vc, svc](caf::actor_system& s) {
