@@ -24,6 +24,7 @@
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
 #include "monitoring/logging.hpp"
+#include "venues/sim/account.hpp"
 #include "venues/sim/flow_log.hpp"
 #include "venues/sim/sim_venue.hpp"
 
@@ -571,51 +572,6 @@ void check_consistency(self_ptr self, timestamp_ns now) {
   }
 }
 
-/// The simulated venue's own record of the account (what a real venue's
-/// REST API answers: order status and fills by client id, open orders,
-/// position, funding history).
-account_report account_of(const sim::venue& v, const account_query& q) {
-  account_report r;
-  r.venue = v.name();
-  r.symbol = q.symbol;
-  r.pos = v.position_of(q.symbol);
-  auto describe = [&](const sim::order_record& rec) {
-    venue_order o;
-    o.client_id = rec.client_id;
-    o.known = true;
-    o.open = rec.st == sim::order_record::status::open;
-    o.sd = rec.sd;
-    o.tif = rec.tif;
-    o.px = rec.px;
-    o.qty = rec.qty;
-    o.filled = rec.filled;
-    o.fills = v.fills_of(rec.client_id);
-    return o;
-  };
-  for (const auto& id : q.client_ids) {
-    if (const auto* rec = v.order_of(id); rec && rec->symbol == q.symbol) {
-      r.orders.push_back(describe(*rec));
-    } else {
-      venue_order o;
-      o.client_id = id;
-      r.orders.push_back(std::move(o));
-    }
-  }
-  if (!q.id_prefix.empty()) {
-    for (const auto& ro : v.open_orders(q.symbol)) {
-      if (!ro.client_id.starts_with(q.id_prefix)
-          || std::find(q.client_ids.begin(), q.client_ids.end(), ro.client_id)
-               != q.client_ids.end())
-        continue;
-      if (const auto* rec = v.order_of(ro.client_id))
-        r.orphans.push_back(describe(*rec));
-    }
-  }
-  for (const auto& p : v.funding_payments(q.symbol))
-    if (p.ts >= q.funding_since)
-      r.funding.push_back(p);
-  return r;
-}
 
 /// Creates the simulated exchange. With a flow log it is rebuilt from its
 /// history (replayed, then caught up to `now`: what happened meanwhile stays
@@ -829,8 +785,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         return to_caf_error({error_code::unknown_symbol,
                              "venue " + s.cfg.venue + " does not list " + q.symbol});
       const auto sender = caf::actor_cast<caf::actor>(self->current_sender());
-      auto r = account_of(*s.venue, q);
-      r.ts = now_of(self);
+      auto r = sim::account_of(*s.venue, q, now_of(self));
       // What happens to these orders from now on goes to the asker (after a
       // restart of either side nobody else knows them).
       for (const auto* list : {&r.orders, &r.orphans})

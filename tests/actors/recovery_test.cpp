@@ -29,20 +29,6 @@ using namespace xarb::test;
 
 namespace {
 
-/// A storage sink that only records events (the pair's engine events reach
-/// the node through it).
-storage_sink_actor::behavior_type event_recorder(storage_sink_actor::pointer,
-                                                 std::vector<event>* out) {
-  return {
-    [=](event& e) { out->push_back(std::move(e)); },
-    [=](spread_update&) {},
-    [=](std::string&, position&) {},
-    [=](book_snapshot&) {},
-    [=](book_delta&) {},
-    [=](atom::tick) {},
-    [=](atom::status) -> caf::result<uint64_t, uint64_t> { return {uint64_t{0}, uint64_t{0}}; },
-  };
-}
 
 struct recovery_fixture : sim_fixture {
   storage::test::temp_dir dir;

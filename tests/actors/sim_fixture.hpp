@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "actors/pair_trader.hpp"
 #include "actors/venue_session.hpp"
@@ -103,5 +104,20 @@ struct sim_fixture : fixture {
     }
   }
 };
+
+/// A storage sink that only records events (what the pairs' engines say
+/// reaches the node through it).
+inline storage_sink_actor::behavior_type event_recorder(storage_sink_actor::pointer,
+                                                        std::vector<event>* out) {
+  return {
+    [=](event& e) { out->push_back(std::move(e)); },
+    [=](spread_update&) {},
+    [=](std::string&, position&) {},
+    [=](book_snapshot&) {},
+    [=](book_delta&) {},
+    [=](atom::tick) {},
+    [=](atom::status) -> caf::result<uint64_t, uint64_t> { return {uint64_t{0}, uint64_t{0}}; },
+  };
+}
 
 } // namespace xarb::test

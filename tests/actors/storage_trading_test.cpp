@@ -74,19 +74,6 @@ venue_session_actor::behavior_type venue_proxy(venue_session_actor::pointer self
   };
 }
 
-/// A storage sink that only records events (the fault test reads them).
-storage_sink_actor::behavior_type event_recorder(storage_sink_actor::pointer,
-                                                 std::vector<event>* out) {
-  return {
-    [=](event& e) { out->push_back(std::move(e)); },
-    [=](spread_update&) {},
-    [=](std::string&, position&) {},
-    [=](book_snapshot&) {},
-    [=](book_delta&) {},
-    [=](atom::tick) {},
-    [=](atom::status) -> caf::result<uint64_t, uint64_t> { return {uint64_t{0}, uint64_t{0}}; },
-  };
-}
 
 /// Replies of a storage sink's status, kept by a named function (CAF 0.17
 /// mishandles capture-only lambdas as spawn functions under UBSan).

@@ -19,6 +19,7 @@
 #include "actors/storage/store.hpp"
 #include "tests/actors/storage/samples.hpp"
 #include "tests/actors/storage/temp_dir.hpp"
+#include "tests/actors/storage/csv_rows.hpp"
 
 using namespace xarb;
 using namespace xarb::storage;
@@ -38,18 +39,6 @@ std::string slurp(const fs::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find("\r\n", pos);
-    REQUIRE(end != std::string::npos);
-    out.push_back(text.substr(pos, end - pos));
-    pos = end + 2;
-  }
-  return out;
 }
 
 struct result {
@@ -110,8 +99,6 @@ struct fixture {
   temp_dir tmp;
 };
 
-constexpr auto ts_min = std::numeric_limits<timestamp_ns>::min();
-constexpr auto ts_max = std::numeric_limits<timestamp_ns>::max();
 
 } // namespace
 
@@ -169,7 +156,7 @@ TEST_CASE("xarb export: every kind, header and rows") {
   fixture f;
   auto r = f.xarb("export fills --data-dir " + f.data());
   REQUIRE_MESSAGE(r.code == 0, r.err);
-  auto rows = lines(r.out);
+  auto rows = csv_rows(r.out);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0] == "ts_ns,ts,pair_id,client_id,venue_order_id,fill_id,venue,symbol,side,"
                    "price,qty,leaves_qty,fee,liquidity");
@@ -185,15 +172,15 @@ TEST_CASE("xarb export: every kind, header and rows") {
     CAPTURE(kind);
     auto k = f.xarb(std::string{"export "} + kind + " -d " + f.data());
     REQUIRE_MESSAGE(k.code == 0, k.err);
-    CHECK(lines(k.out).size() == 3);
+    CHECK(csv_rows(k.out).size() == 3);
     CHECK(k.out == f.expected_csv(kind, ts_min, ts_max, ""));
     CHECK(k.err.empty());
   }
-  CHECK(lines(f.xarb("export orders -d " + f.data()).out)[0].rfind("ts_ns,ts,pair_id,client_id",
+  CHECK(csv_rows(f.xarb("export orders -d " + f.data()).out)[0].rfind("ts_ns,ts,pair_id,client_id",
                                                                     0)
         == 0);
-  CHECK(lines(f.xarb("export events -d " + f.data()).out)[0] == "ts_ns,ts,severity,source,text");
-  CHECK(lines(f.xarb("export spreads -d " + f.data()).out)[0].rfind("ts_ns,ts,pair_id,symbol",
+  CHECK(csv_rows(f.xarb("export events -d " + f.data()).out)[0] == "ts_ns,ts,severity,source,text");
+  CHECK(csv_rows(f.xarb("export spreads -d " + f.data()).out)[0].rfind("ts_ns,ts,pair_id,symbol",
                                                                      0)
         == 0);
 }
@@ -204,7 +191,7 @@ TEST_CASE("xarb export: --pair, --from, --to") {
     CAPTURE(kind);
     auto r = f.xarb(std::string{"export "} + kind + " -d " + f.data() + " --pair " + pair_b);
     REQUIRE_MESSAGE(r.code == 0, r.err);
-    auto rows = lines(r.out);
+    auto rows = csv_rows(r.out);
     REQUIRE(rows.size() == 2);
     CHECK(rows[1].rfind("1795323601000000000,", 0) == 0);
     CHECK(rows[1].find(pair_b) != std::string::npos);
@@ -213,22 +200,22 @@ TEST_CASE("xarb export: --pair, --from, --to") {
   // --from inclusive (ISO with a fraction), --to exclusive (integer ns).
   auto r = f.xarb("export fills -d " + f.data() + " --from 2026-11-22T05:00:00.5Z");
   REQUIRE_MESSAGE(r.code == 0, r.err);
-  REQUIRE(lines(r.out).size() == 2);
-  CHECK(lines(r.out)[1].find(pair_b) != std::string::npos);
+  REQUIRE(csv_rows(r.out).size() == 2);
+  CHECK(csv_rows(r.out)[1].find(pair_b) != std::string::npos);
   r = f.xarb("export orders -d " + f.data() + " --from 2026-11-22T05:00:00Z --to "
              + std::to_string(t0 + sec));
   REQUIRE_MESSAGE(r.code == 0, r.err);
-  REQUIRE(lines(r.out).size() == 2);
-  CHECK(lines(r.out)[1].find(pair_a) != std::string::npos);
+  REQUIRE(csv_rows(r.out).size() == 2);
+  CHECK(csv_rows(r.out)[1].find(pair_a) != std::string::npos);
   CHECK(r.out == f.expected_csv("orders", t0, t0 + sec, ""));
   // Nothing matches: the header alone.
   r = f.xarb("export spreads -d " + f.data() + " --from 2030-01-01T00:00:00Z");
   REQUIRE_MESSAGE(r.code == 0, r.err);
-  REQUIRE(lines(r.out).size() == 1);
-  CHECK(lines(r.out)[0].rfind("ts_ns,ts,pair_id,symbol,", 0) == 0);
+  REQUIRE(csv_rows(r.out).size() == 1);
+  CHECK(csv_rows(r.out)[0].rfind("ts_ns,ts,pair_id,symbol,", 0) == 0);
   r = f.xarb("export fills -d " + f.data() + " --pair NOPE");
   REQUIRE(r.code == 0);
-  CHECK(lines(r.out).size() == 1);
+  CHECK(csv_rows(r.out).size() == 1);
 }
 
 TEST_CASE("xarb export: --out writes a file, truncating it") {
@@ -242,7 +229,7 @@ TEST_CASE("xarb export: --out writes a file, truncating it") {
   REQUIRE_MESSAGE(r.code == 0, r.err);
   CHECK(r.out.empty());
   CHECK(slurp(file) == f.expected_csv("fills", ts_min, ts_max, ""));
-  CHECK(lines(slurp(file)).size() == 3);
+  CHECK(csv_rows(slurp(file)).size() == 3);
 
   auto bad = f.tmp.path() / "no-such-dir" / "out.csv";
   r = f.xarb("export fills -d " + f.data() + " -o " + bad.string());
@@ -292,7 +279,7 @@ TEST_CASE("xarb export: works while a node holds the store open") {
   REQUIRE_FALSE(node->journal(sample_fill(t0 + 2 * sec, "SOL-PERP:sim-b/sim-c")));
   auto r = f.xarb("export fills -d " + f.data());
   REQUIRE_MESSAGE(r.code == 0, r.err);
-  auto rows = lines(r.out);
+  auto rows = csv_rows(r.out);
   REQUIRE(rows.size() == 4); // sees the unflushed write (read-only opens replay the WAL)
   CHECK(rows[3].find("SOL-PERP:sim-b/sim-c") != std::string::npos);
 }
@@ -306,7 +293,7 @@ TEST_CASE("xarb export: --data-dir defaults to the config's node.data_dir") {
   }
   auto r = f.xarb("export fills --config " + cfg.string());
   REQUIRE_MESSAGE(r.code == 0, r.err);
-  CHECK(lines(r.out).size() == 3);
+  CHECK(csv_rows(r.out).size() == 3);
   // The environment overrides the config, like `xarb run`.
   ::setenv("XARB_DATA_DIR", (f.data() + "/nope").c_str(), 1);
   r = f.xarb("export fills --config " + cfg.string());

@@ -419,16 +419,11 @@ error_info flow_log::append_submit(const order_intent& o, timestamp_ns now) {
   w.i64(o.qty.raw());
   w.u8(o.reduce_only ? 1 : 0);
   w.i64(o.ts);
-  if (w.buf.size() > max_record)
-    return {error_code::invalid_order, "flow log " + path_ + ": order record too large"};
-  if (auto err = append(framed(w.buf)))
-    return err;
   flow_record rec;
   rec.k = flow_record::kind::submit;
   rec.now = now;
   rec.order = o;
-  records_.push_back(std::move(rec));
-  return {};
+  return commit(w.buf, std::move(rec));
 }
 
 error_info flow_log::append_cancel(const cancel_request& c, timestamp_ns now) {
@@ -439,14 +434,18 @@ error_info flow_log::append_cancel(const cancel_request& c, timestamp_ns now) {
   w.str(c.venue);
   w.str(c.symbol);
   w.i64(c.ts);
-  if (w.buf.size() > max_record)
-    return {error_code::invalid_order, "flow log " + path_ + ": cancel record too large"};
-  if (auto err = append(framed(w.buf)))
-    return err;
   flow_record rec;
   rec.k = flow_record::kind::cancel;
   rec.now = now;
   rec.cancel = c;
+  return commit(w.buf, std::move(rec));
+}
+
+error_info flow_log::commit(const std::string& payload, flow_record rec) {
+  if (payload.size() > max_record)
+    return {error_code::invalid_order, "flow log " + path_ + ": request record too large"};
+  if (auto err = append(framed(payload)))
+    return err;
   records_.push_back(std::move(rec));
   return {};
 }

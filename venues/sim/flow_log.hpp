@@ -141,6 +141,8 @@ private:
 
   error_info parse(const std::string& bytes, uint64_t& good_end);
   error_info append(const std::string& payload);
+  /// Appends a request's payload, then keeps `rec` in records().
+  error_info commit(const std::string& payload, flow_record rec);
 
   std::string path_;
   std::string venue_;

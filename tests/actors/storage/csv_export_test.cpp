@@ -10,6 +10,7 @@
 
 #include "tests/actors/storage/samples.hpp"
 #include "tests/actors/storage/temp_dir.hpp"
+#include "tests/actors/storage/csv_rows.hpp"
 
 using namespace xarb;
 using namespace xarb::storage;
@@ -17,20 +18,6 @@ using namespace xarb::storage::test;
 
 namespace {
 
-constexpr auto ts_max = std::numeric_limits<timestamp_ns>::max();
-constexpr auto ts_min = std::numeric_limits<timestamp_ns>::min();
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find("\r\n", pos);
-    REQUIRE(end != std::string::npos); // every row ends with CRLF
-    out.push_back(text.substr(pos, end - pos));
-    pos = end + 2;
-  }
-  return out;
-}
 
 struct fixture {
   fixture() {
@@ -76,7 +63,7 @@ TEST_CASE("RFC 4180 quoting") {
 
 TEST_CASE_FIXTURE(fixture, "orders: header, exact decimals and quoted reason") {
   REQUIRE_FALSE(db->journal(sample_order(t0)));
-  auto rows = lines(run("orders"));
+  auto rows = csv_rows(run("orders"));
   REQUIRE(rows.size() == 2);
   CHECK(rows[0] == "ts_ns,ts,pair_id,client_id,venue,symbol,side,tif,purpose,price,qty,"
                    "filled,fees,from,to,reason");
@@ -88,7 +75,7 @@ TEST_CASE_FIXTURE(fixture, "orders: header, exact decimals and quoted reason") {
 
 TEST_CASE_FIXTURE(fixture, "fills: header and row") {
   REQUIRE_FALSE(db->journal(sample_fill(t0)));
-  auto rows = lines(run("fills"));
+  auto rows = csv_rows(run("fills"));
   REQUIRE(rows.size() == 2);
   CHECK(rows[0] == "ts_ns,ts,pair_id,client_id,venue_order_id,fill_id,venue,symbol,side,"
                    "price,qty,leaves_qty,fee,liquidity");
@@ -112,7 +99,7 @@ TEST_CASE_FIXTURE(fixture, "spreads: exact ratios and statistics") {
   batch b;
   b.add(sample_spread(t0));
   REQUIRE_FALSE(db->write(std::move(b)));
-  auto rows = lines(run("spreads"));
+  auto rows = csv_rows(run("spreads"));
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].rfind("ts_ns,ts,pair_id,symbol,venue_a,venue_b,bid_a,", 0) == 0);
   CHECK(rows[1] == "1709294400000000001,2024-03-01T12:00:00.000000001Z,"
@@ -121,7 +108,7 @@ TEST_CASE_FIXTURE(fixture, "spreads: exact ratios and statistics") {
 }
 
 TEST_CASE_FIXTURE(fixture, "an empty range still writes the header") {
-  auto rows = lines(run("fills"));
+  auto rows = csv_rows(run("fills"));
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].rfind("ts_ns,ts,pair_id,", 0) == 0);
 }
@@ -131,21 +118,21 @@ TEST_CASE_FIXTURE(fixture, "filters by time range [from, to) and by pair") {
     REQUIRE_FALSE(db->journal(sample_fill(t0 + i, "A:x/y")));
     REQUIRE_FALSE(db->journal(sample_fill(t0 + i, "B:x/y")));
   }
-  CHECK(lines(run("fills")).size() == 9);
-  CHECK(lines(run("fills", t0 + 1, t0 + 3)).size() == 5);
-  auto only_a = lines(run("fills", t0 + 1, t0 + 3, "A:x/y"));
+  CHECK(csv_rows(run("fills")).size() == 9);
+  CHECK(csv_rows(run("fills", t0 + 1, t0 + 3)).size() == 5);
+  auto only_a = csv_rows(run("fills", t0 + 1, t0 + 3, "A:x/y"));
   REQUIRE(only_a.size() == 3);
   CHECK(only_a[1].rfind(std::to_string(t0 + 1) + ",", 0) == 0);
   CHECK(only_a[2].rfind(std::to_string(t0 + 2) + ",", 0) == 0);
   CHECK(only_a[1].find(",A:x/y,") != std::string::npos);
   CHECK(only_a[2].find(",A:x/y,") != std::string::npos);
-  CHECK(lines(run("fills", ts_min, ts_max, "C:x/y")).size() == 1);
+  CHECK(csv_rows(run("fills", ts_min, ts_max, "C:x/y")).size() == 1);
 
   batch b;
   b.add(sample_event(t0, "A:x/y halted"));
   b.add(sample_event(t0, "other"));
   REQUIRE_FALSE(db->write(std::move(b)));
-  auto ev = lines(run("events", ts_min, ts_max, "A:x/y"));
+  auto ev = csv_rows(run("events", ts_min, ts_max, "A:x/y"));
   REQUIRE(ev.size() == 2);
   CHECK(ev[1].find("A:x/y halted") != std::string::npos);
 }

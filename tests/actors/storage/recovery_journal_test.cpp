@@ -18,6 +18,7 @@
 #include "actors/storage/store.hpp"
 #include "tests/actors/storage/samples.hpp"
 #include "tests/actors/storage/temp_dir.hpp"
+#include "tests/actors/storage/csv_rows.hpp"
 
 using namespace xarb;
 using namespace xarb::storage;
@@ -25,8 +26,6 @@ using namespace xarb::storage::test;
 
 namespace {
 
-constexpr auto ts_max = std::numeric_limits<timestamp_ns>::max();
-constexpr auto ts_min = std::numeric_limits<timestamp_ns>::min();
 const std::string pair_p = "BTC-PERP:sim-a/sim-b";
 const std::string pair_q = "ETH-PERP:sim-a/sim-b";
 
@@ -75,18 +74,6 @@ std::unique_ptr<store> open_store(const std::string& dir) {
   auto s = store::open(opts);
   REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
   return std::move(*s);
-}
-
-std::vector<std::string> csv_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find("\r\n", pos);
-    REQUIRE(end != std::string::npos);
-    out.push_back(text.substr(pos, end - pos));
-    pos = end + 2;
-  }
-  return out;
 }
 
 } // namespace
@@ -300,7 +287,7 @@ TEST_SUITE("recovery journal") {
       std::ostringstream out;
       auto err = export_csv(*db, kind, ts_min, ts_max, pair, out);
       REQUIRE_MESSAGE(!err, err.message);
-      return csv_lines(out.str());
+      return csv_rows(out.str());
     };
     auto funding = run("funding");
     REQUIRE(funding.size() == 3);

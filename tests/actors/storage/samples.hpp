@@ -1,11 +1,16 @@
 #pragma once
 // Records with every field set to something other than its default.
 
+#include <limits>
 #include <string>
 
 #include "actors/storage/records.hpp"
 
 namespace xarb::storage::test {
+
+/// The whole time range of a scan.
+inline constexpr auto ts_min = std::numeric_limits<timestamp_ns>::min();
+inline constexpr auto ts_max = std::numeric_limits<timestamp_ns>::max();
 
 inline price px(const char* s) { return price::from_string(s).value(); }
 inline quantity qt(const char* s) { return quantity::from_string(s).value(); }

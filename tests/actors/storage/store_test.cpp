@@ -21,8 +21,6 @@ using namespace xarb::storage::test;
 
 namespace {
 
-constexpr auto ts_max = std::numeric_limits<timestamp_ns>::max();
-constexpr auto ts_min = std::numeric_limits<timestamp_ns>::min();
 
 std::unique_ptr<store> open_store(const std::string& dir, store_options opts = {}) {
   opts.dir = dir;

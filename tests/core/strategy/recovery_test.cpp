@@ -19,6 +19,7 @@
 #include "core/strategy/client_ids.hpp"
 #include "core/strategy/pair_engine.hpp"
 #include "tests/core/strategy/sim_harness.hpp"
+#include "venues/sim/account.hpp"
 #include "venues/sim/sim_venue.hpp"
 
 using namespace xarb;
@@ -35,19 +36,8 @@ quantity qty(const char* s) { return *quantity::from_string(s); }
 price px(const char* s) { return *price::from_string(s); }
 
 pair_params recovery_params() {
-  pair_params p;
-  p.signal.model = signal_model::zscore;
-  p.signal.window = 120;                 // 30 s of 250 ms samples
-  p.signal.sample_interval_ns = 250 * ms;
-  p.signal.z_entry = 3;
-  p.signal.z_exit = 0.5;
-  p.order_notional = money::from_units(6500); // 0.1 BTC
+  pair_params p = xarb::test::scenario_params();
   p.max_tranches = 1;
-  p.max_position_notional = money::from_units(20000);
-  p.min_profit_bps = 2;
-  p.stop_loss_bps = 0;
-  p.take_profit_bps = 0;
-  p.hard_delta_notional = money::from_units(30000);
   p.max_hold_ns = 40 * sec;
   return p;
 }
@@ -79,51 +69,6 @@ pair_journal journal_of(const std::vector<journal_entry>& w, std::size_t n = std
     if (!is_terminal(u.to))
       j.open_orders.push_back(u);
   return j;
-}
-
-/// The simulated venue's own record of the account (what venue_session's
-/// account_of answers).
-account_report account_of(const sim::venue& v, const account_query& q, timestamp_ns now) {
-  account_report r;
-  r.venue = v.name();
-  r.symbol = q.symbol;
-  r.pos = v.position_of(q.symbol);
-  r.ts = now;
-  auto describe = [&](const sim::order_record& rec) {
-    venue_order o;
-    o.client_id = rec.client_id;
-    o.known = true;
-    o.open = rec.st == sim::order_record::status::open;
-    o.sd = rec.sd;
-    o.tif = rec.tif;
-    o.px = rec.px;
-    o.qty = rec.qty;
-    o.filled = rec.filled;
-    o.fills = v.fills_of(rec.client_id);
-    return o;
-  };
-  for (const auto& id : q.client_ids) {
-    if (const auto* rec = v.order_of(id); rec && rec->symbol == q.symbol) {
-      r.orders.push_back(describe(*rec));
-    } else {
-      venue_order o;
-      o.client_id = id;
-      r.orders.push_back(std::move(o));
-    }
-  }
-  if (!q.id_prefix.empty())
-    for (const auto& ro : v.open_orders(q.symbol)) {
-      if (!ro.client_id.starts_with(q.id_prefix)
-          || std::find(q.client_ids.begin(), q.client_ids.end(), ro.client_id)
-               != q.client_ids.end())
-        continue;
-      if (const auto* rec = v.order_of(ro.client_id))
-        r.orphans.push_back(describe(*rec));
-    }
-  for (const auto& p : v.funding_payments(q.symbol))
-    if (p.ts >= q.funding_since)
-      r.funding.push_back(p);
-  return r;
 }
 
 /// Two simulated venues and a replaceable pair engine: orders reach the venue
@@ -202,7 +147,7 @@ public:
   reconcile_result reconcile(int leg, std::vector<order_fill>* missing_out = nullptr,
                              account_report* report_out = nullptr) {
     auto q = engine_->reconcile_query(leg, now_);
-    auto r = account_of(*venues_[leg], q, now_);
+    auto r = sim::account_of(*venues_[leg], q, now_);
     auto missing = engine_->missing_fills(leg, r);
     for (const auto& f : missing) {
       journal.emplace_back(f);
@@ -264,22 +209,7 @@ public:
 
   /// Differences between the engine's books and the venue's accounting.
   std::string accounting_mismatch() {
-    std::string out;
-    for (int leg = 0; leg < 2; ++leg) {
-      const auto& mine = engine_->ledger(leg).get();
-      const auto theirs = venues_[leg]->position_of(symbol);
-      auto check = [&](const char* what, int64_t a, int64_t b) {
-        if (a != b)
-          out += "leg " + std::to_string(leg) + " " + what + ": engine " + std::to_string(a)
-                 + " venue " + std::to_string(b) + "\n";
-      };
-      check("qty", mine.qty.raw(), theirs.qty.raw());
-      check("realized", mine.realized_pnl.raw(), theirs.realized_pnl.raw());
-      check("fees", mine.fees.raw(), theirs.fees.raw());
-      check("funding", mine.funding.raw(), theirs.funding.raw());
-      check("avg_entry", mine.avg_entry.raw(), theirs.avg_entry.raw());
-    }
-    return out;
+    return xarb::test::accounting_mismatch(*engine_, *venues_[0], *venues_[1], symbol);
   }
 
   std::size_t count_events(const std::string& needle) const {

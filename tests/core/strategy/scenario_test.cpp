@@ -9,6 +9,7 @@
 
 using namespace xarb;
 using namespace xarb::strategy;
+using xarb::test::scenario_params;
 using xarb::test::harness_config;
 using xarb::test::sim_harness;
 using xarb::test::two_venue_world;
@@ -19,23 +20,6 @@ constexpr timestamp_ns ms = 1'000'000;
 constexpr timestamp_ns sec = 1'000 * ms;
 
 money usd(int units) { return money::from_units(units); }
-
-pair_params scenario_params() {
-  pair_params p;
-  p.signal.model = signal_model::zscore;
-  p.signal.window = 120;                 // 30 s of 250 ms samples
-  p.signal.sample_interval_ns = 250 * ms;
-  p.signal.z_entry = 3;
-  p.signal.z_exit = 0.5;
-  p.order_notional = usd(6500);          // 0.1 BTC
-  p.max_tranches = 3;
-  p.max_position_notional = usd(20000);
-  p.min_profit_bps = 2;
-  p.stop_loss_bps = 0;
-  p.take_profit_bps = 0;
-  p.hard_delta_notional = usd(30000);
-  return p;
-}
 
 /// The engine's books and the venues' own accounting agree to the unit.
 void check_accounting(sim_harness& h) {

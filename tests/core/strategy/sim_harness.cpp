@@ -228,11 +228,35 @@ std::size_t sim_harness::count_events(const std::string& needle) const {
   return n;
 }
 
+strategy::pair_params scenario_params() {
+  using strategy::signal_model;
+  strategy::pair_params p;
+  p.signal.model = signal_model::zscore;
+  p.signal.window = 120;                 // 30 s of 250 ms samples
+  p.signal.sample_interval_ns = 250'000'000;
+  p.signal.z_entry = 3;
+  p.signal.z_exit = 0.5;
+  p.order_notional = money::from_units(6500); // 0.1 BTC
+  p.max_tranches = 3;
+  p.max_position_notional = money::from_units(20000);
+  p.min_profit_bps = 2;
+  p.stop_loss_bps = 0;
+  p.take_profit_bps = 0;
+  p.hard_delta_notional = money::from_units(30000);
+  return p;
+}
+
 std::string sim_harness::accounting_mismatch() {
+  return test::accounting_mismatch(*engine_, *venues_[0], *venues_[1], cfg_.symbol);
+}
+
+std::string accounting_mismatch(const strategy::pair_engine& engine,
+                                const sim::venue& venue_a, const sim::venue& venue_b,
+                                const std::string& symbol) {
   std::string out;
   for (int leg = 0; leg < 2; ++leg) {
-    const auto& mine = engine_->ledger(leg).get();
-    const auto venue = venues_[leg]->position_of(cfg_.symbol);
+    const auto& mine = engine.ledger(leg).get();
+    const auto venue = (leg == 0 ? venue_a : venue_b).position_of(symbol);
     auto check = [&](const char* what, int64_t a, int64_t b) {
       if (a != b)
         out += "leg " + std::to_string(leg) + " " + what + ": engine " + std::to_string(a)

@@ -51,6 +51,17 @@ struct harness_config {
 /// dislocations (tests inject them), fees like the default's sim-a / sim-b.
 sim::world_config two_venue_world(uint64_t seed = 11);
 
+/// Differences (raw nanos) between an engine's books and the venues' own
+/// position records of `symbol`, one line each; "" when they agree.
+std::string accounting_mismatch(const strategy::pair_engine& engine,
+                                const sim::venue& venue_a, const sim::venue& venue_b,
+                                const std::string& symbol);
+
+/// The scenario tests' parameters: zscore over 30 s of 250 ms samples (entry
+/// z 3, exit 0.5), 0.1 BTC tranches up to 3, 2 bps minimum profit, no stop
+/// loss or take profit.
+strategy::pair_params scenario_params();
+
 class sim_harness {
 public:
   explicit sim_harness(harness_config cfg);

@@ -24,9 +24,6 @@ using namespace xarb::sim::test;
 
 namespace {
 
-constexpr timestamp_ns ms = 1'000'000;
-constexpr timestamp_ns sec = 1000 * ms;
-constexpr timestamp_ns t0 = 1'700'000'000 * sec;
 
 struct temp_dir {
   std::filesystem::path path;

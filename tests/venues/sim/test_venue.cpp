@@ -18,9 +18,6 @@ using namespace xarb::sim::test;
 
 namespace {
 
-constexpr timestamp_ns ms = 1'000'000;
-constexpr timestamp_ns sec = 1000 * ms;
-constexpr timestamp_ns t0 = 1'700'000'000 * sec;
 
 /// A client-side book built from snapshot + deltas, checking the feed.
 struct local_book {
@@ -105,20 +102,6 @@ std::vector<event> run(venue& v, timestamp_ns from, timestamp_ns to, timestamp_n
   for (timestamp_ns t = from; t <= to; t += step)
     v.advance(t, out);
   return out;
-}
-
-order_intent order(std::string id, std::string venue_name, std::string sym, side sd,
-                   order_type type, time_in_force tif, price p, quantity q) {
-  order_intent o;
-  o.client_id = std::move(id);
-  o.venue = std::move(venue_name);
-  o.symbol = std::move(sym);
-  o.sd = sd;
-  o.type = type;
-  o.tif = tif;
-  o.px = p;
-  o.qty = q;
-  return o;
 }
 
 } // namespace

@@ -15,9 +15,6 @@ using namespace xarb::sim::test;
 
 namespace {
 
-constexpr timestamp_ns ms = 1'000'000;
-constexpr timestamp_ns sec = 1000 * ms;
-constexpr timestamp_ns t0 = 1'700'000'000 * sec;
 
 using st = order_record::status;
 
@@ -29,22 +26,6 @@ matching_engine make_engine() {
   e.asks(0) = {{px("100"), qty("1")}, {px("100.5"), qty("2")}, {px("101"), qty("3")}};
   e.bids(0) = {{px("99.5"), qty("1")}, {px("99"), qty("2")}};
   return e;
-}
-
-order_intent order(std::string id, std::string venue_name, std::string sym, side sd,
-                   order_type type, time_in_force tif, price p, quantity q,
-                   bool reduce_only = false) {
-  order_intent o;
-  o.client_id = std::move(id);
-  o.venue = std::move(venue_name);
-  o.symbol = std::move(sym);
-  o.sd = sd;
-  o.type = type;
-  o.tif = tif;
-  o.px = p;
-  o.qty = q;
-  o.reduce_only = reduce_only;
-  return o;
 }
 
 order_intent limit(std::string id, side sd, std::string_view p, std::string_view q,
