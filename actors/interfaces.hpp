@@ -46,6 +46,8 @@ using venue_session_actor = caf::typed_actor<
   caf::reacts_to<order_intent>,
   // Cancel an open order by client id.
   caf::reacts_to<cancel_request>,
+  // A watched name was (re)bound: the storage sink (market recording).
+  caf::reacts_to<atom::rebound, std::string, caf::strong_actor_ptr>,
   // Reconciliation (issue 5): the venue's own record of the account for one
   // symbol (position, asked orders with their fills, open orders with the
   // prefix, funding since a time), as a real venue's REST API answers it.

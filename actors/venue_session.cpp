@@ -18,6 +18,7 @@
 #include "actors/exception_logging.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/risk_guard.hpp"
+#include "actors/storage_sink.hpp"
 #include "core/order_book.hpp"
 #include "messages/caf_errors.hpp"
 #include "messages/risk.hpp"
@@ -71,6 +72,7 @@ struct venue_session_state {
   actor_services svc;
   std::unique_ptr<sim::venue> venue;
   std::unique_ptr<sim::flow_log> flow;   ///< null: the exchange keeps no history
+  storage_sink_actor sink;               ///< where market data is recorded (record_market)
   std::map<std::string, book_entry, std::less<>> books;
   std::unordered_map<std::string, caf::actor> order_owners;
   health_state state = health_state::starting;
@@ -316,6 +318,15 @@ void publish_dirty(self_ptr self) {
 /// snapshot takes the key's request budget: when it is refused the book
 /// stays unsynced and the resync waits for the limiter's retry_at.
 /// `paid`: the caller already took the budget of this snapshot.
+/// Market data as received (snapshots, deltas, resync snapshots) goes to the
+/// storage sink for later replay when cfg.record_market is on.
+template <class Frame>
+void record_frame(self_ptr self, const Frame& x) {
+  auto& st = self->state;
+  if (st.cfg.record_market && st.sink)
+    caf::anon_send(st.sink, x);
+}
+
 void resync(self_ptr self, const std::string& symbol, book_entry& entry,
             std::string_view why, bool paid = false) {
   auto& st = self->state;
@@ -346,6 +357,7 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
   auto snap = st.venue->snapshot(symbol);
   auto now = now_of(self);
   snap.recv_ts = now;
+  record_frame(self, snap);
   if (auto ec = entry.book.apply(snap); ec != error_code::none) {
     if (st.log)
       st.log->error("venue {} {}: resync snapshot rejected: {}", st.cfg.venue,
@@ -421,6 +433,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
         if constexpr (std::is_same_v<T, book_snapshot>) {
           x.recv_ts = recv_ts;
           note_frame(self, recv_ts);
+          record_frame(self, x);
           auto i = st.books.find(x.symbol);
           if (i == st.books.end())
             return;
@@ -437,6 +450,7 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
         } else if constexpr (std::is_same_v<T, book_delta>) {
           x.recv_ts = recv_ts;
           note_frame(self, recv_ts);
+          record_frame(self, x);
           auto i = st.books.find(x.symbol);
           if (i == st.books.end())
             return;
@@ -688,6 +702,8 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       if (metrics)
         metrics->set_venue_state(venue, health_state::stopped);
     });
+  if (st.cfg.record_market && st.svc.registry)
+    st.svc.registry->watch(storage_sink_name, caf::actor_cast<caf::actor>(self));
   self->send(self, atom::tick_v);
   auto count = [self] {
     if (self->state.processed)
@@ -777,6 +793,10 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         s.venue->cancel(c, now, s.events);
       handle_events(self, now);
       publish_dirty(self);
+    },
+    [=](atom::rebound, const std::string& name, caf::strong_actor_ptr ptr) {
+      if (name == storage_sink_name)
+        self->state.sink = caf::actor_cast<storage_sink_actor>(ptr);
     },
     [=](account_query& q) -> caf::result<account_report> {
       count();

@@ -74,6 +74,10 @@ struct venue_session_config {
   /// Empty: the exchange starts afresh with every session (tests).
   std::string flow_path;
   bool flow_sync = false;                  ///< fsync each append (power loss, not just kill -9)
+  /// Send every market-data frame as received (snapshots, deltas, resync
+  /// snapshots) to the storage sink ("storage_sink" in the registry), which
+  /// keeps it in the market family for later replay ([storage] record_market).
+  bool record_market = false;
 };
 
 /// Pointers to node-wide services; any may be null (tests).

@@ -284,6 +284,7 @@ int run_node(const node_config& cfg) {
     vc.liveness_ns = cfg.risk.breakers.liveness.budget_ns;
     if (cfg.storage.sim_history)
       vc.flow_path = sim_dir + "/" + v.name + ".flow";
+    vc.record_market = cfg.storage.record_market;
     venues_cfg.children.push_back(child_spec{
       venue_session_name(v.name), restart_policy::permanent,
       [vc, svc](caf::actor_system& s) {

@@ -8,7 +8,9 @@
 
 #include "tests/actors/sim_fixture.hpp"
 
+#include <limits>
 #include <memory>
+#include <set>
 
 #include "actors/pair_trader.hpp"
 #include "actors/storage/store.hpp"
@@ -66,6 +68,7 @@ venue_session_actor::behavior_type venue_proxy(venue_session_actor::pointer self
     [=](cancel_request& c) {
       caf::send_as(caf::actor_cast<caf::actor>(self->current_sender()), real, std::move(c));
     },
+    [=](atom::rebound, std::string&, caf::strong_actor_ptr&) {},
     [=](account_query& q) { return self->delegate(real, std::move(q)); },
     [=](atom::status) { return health_report{"proxy", health_state::ready, "", 0}; },
     [=](atom::tick) {},
@@ -231,6 +234,52 @@ CAF_TEST(every order is journaled before it reaches the venue and the sink recor
   storage_metrics sm{*metrics.registry()};
   CAF_CHECK_EQUAL(sm.records(storage::family::orders).Value(), static_cast<double>(j.size()));
   CAF_CHECK_EQUAL(sm.write_errors().Value(), 0.0);
+}
+
+CAF_TEST(venue sessions record the market data they receive only when record_market is on) {
+  storage_sink_config skc;
+  skc.detached = false;
+  skc.record_market = true;
+  auto sink = spawn_storage_sink(sys, skc, store, nullptr);
+  register_sink(sink);
+  for (const char* v : {"sim-a", "sim-b"}) {
+    venue_session_config vc;
+    vc.venue = v;
+    vc.world = world;
+    vc.clock = [this] { return now; };
+    vc.record_market = std::string{v} == "sim-a"; // sim-b does not record
+    tracked.push_back(caf::actor_cast<caf::actor>(spawn_venue_session(sys, vc, svc)));
+  }
+  sched.run();
+  step(3s);
+  uint64_t written = 0;
+  uint64_t failed = 1;
+  tracked.push_back(sys.spawn(status_asker, sink, &written, &failed)); // flushes
+  sched.run();
+  CAF_CHECK_EQUAL(failed, 0u);
+  std::size_t snapshots = 0;
+  std::size_t deltas = 0;
+  std::set<std::string> venues_seen;
+  std::set<std::string> symbols;
+  auto err = store->scan(storage::family::market, std::numeric_limits<timestamp_ns>::min(),
+                         std::numeric_limits<timestamp_ns>::max(),
+                         [&](const storage::stored_record& r) {
+                           if (auto* x = std::get_if<book_snapshot>(&r.value)) {
+                             ++snapshots;
+                             venues_seen.insert(x->venue);
+                             symbols.insert(x->symbol);
+                           } else if (auto* d = std::get_if<book_delta>(&r.value)) {
+                             ++deltas;
+                             venues_seen.insert(d->venue);
+                           }
+                           return true;
+                         });
+  CAF_REQUIRE(!err);
+  // One snapshot per symbol at start, then sim-a's 20 updates/s per symbol.
+  CAF_CHECK_GREATER_OR_EQUAL(snapshots, 5u);
+  CAF_CHECK_EQUAL(symbols.size(), 5u);
+  CAF_CHECK_GREATER(deltas, 5u * 20u * 2u);
+  CAF_CHECK_EQUAL(venues_seen, (std::set<std::string>{"sim-a"}));
 }
 
 CAF_TEST(a failing store halts entries but lets closes out and entries resume after recovery) {
