@@ -122,6 +122,9 @@ using risk_guard_actor = caf::typed_actor<
   // Internal: a deferred evaluation (reports arriving faster than
   // risk_guard_config::min_eval_interval are evaluated together).
   caf::reacts_to<atom::risk>,
+  // Internal timer: one position-audit round (venue positions vs the pairs'
+  // books, risk_guard_config::audit_interval).
+  caf::reacts_to<atom::report>,
   // Kill switch: HALTED everywhere, every open order cancelled.
   caf::replies_to<atom::halt, std::string>::with<std::string>,
   // Kill switch: flatten everything (reduce-only, net delta bounded).

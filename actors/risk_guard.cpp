@@ -1,7 +1,11 @@
 #include "actors/risk_guard.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
@@ -10,6 +14,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/exception_logging.hpp"
+#include "actors/name_registry.hpp"
 #include "monitoring/logging.hpp"
 #include "monitoring/risk_status.hpp"
 #include "monitoring/status_board.hpp"
@@ -30,6 +35,12 @@ struct risk_guard_state {
   prometheus::Counter* processed = nullptr;
   timestamp_ns evaluated_at = 0;
   bool eval_pending = false;
+  // Position audit: the round in flight (answers of older rounds ignored).
+  risk::position_audit audit;
+  uint64_t audit_round = 0;
+  std::size_t audit_waiting = 0;
+  bool audit_failed = false;
+  std::map<risk::contract, quantity> audit_venues;
 };
 
 using self_ptr = risk_guard_actor::stateful_pointer<risk_guard_state>;
@@ -81,6 +92,75 @@ void with_book(self_ptr self, F&& f, bool deferrable = false) {
   dispatch(self, now);
 }
 
+/// The venues have all answered: compare with the pairs' books.
+void finish_audit(self_ptr self) {
+  auto& st = self->state;
+  if (st.audit_failed)
+    return; // a venue did not answer: no verdict this round
+  with_book(self, [&](risk::risk_book& book, timestamp_ns now) {
+    bool complete = false;
+    const auto books = book.contract_positions(complete);
+    if (!complete)
+      return;
+    for (const auto& f : st.audit.round(books, st.audit_venues)) {
+      const auto reason = fmt::format(
+        "position audit: {} holds {} {} but the pairs' books say {} ({} rounds)", f.venue,
+        f.venue_qty.to_string(), f.symbol, f.books_qty.to_string(), f.rounds);
+      const auto n = book.reduce_contract(f.venue, f.symbol, reason, now);
+      if (st.log)
+        st.log->critical("{}: {} pair(s) REDUCING until an operator resumes", reason, n);
+    }
+  });
+}
+
+/// One audit round: every contract the pairs trade, asked of its venue.
+void start_audit(self_ptr self) {
+  auto& st = self->state;
+  if (st.audit_waiting > 0 || !st.svc.registry)
+    return; // the previous round is still out (its timeout ends it)
+  std::map<risk::contract, quantity> books;
+  {
+    std::lock_guard guard{st.store->mtx};
+    bool complete = false;
+    books = st.store->book->contract_positions(complete);
+    if (!complete || books.empty())
+      return;
+  }
+  const uint64_t round = ++st.audit_round;
+  st.audit_failed = false;
+  st.audit_venues.clear();
+  st.audit_waiting = books.size();
+  const auto timeout = std::max<caf::timespan>(st.cfg.audit_interval, std::chrono::seconds(1));
+  for (const auto& [k, qty] : books) {
+    auto session = st.svc.registry->get_as<venue_session_actor>(venue_session_name(k.first));
+    auto done = [self, round] {
+      auto& s = self->state;
+      if (s.audit_round == round && s.audit_waiting > 0 && --s.audit_waiting == 0)
+        finish_audit(self);
+    };
+    if (!session) {
+      st.audit_failed = true;
+      done();
+      continue;
+    }
+    account_query q;
+    q.symbol = k.second;
+    q.funding_since = std::numeric_limits<timestamp_ns>::max(); // positions only
+    self->request(session, timeout, std::move(q))
+      .then(
+        [self, round, done, k = k](account_report& r) {
+          if (self->state.audit_round == round)
+            self->state.audit_venues[k] = r.pos.qty;
+          done();
+        },
+        [self, round, done](caf::error&) {
+          if (self->state.audit_round == round)
+            self->state.audit_failed = true;
+          done();
+        });
+  }
+}
+
 void publish(self_ptr self, timestamp_ns now) {
   auto& st = self->state;
   std::lock_guard guard{st.store->mtx};
@@ -116,6 +196,10 @@ risk_guard_actor::behavior_type risk_guard_impl(self_ptr self, risk_guard_config
       st.store->metrics = std::make_shared<risk_metrics>(*svc.metrics->registry());
   }
   self->send(self, atom::tick_v);
+  if (st.cfg.audit_interval.count() > 0) {
+    st.audit = risk::position_audit{st.cfg.audit_confirmations};
+    self->delayed_send(self, st.cfg.audit_interval, atom::report_v);
+  }
   auto count = [self] {
     if (self->state.processed)
       self->state.processed->Increment();
@@ -138,6 +222,10 @@ risk_guard_actor::behavior_type risk_guard_impl(self_ptr self, risk_guard_config
     [=](atom::risk) {
       self->state.eval_pending = false;
       with_book(self, [](risk::risk_book&, timestamp_ns) {});
+    },
+    [=](atom::report) {
+      self->delayed_send(self, self->state.cfg.audit_interval, atom::report_v);
+      start_audit(self);
     },
     [=](atom::tick) {
       auto& s = self->state;

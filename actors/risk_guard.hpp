@@ -12,6 +12,10 @@
 //
 // The book lives in a risk_guard_store owned by the node, so a restarted
 // guard keeps its breakers, kill states, equity peak and daily baseline.
+//
+// Position audit (issue 5): the node-wide check that the pairs' books add
+// up to what each venue holds, for shared contracts too (see
+// risk_guard_config::audit_interval).
 
 #include <chrono>
 #include <functional>
@@ -22,6 +26,7 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/venue_session.hpp"
+#include "core/risk/position_audit.hpp"
 #include "core/risk/risk_book.hpp"
 
 namespace xarb {
@@ -40,6 +45,14 @@ struct risk_guard_config {
   /// commands always at once). Bounds the guard's CPU with many pairs.
   caf::timespan min_eval_interval = std::chrono::milliseconds(10);
   std::function<timestamp_ns()> clock;      ///< default: system clock
+  /// Position audit (core/risk/position_audit.hpp): every audit_interval the
+  /// guard asks each venue session for its position in every contract the
+  /// pairs trade and compares it with the pairs' books summed; a difference
+  /// seen in audit_confirmations consecutive rounds puts every pair on that
+  /// contract in REDUCING (critical event) until an operator resumes.
+  /// 0 = off.
+  caf::timespan audit_interval = std::chrono::seconds(5);
+  int audit_confirmations = 3;
 };
 
 /// Survives restarts of the guard actor (owned by the node, shared with it).

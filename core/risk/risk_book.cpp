@@ -319,6 +319,34 @@ void risk_book::set_venue_state(const std::string& v, trade_state s, const std::
        fmt::format("venue {} {}{}{}", v, to_string(s), reason.empty() ? "" : ": ", reason), now);
 }
 
+std::size_t risk_book::reduce_contract(const std::string& venue, const std::string& symbol,
+                                       const std::string& reason, timestamp_ns now) {
+  std::size_t n = 0;
+  for (auto& [id, p] : pairs_) {
+    const auto& r = p.report;
+    if (p.reported && r.symbol == symbol && (r.venue_a == venue || r.venue_b == venue)
+        && flatten_pair(id, reason, now))
+      ++n;
+  }
+  return n;
+}
+
+std::map<std::pair<std::string, std::string>, quantity> risk_book::contract_positions(
+  bool& complete) const {
+  std::map<std::pair<std::string, std::string>, quantity> out;
+  complete = true;
+  for (const auto& [id, p] : pairs_) {
+    if (!p.reported) {
+      complete = false;
+      continue;
+    }
+    const auto& r = p.report;
+    out[{r.venue_a, r.symbol}] += r.qty_a;
+    out[{r.venue_b, r.symbol}] += r.qty_b;
+  }
+  return out;
+}
+
 std::size_t risk_book::resume(timestamp_ns now, const std::string* scope) {
   std::size_t n = 0;
   if (!scope) {

@@ -119,6 +119,14 @@ public:
   /// else only that pair / venue / symbol scope. Returns how many states and
   /// breakers it cleared.
   std::size_t resume(timestamp_ns now, const std::string* scope = nullptr);
+  /// REDUCING for every pair trading `symbol` on `venue` (a position audit
+  /// found the venue disagreeing with the pairs' books). Returns how many.
+  std::size_t reduce_contract(const std::string& venue, const std::string& symbol,
+                              const std::string& reason, timestamp_ns now);
+  /// Every pair leg's position summed per (venue, symbol), from the last
+  /// reports; `complete` is false while some known pair has not reported.
+  std::map<std::pair<std::string, std::string>, quantity> contract_positions(
+    bool& complete) const;
   /// An error inside the risk checks: HALTED everywhere (fail closed).
   void fail_closed(const std::string& what, timestamp_ns now);
 

@@ -10,6 +10,7 @@
 #include "actors/pair_trader.hpp"
 #include "actors/risk_guard.hpp"
 #include "actors/venue_session.hpp"
+#include "venues/sim/sim_venue.hpp"
 #include "core/risk/rate_limits.hpp"
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
@@ -238,6 +239,55 @@ CAF_TEST(a venue ban halts the pairs on that venue until resumed) {
   caf::anon_send(guard(), atom::resume_v, std::string{"sim-a"});
   step(1s);
   CAF_CHECK_EQUAL(pair_state(pair_id(pc)), trade_state::active);
+}
+
+CAF_TEST(a position the pairs do not know of puts the contract in REDUCING after three audit rounds) {
+  // sim-a's exchange, reachable from the test (the coordinator is single threaded).
+  sim::venue* exchange = nullptr;
+  auto a = venue_child("sim-a");
+  {
+    venue_session_config vc;
+    vc.venue = "sim-a";
+    vc.world = world;
+    vc.clock = clock();
+    vc.venue_hook = [&exchange](sim::venue& v) { exchange = &v; };
+    a.start = [vc, s = svc](caf::actor_system& system) {
+      return caf::actor_cast<caf::actor>(spawn_venue_session(system, vc, s));
+    };
+  }
+  auto sc = config("venues", {a, venue_child("sim-b")});
+  spawn_supervisor(std::move(sc));
+  spawn_guard();
+  auto pc = pair("BTC-PERP");
+  spawn_pair(pc);
+  CAF_REQUIRE(wait_for_position(pair_id(pc), 120s));
+  // Trading alone never trips the audit: the books add up.
+  step(20s);
+  CAF_CHECK_EQUAL(pair_state(pair_id(pc)), trade_state::active);
+  // Somebody else trades 0.05 BTC on the account at sim-a.
+  CAF_REQUIRE(exchange != nullptr);
+  const auto before = exchange->position_of("BTC-PERP").qty;
+  std::vector<sim::event> ignored;
+  order_intent o;
+  o.client_id = "manual-1";
+  o.venue = "sim-a";
+  o.symbol = "BTC-PERP";
+  o.sd = side::buy;
+  o.type = order_type::market;
+  o.tif = time_in_force::ioc;
+  o.qty = quantity::from_raw(50'000'000);
+  exchange->submit(o, now, ignored);
+  CAF_REQUIRE_NOT_EQUAL(exchange->position_of("BTC-PERP").qty, before);
+  // Two rounds (5 s apart) are not enough: a fill on its way looks the same.
+  step(9s);
+  CAF_CHECK_EQUAL(pair_state(pair_id(pc)), trade_state::active);
+  step(8s);
+  CAF_CHECK_EQUAL(pair_state(pair_id(pc)), trade_state::reducing);
+  bool found = false;
+  for (auto& p : snapshot().pairs)
+    if (p.pair_id == pair_id(pc))
+      found = p.reason.find("position audit: sim-a holds") != std::string::npos;
+  CAF_CHECK(found);
 }
 
 CAF_TEST(a malformed report makes the guard fail closed) {
