@@ -123,7 +123,7 @@ using risk_guard_actor = caf::typed_actor<
   // risk_guard_config::min_eval_interval are evaluated together).
   caf::reacts_to<atom::risk>,
   // Internal timer: one position-audit round (venue positions vs the pairs'
-  // books, risk_guard_config::audit_interval).
+  // books, [risk] audit_ms).
   caf::reacts_to<atom::report>,
   // Kill switch: HALTED everywhere, every open order cancelled.
   caf::replies_to<atom::halt, std::string>::with<std::string>,

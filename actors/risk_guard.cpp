@@ -92,6 +92,10 @@ void with_book(self_ptr self, F&& f, bool deferrable = false) {
   dispatch(self, now);
 }
 
+caf::timespan audit_interval(const risk_guard_state& st) {
+  return caf::timespan{st.cfg.risk.audit_interval_ns};
+}
+
 /// The venues have all answered: compare with the pairs' books.
 void finish_audit(self_ptr self) {
   auto& st = self->state;
@@ -130,7 +134,7 @@ void start_audit(self_ptr self) {
   st.audit_failed = false;
   st.audit_venues.clear();
   st.audit_waiting = books.size();
-  const auto timeout = std::max<caf::timespan>(st.cfg.audit_interval, std::chrono::seconds(1));
+  const auto timeout = std::max<caf::timespan>(audit_interval(st), std::chrono::seconds(1));
   for (const auto& [k, qty] : books) {
     auto session = st.svc.registry->get_as<venue_session_actor>(venue_session_name(k.first));
     auto done = [self, round] {
@@ -196,9 +200,9 @@ risk_guard_actor::behavior_type risk_guard_impl(self_ptr self, risk_guard_config
       st.store->metrics = std::make_shared<risk_metrics>(*svc.metrics->registry());
   }
   self->send(self, atom::tick_v);
-  if (st.cfg.audit_interval.count() > 0) {
-    st.audit = risk::position_audit{st.cfg.audit_confirmations};
-    self->delayed_send(self, st.cfg.audit_interval, atom::report_v);
+  if (audit_interval(st).count() > 0) {
+    st.audit = risk::position_audit{st.cfg.risk.audit_rounds};
+    self->delayed_send(self, audit_interval(st), atom::report_v);
   }
   auto count = [self] {
     if (self->state.processed)
@@ -224,7 +228,7 @@ risk_guard_actor::behavior_type risk_guard_impl(self_ptr self, risk_guard_config
       with_book(self, [](risk::risk_book&, timestamp_ns) {});
     },
     [=](atom::report) {
-      self->delayed_send(self, self->state.cfg.audit_interval, atom::report_v);
+      self->delayed_send(self, audit_interval(self->state), atom::report_v);
       start_audit(self);
     },
     [=](atom::tick) {

@@ -13,9 +13,12 @@
 // The book lives in a risk_guard_store owned by the node, so a restarted
 // guard keeps its breakers, kill states, equity peak and daily baseline.
 //
-// Position audit (issue 5): the node-wide check that the pairs' books add
-// up to what each venue holds, for shared contracts too (see
-// risk_guard_config::audit_interval).
+// Position audit (issue 5, core/risk/position_audit.hpp): every
+// risk.audit_interval_ns the guard asks each venue session for its position
+// in every contract the pairs trade and compares it with the pairs' books
+// summed (shared contracts too); a difference seen in risk.audit_rounds
+// consecutive rounds puts every pair on that contract in REDUCING (critical
+// event) until an operator resumes.
 
 #include <chrono>
 #include <functional>
@@ -45,14 +48,6 @@ struct risk_guard_config {
   /// commands always at once). Bounds the guard's CPU with many pairs.
   caf::timespan min_eval_interval = std::chrono::milliseconds(10);
   std::function<timestamp_ns()> clock;      ///< default: system clock
-  /// Position audit (core/risk/position_audit.hpp): every audit_interval the
-  /// guard asks each venue session for its position in every contract the
-  /// pairs trade and compares it with the pairs' books summed; a difference
-  /// seen in audit_confirmations consecutive rounds puts every pair on that
-  /// contract in REDUCING (critical event) until an operator resumes.
-  /// 0 = off.
-  caf::timespan audit_interval = std::chrono::seconds(5);
-  int audit_confirmations = 3;
 };
 
 /// Survives restarts of the guard actor (owned by the node, shared with it).

@@ -17,7 +17,7 @@ namespace {
 // deploy/xarb.example.toml and docs/CONFIG.md know it.
 
 using B = risk::breaker_config;
-static_assert(field_count<risk::risk_config>() == 18,
+static_assert(field_count<risk::risk_config>() == 20,
               "risk::risk_config changed: update nodes/config_toml_risk.cpp");
 static_assert(field_count<risk::venue_risk_config>() == 5,
               "risk::venue_risk_config changed: update nodes/config_toml_risk.cpp");
@@ -218,6 +218,8 @@ void read_risk(problem_list& out, table_reader& r, risk::risk_config& c) {
   r.read("default_margin_leverage", c.default_margin_leverage);
   r.read("direction_consistency", c.direction_consistency);
   r.read_duration("lease_ms", c.lease_ns, ns_per_ms);
+  r.read_duration("audit_ms", c.audit_interval_ns, ns_per_ms);
+  r.read("audit_rounds", c.audit_rounds);
   read_table(out, r, "breakers", [&](table_reader& b) { read_breakers(out, b, c.breakers); });
   read_table(out, r, "capital", [&](table_reader& k) { read_capital(out, k, c.capital); });
   read_table(out, r, "rate_limits", [&](table_reader& k) { read_rate_limits(k, c.rate_limits); });
@@ -257,6 +259,8 @@ void write_risk(toml_writer& w, const risk::risk_config& c) {
   w.kv("default_margin_leverage", c.default_margin_leverage);
   w.kv("direction_consistency", c.direction_consistency);
   w.duration("lease_ms", c.lease_ns, ns_per_ms);
+  w.duration("audit_ms", c.audit_interval_ns, ns_per_ms);
+  w.kv("audit_rounds", c.audit_rounds);
 
   std::string_view current;
   each_breaker_key(c.breakers, [&](std::string_view name, std::string_view key,

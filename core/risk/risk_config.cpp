@@ -44,6 +44,11 @@ std::string validate(const risk_config& c, const std::string& path) {
   non_negative(out, "max_total_net", c.max_total_net);
   positive(out, "default_max_leverage", c.default_max_leverage);
   positive(out, "default_margin_leverage", c.default_margin_leverage);
+  if (c.audit_interval_ns != 0 && c.audit_interval_ns < 1'000'000'000)
+    out.bad("audit_ms", fmt::format("must be 0 (off) or >= 1000 (got {})",
+                                    c.audit_interval_ns / 1'000'000));
+  if (c.audit_rounds < 2 || c.audit_rounds > 100)
+    out.bad("audit_rounds", fmt::format("must be between 2 and 100 (got {})", c.audit_rounds));
   if (c.lease_ns < 100'000'000)
     out.bad("lease_ms", fmt::format("must be >= 100 (got {})", c.lease_ns / 1'000'000));
   out.append(validate(c.breakers, path + ".breakers"));

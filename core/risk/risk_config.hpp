@@ -48,6 +48,9 @@ struct risk_config {
   bool direction_consistency = true;
   // -- permits -----------------------------------------------------------------
   int64_t lease_ns = 5'000'000'000; ///< a permit not renewed within this stops entries
+  // -- position audit (core/risk/position_audit.hpp) -----------------------------
+  int64_t audit_interval_ns = 5'000'000'000; ///< venue positions vs the pairs' books; 0 = off
+  int audit_rounds = 3;             ///< consecutive rounds with a difference before REDUCING
   // -- parts -------------------------------------------------------------------
   breaker_config breakers;
   capital_config capital;

@@ -70,6 +70,8 @@ node_config everything_changed() {
   r.default_margin_leverage = 12;
   r.direction_consistency = false;
   r.lease_ns = 2'500'500'000; // not whole ms: written as 2500.5
+  r.audit_interval_ns = 7'000'000'000;
+  r.audit_rounds = 4;
   auto& b = r.breakers;
   b.consecutive_failures = {4, risk::breaker_action::halt, 61 * sec};
   b.error_rate = {6, 30 * sec, risk::breaker_action::reduce, 600 * sec};
@@ -146,6 +148,8 @@ default_max_leverage = 2.5
 default_margin_leverage = 12
 direction_consistency = false
 lease_ms = 2500.5
+audit_ms = 7000
+audit_rounds = 4
 
 [risk.breakers.consecutive_failures]
 limit = 4
@@ -283,6 +287,8 @@ taker_fee = "0.00045"
   CHECK(c.risk.max_pair_gross == m("9000"));
   CHECK(c.risk.max_symbol_gross == want.risk.max_symbol_gross);
   CHECK(c.risk.lease_ns == 2'500'500'000);
+  CHECK(c.risk.audit_interval_ns == 7'000'000'000);
+  CHECK(c.risk.audit_rounds == 4);
   CHECK_FALSE(c.risk.direction_consistency);
   CHECK(c.risk.breakers.consecutive_failures == want.risk.breakers.consecutive_failures);
   CHECK(c.risk.breakers.error_rate == want.risk.breakers.error_rate);

@@ -62,6 +62,8 @@ TEST_CASE("every top-level problem on its own line with the path") {
   c.default_max_leverage = 0;
   c.default_margin_leverage = -1;
   c.lease_ns = 99'999'999;
+  c.audit_interval_ns = 999'000'000;
+  c.audit_rounds = 1;
   const auto lines = lines_of(validate(c, "node.risk"));
   const std::vector<std::string> want{
     "node.risk.max_order_notional: must be >= 0 (got -1)",
@@ -76,6 +78,8 @@ TEST_CASE("every top-level problem on its own line with the path") {
     "node.risk.max_total_net: must be >= 0 (got -9)",
     "node.risk.default_max_leverage: must be > 0 (got 0)",
     "node.risk.default_margin_leverage: must be > 0 (got -1)",
+    "node.risk.audit_ms: must be 0 (off) or >= 1000 (got 999)",
+    "node.risk.audit_rounds: must be between 2 and 100 (got 1)",
     "node.risk.lease_ms: must be >= 100 (got 99)",
   };
   CHECK(lines == want);
@@ -88,6 +92,8 @@ TEST_CASE("boundaries: zero limits switch off, 100 ms lease is enough") {
   c.max_pair_gross = c.max_pair_net = c.max_symbol_gross = c.max_symbol_net = money::zero();
   c.max_venue_gross = c.max_venue_net = c.max_total_gross = c.max_total_net = money::zero();
   c.lease_ns = 100'000'000;
+  c.audit_interval_ns = 0; // off
+  c.audit_rounds = 2;
   c.default_max_leverage = 0.000001;
   CHECK(validate(c) == "");
 }
