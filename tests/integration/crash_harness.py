@@ -19,8 +19,9 @@ entry (an orphan leg) and with a fill only the venue knows.
 
 After every restart: the node reconciles each pair leg with its venue; when
 no fill happened between the last sample before the kill and the restart,
-each pair's booked P&L (realized - fees + funding) and positions must be
-exactly what they were (P&L continuous).
+each pair's P&L from fills (realized - fees) and positions must be exactly
+what they were (P&L continuous); funding settles every minute (also while
+the node is down) and is checked against the venues at the end.
 
 At the end (trading halted with the kill switch, node stopped cleanly), the
 venues' own records (`xarb sim-state`) are compared with the node's journal
@@ -79,6 +80,8 @@ def overlay_config(path):
         (r"(?m)^sample_interval_ms = 250\b", "sample_interval_ms = 100"),
         (r"(?m)^max_hold_s = 1800\b", "max_hold_s = 6"),
         (r"(?m)^min_profit_bps = 2.0\b", "min_profit_bps = 0.5"),
+        # Funding every minute: settlements happen while the node is down too.
+        (r"(?m)^funding_interval_s = [0-9]+", "funding_interval_s = 60"),
     ]
     for pattern, repl in subs:
         text, n = re.subn(pattern, repl, text)
@@ -110,6 +113,12 @@ def http(method, url, token=None, timeout=3.0):
 def booked(pair):
     return sum(Decimal(l["realized"]) - Decimal(l["fees"]) + Decimal(l["funding"])
                for l in pair["legs"])
+
+
+def traded(pair):
+    """Booked P&L of the fills alone (realized - fees): funding settles on its
+    own clock, also while the node is down."""
+    return sum(Decimal(l["realized"]) - Decimal(l["fees"]) for l in pair["legs"])
 
 
 class Node:
@@ -173,7 +182,8 @@ class Node:
 
 
 def snapshot(status):
-    return {p["id"]: {"booked": booked(p), "fills": p["fills"],
+    return {p["id"]: {"traded": traded(p), "fills": p["fills"],
+                      "funding": tuple(l["funding"] for l in p["legs"]),
                       "qty": tuple(l["qty"] for l in p["legs"])}
             for p in status["pairs"]}
 
@@ -195,7 +205,8 @@ def main():
     print(f"crash harness: seed {args.seed}, {args.kills} kills, work dir {work}")
     last_log = None
     counts = {"random": 0, "startup": 0, "hedge_sent": 0, "entry_leg_sent": 0,
-              "fill_unjournaled": 0, "continuity_exact": 0, "continuity_skipped": 0}
+              "fill_unjournaled": 0, "continuity_exact": 0, "continuity_skipped": 0,
+              "funding_changed": 0}
     try:
         overlay_config(cfg)
         before = None   # last sample before the previous kill
@@ -244,8 +255,10 @@ def main():
                     a = after.get(pid)
                     if a is None:
                         raise Failure(f"pair {pid} missing after restart")
+                    if a["funding"] != b["funding"]:
+                        counts["funding_changed"] += 1
                     if a["fills"] == b["fills"]:
-                        if a["booked"] != b["booked"] or a["qty"] != b["qty"]:
+                        if a["traded"] != b["traded"] or a["qty"] != b["qty"]:
                             raise Failure(f"P&L not continuous for {pid}: before the kill "
                                           f"{b}, after the restart {a}")
                         counts["continuity_exact"] += 1
@@ -281,6 +294,11 @@ def main():
         if code != 202:
             raise Failure(f"/api/halt answered {code}")
         time.sleep(4.0)   # cancels answered, IOCs done
+        held = node.status()
+        if any(Decimal(l["qty"]) != 0 for p in held["pairs"] for l in p["legs"]):
+            # The positions are held: let one funding settlement (every minute)
+            # happen, so that funding is part of the final comparison.
+            time.sleep(60.0 - time.time() % 60.0 + 3.0)
         final = node.status()
         rc = node.stop()
         if rc != 0:
@@ -333,7 +351,11 @@ def main():
         print(f"venues: {submits} orders submitted, none twice; {len(venue_fills)} fills, all "
               f"journaled once; {recovered} fills recovered from the venues by reconciliation")
         print(f"P&L continuity: {counts['continuity_exact']} pair restarts exact, "
-              f"{counts['continuity_skipped']} with fills in between (checked at the end)")
+              f"{counts['continuity_skipped']} with fills in between (checked at the end); "
+              f"funding settled across {counts['funding_changed']} pair restarts")
+        payments = sum(len(v["funding"]) for v in sim["venues"])
+        print(f"funding: {payments} settlements at the venues, every pair leg's funding equal "
+              f"to its venue's")
         net = sum(booked(p) for p in final["pairs"])
         print(f"final: {len(final['pairs'])} pairs agree with the venues (qty, realized, fees, "
               f"funding); booked P&L {net}")
