@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <sstream>
 #include <map>
 #include <thread>
 
@@ -21,6 +23,7 @@
 #include "actors/name_registry.hpp"
 #include "actors/pair_trader.hpp"
 #include "actors/risk_guard.hpp"
+#include "actors/storage/csv_export.hpp"
 #include "actors/storage/store.hpp"
 #include "actors/storage_sink.hpp"
 #include "actors/supervisor.hpp"
@@ -31,6 +34,7 @@
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
 #include "monitoring/logging.hpp"
+#include "nodes/export_command.hpp"
 #include "nodes/scheduler_config.hpp"
 #include "web/control_api.hpp"
 #include "web/web_actor.hpp"
@@ -176,8 +180,27 @@ caf::timespan grace(const node_config& cfg) {
 /// guard instance is registered now, so a restarted guard is found. The token
 /// comes from XARB_API_TOKEN (unset or empty = control routes disabled) and
 /// is never logged.
-std::shared_ptr<const control_api> make_control_api(const name_registry& registry) {
+std::shared_ptr<const control_api> make_control_api(const name_registry& registry,
+                                                    std::shared_ptr<storage::store> store) {
   auto api = std::make_shared<control_api>();
+  // GET /api/export/{kind}.csv: `xarb export` on the node's own store
+  // (RocksDB reads are thread-safe and see a consistent view).
+  api->export_csv = [store](const export_query& q) -> expected<std::string> {
+    timestamp_ns from = std::numeric_limits<timestamp_ns>::min();
+    timestamp_ns to = std::numeric_limits<timestamp_ns>::max();
+    for (auto [text, out] : {std::pair{&q.from, &from}, std::pair{&q.to, &to}}) {
+      if (text->empty())
+        continue;
+      auto t = cli::parse_time(*text);
+      if (!t)
+        return t.error();
+      *out = *t;
+    }
+    std::ostringstream out;
+    if (auto err = storage::export_csv(*store, q.kind, from, to, q.pair, out))
+      return err;
+    return std::move(out).str();
+  };
   if (const char* token = std::getenv("XARB_API_TOKEN"))
     api->token = token;
   api->send = [&registry](const control_command& cmd) -> std::string {
@@ -304,7 +327,7 @@ int run_node(const node_config& cfg) {
   auto root_cfg = make_supervisor(sys, cfg, "root", &registry, &metrics);
   web_config wc;
   wc.listen = cfg.web.listen;
-  wc.http.control = make_control_api(registry);
+  wc.http.control = make_control_api(registry, store);
   if (wc.http.control->token.empty())
     log->info("web control routes disabled (POST answers 403): set XARB_API_TOKEN to enable");
   else

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "messages/expected.hpp"
+
 namespace xarb {
 
 enum class control_kind {
@@ -37,6 +39,14 @@ struct control_command {
   friend bool operator==(const control_command&, const control_command&) = default;
 };
 
+/// GET /api/export/{kind}.csv: what to export (raw query texts, decoded).
+struct export_query {
+  std::string kind;  ///< fills, orders, events, spreads, funding
+  std::string from;  ///< "" = no bound; ISO-8601 UTC or integer ns
+  std::string to;    ///< "" = no bound (exclusive)
+  std::string pair;  ///< "" = every pair
+};
+
 struct control_api {
   /// Required as `Authorization: Bearer <token>` on every state-changing
   /// request. Empty = control disabled (every POST answers 403).
@@ -45,6 +55,11 @@ struct control_api {
   /// route answers 503). Called on an HTTP I/O thread: must be thread-safe
   /// and must not block.
   std::function<std::string(const control_command&)> send;
+  /// The store's records as CSV (`xarb export` over HTTP). An error with
+  /// code parse_error or config_error is the request's fault (400), any
+  /// other the node's (500). Null: the export route answers 503. Called on
+  /// an HTTP I/O thread: must be thread-safe.
+  std::function<expected<std::string>(const export_query&)> export_csv;
 };
 
 /// True iff `a == b`, in time that depends only on the sizes (never on

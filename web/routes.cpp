@@ -1,5 +1,7 @@
 #include "web/routes.hpp"
 
+#include <algorithm>
+
 #include <optional>
 #include <utility>
 
@@ -28,6 +30,7 @@ enum class route {
   readyz,
   status,
   risk,
+  export_csv,
   // control routes
   halt,
   flatten_all,
@@ -37,7 +40,7 @@ enum class route {
 
 struct route_match {
   route id = route::none;
-  std::string_view segment; ///< {id} of /api/pairs/{id}/..., still encoded
+  std::string_view segment; ///< {id} of /api/pairs/{id}/... or {kind} of /api/export/{kind}.csv
 };
 
 bool is_control(route r) {
@@ -57,6 +60,15 @@ route_match match_path(std::string_view path) {
   for (auto& [p, r] : fixed)
     if (path == p)
       return {r, {}};
+  // /api/export/{kind}.csv
+  constexpr std::string_view exports = "/api/export/";
+  constexpr std::string_view csv = ".csv";
+  if (path.size() > exports.size() + csv.size() && path.starts_with(exports)
+      && path.ends_with(csv)) {
+    auto seg = path.substr(exports.size(), path.size() - exports.size() - csv.size());
+    if (seg.find('/') == std::string_view::npos)
+      return {route::export_csv, seg};
+  }
   // /api/pairs/{id}/flatten: {id} is one segment ('/' in an id is %2F).
   constexpr std::string_view pairs = "/api/pairs/";
   constexpr std::string_view flatten = "/flatten";
@@ -122,6 +134,38 @@ std::optional<http_reply> text_param(std::string_view query, std::string_view na
     return bad_request(text.error().message);
   out = std::move(*text);
   return std::nullopt;
+}
+
+// GET /api/export/{kind}.csv[?from=&to=&pair=]: the store's records as CSV.
+http_reply export_route(const route_match& m, std::string_view query,
+                        const control_api* control) {
+  static constexpr std::string_view kinds[] = {"fills", "orders", "events", "spreads",
+                                               "funding"};
+  if (std::find(std::begin(kinds), std::end(kinds), m.segment) == std::end(kinds))
+    return error_reply(404, "unknown_kind",
+                       "export kinds: fills, orders, events, spreads, funding");
+  if (auto unexpected = url::unexpected_param(query, {"from", "to", "pair"}))
+    return bad_request("unknown query parameter '" + std::string{*unexpected} + "'");
+  export_query q;
+  q.kind = std::string{m.segment};
+  bool present = false;
+  for (auto [name, out] : {std::pair{"from", &q.from}, std::pair{"to", &q.to},
+                           std::pair{"pair", &q.pair}})
+    if (auto err = text_param(query, name, *out, present))
+      return std::move(*err);
+  if (control == nullptr || !control->export_csv)
+    return error_reply(503, "unavailable", "no store to export from");
+  auto csv = control->export_csv(q);
+  if (!csv) {
+    const auto code = csv.error().code;
+    const bool theirs = code == error_code::parse_error || code == error_code::config_error;
+    return error_reply(theirs ? 400 : 500, theirs ? "bad_request" : "internal",
+                       csv.error().message);
+  }
+  auto r = make(200, "text/csv; charset=utf-8", std::move(*csv));
+  r.headers.emplace_back("Content-Disposition",
+                         "attachment; filename=\"" + q.kind + ".csv\"");
+  return r;
 }
 
 http_reply control_route(const route_match& m, std::string_view query,
@@ -214,6 +258,8 @@ http_reply route_request(const http_request& req, const status_board& board,
   }
   if (req.method != "GET" && req.method != "HEAD")
     return method_not_allowed("GET, HEAD");
+  if (m.id == route::export_csv)
+    return export_route(m, query, control);
   return read_route(m.id, board, tel, now);
 }
 

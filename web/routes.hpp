@@ -10,6 +10,10 @@
 //   /readyz      200 when every expected book is synced, else 503 + reason
 //   /api/status  node, venues with books, pairs (application/json)
 //   /api/risk    200 the risk guard's snapshot; 503 not_ready until it publishes
+//   /api/export/{fills|orders|events|spreads|funding}.csv[?from=T&to=T&pair=ID]
+//                200 text/csv (header row, RFC 4180, exact decimals; `xarb export`
+//                over HTTP; T = ISO-8601 UTC or integer ns); 404 unknown_kind,
+//                400 bad time or unknown parameter, 503 no store
 //
 // Control routes (POST only; anything else is 405, Allow: POST). The body may
 // be empty or JSON and is ignored. Query: ?reason=<text> (optional, at most

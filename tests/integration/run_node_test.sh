@@ -127,6 +127,17 @@ done
 grep -q "$token" "$log" && fail "the API token appears in the log"
 echo "ok: /api/risk, kill switch halt -> resume over HTTP with a token"
 
+# 4b. The same export over HTTP, from the running node's store.
+curl -sf "$base/api/export/events.csv?from=2020-01-01T00%3A00%3A00Z" >"$work/http-events.csv" \
+  || fail "GET /api/export/events.csv failed"
+head -n 1 "$work/http-events.csv" | grep -q '^ts_ns,ts,severity,source,text' || fail "HTTP export: no CSV header"
+[ "$(wc -l <"$work/http-events.csv")" -gt 1 ] || fail "HTTP export: no events (the node writes some at start)"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/export/events.csv?from=yesterday")
+[ "$code" = 400 ] || fail "GET /api/export with a bad time: $code, expected 400"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/export/trades.csv")
+[ "$code" = 404 ] || fail "GET /api/export/trades.csv: $code, expected 404"
+echo "ok: GET /api/export/{kind}.csv"
+
 # 5. SIGTERM -> exit 0 within 10 s.
 kill -TERM "$pid"
 for _ in $(seq 1 100); do

@@ -340,3 +340,48 @@ TEST_CASE_FIXTURE(control_fixture, "GET /api/risk is 503 until the risk guard pu
 }
 
 }
+
+TEST_CASE_FIXTURE(control_fixture, "GET /api/export/{kind}.csv serves the store's CSV") {
+  std::vector<export_query> asked;
+  expected<std::string> answer = std::string{"ts_ns,ts,pair_id\r\n1,x,y\r\n"};
+  api->export_csv = [&](const export_query& q) -> expected<std::string> {
+    asked.push_back(q);
+    return answer;
+  };
+  auto get = [&](const std::string& target, std::string_view method = "GET") {
+    return route_request(http_request{method, target, {}}, board, nullptr, t0, api.get());
+  };
+  auto r = get("/api/export/fills.csv?from=2026-11-22T00%3A00%3A00Z&to=17&pair=" "BTC-PERP%3Asim-a%2Fsim-b");
+  CHECK(r.status == 200);
+  CHECK(r.content_type == "text/csv; charset=utf-8");
+  CHECK(r.body == "ts_ns,ts,pair_id\r\n1,x,y\r\n");
+  CHECK(header(r, "Content-Disposition") == "attachment; filename=\"fills.csv\"");
+  REQUIRE(asked.size() == 1);
+  CHECK(asked[0].kind == "fills");
+  CHECK(asked[0].from == "2026-11-22T00:00:00Z"); // decoded
+  CHECK(asked[0].to == "17");
+  CHECK(asked[0].pair == pair_id);
+  for (const char* kind : {"orders", "events", "spreads", "funding"})
+    CHECK(get(std::string{"/api/export/"} + kind + ".csv").status == 200);
+  CHECK(asked.back().from.empty()); // no bound given
+  // No token needed to read (like /api/status); every other method is 405.
+  CHECK(get("/api/export/fills.csv", "POST").status == 405);
+  // Unknown kinds and parameters; the path must be exact.
+  auto unknown = get("/api/export/trades.csv");
+  CHECK(unknown.status == 404);
+  CHECK(json_field(unknown.body, "error") == "unknown_kind");
+  CHECK(get("/api/export/fills.json").status == 404);
+  CHECK(get("/api/export/a/fills.csv").status == 404);
+  CHECK(get("/api/export/fills.csv?since=3").status == 400);
+  CHECK(get("/api/export/fills.csv?pair=%ZZ").status == 400);
+  // The export's own errors: the request's fault is 400, the node's 500.
+  answer = error_info{error_code::parse_error, "bad time 'yesterday'"};
+  auto bad = get("/api/export/fills.csv?from=yesterday");
+  CHECK(bad.status == 400);
+  CHECK(json_field(bad.body, "message") == "bad time 'yesterday'");
+  answer = error_info{error_code::io_error, "rocksdb: corruption"};
+  CHECK(get("/api/export/fills.csv").status == 500);
+  // No store: 503.
+  api->export_csv = nullptr;
+  CHECK(get("/api/export/fills.csv").status == 503);
+}
