@@ -154,26 +154,35 @@ void flush_engine(engine_host& h, timestamp_ns now) {
   }
 }
 
-void journal_fill(engine_host& h, const std::string& pair_id, const order_fill& f,
-                  timestamp_ns now) {
+namespace {
+
+/// Journals a booking (fill or funding payment) of the fills family; a
+/// failure is logged and blocks entries, the booking is applied anyway.
+/// `what()` names it, for the log line of a failure only.
+template <class Record, class What>
+void journal_booking(engine_host& h, const Record& rec, What&& what, timestamp_ns now) {
   if (!h.store)
     return;
-  auto err = h.store->journal(storage::fill_record{pair_id, f});
+  auto err = h.store->journal(rec);
   if (err && h.log)
-    h.log->error("pair {}: fill {} of {} not journaled (applied anyway): {}", h.id, f.fill_id,
-                 f.client_id, err.message);
+    h.log->error("pair {}: {} not journaled (applied anyway): {}", h.id, what(), err.message);
   note_storage(h, err, storage::family::fills, now);
+}
+
+} // namespace
+
+void journal_fill(engine_host& h, const std::string& pair_id, const order_fill& f,
+                  timestamp_ns now) {
+  journal_booking(
+    h, storage::fill_record{pair_id, f},
+    [&] { return fmt::format("fill {} of {}", f.fill_id, f.client_id); }, now);
 }
 
 void journal_funding(engine_host& h, const std::string& pair_id, const funding_payment& p,
                      timestamp_ns now) {
-  if (!h.store)
-    return;
-  auto err = h.store->journal(storage::funding_record{pair_id, p});
-  if (err && h.log)
-    h.log->error("pair {}: funding payment of {} at {} not journaled (applied anyway): {}",
-                 h.id, p.venue, p.ts, err.message);
-  note_storage(h, err, storage::family::fills, now);
+  journal_booking(
+    h, storage::funding_record{pair_id, p},
+    [&] { return fmt::format("funding payment of {} at {}", p.venue, p.ts); }, now);
 }
 
 void probe_storage(engine_host& h, timestamp_ns now) {

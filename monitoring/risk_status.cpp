@@ -19,6 +19,15 @@ double state_value(trade_state s) {
   return static_cast<double>(static_cast<int>(s));
 }
 
+/// The fields every scope (venue, symbol, pair) has, after its name.
+void scope_fields(json::writer& w, std::string_view name_key, std::string_view name,
+                  trade_state state, bool entries, std::string_view reason) {
+  w.key(name_key).value(name);
+  w.key("state").value(to_string(state));
+  w.key("entries").value(entries);
+  w.key("reason").value(reason);
+}
+
 void follow(prometheus::Counter& c, uint64_t total) {
   const double v = static_cast<double>(total);
   if (v > c.Value())
@@ -38,6 +47,8 @@ void write_limits(json::writer& w, const risk::risk_config& c) {
   money_field(w, "max_total_gross", c.max_total_gross);
   money_field(w, "max_total_net", c.max_total_net);
   w.key("direction_consistency").value(c.direction_consistency);
+  w.key("audit_ms").value(c.audit_interval_ns / 1'000'000);
+  w.key("audit_rounds").value(c.audit_rounds);
   w.key("lease_ms").value(c.lease_ns / 1'000'000);
   const auto& b = c.breakers;
   w.key("breakers").begin_object();
@@ -77,10 +88,7 @@ std::string to_json(const risk::risk_snapshot& s, const risk::risk_config& cfg) 
   w.key("venues").begin_array();
   for (const auto& v : s.venues) {
     w.begin_object();
-    w.key("venue").value(v.venue);
-    w.key("state").value(to_string(v.state));
-    w.key("entries").value(v.entries);
-    w.key("reason").value(v.reason);
+    scope_fields(w, "venue", v.venue, v.state, v.entries, v.reason);
     money_field(w, "pool", v.pool);
     money_field(w, "pnl", v.pnl);
     money_field(w, "equity", v.equity);
@@ -96,20 +104,14 @@ std::string to_json(const risk::risk_snapshot& s, const risk::risk_config& cfg) 
   w.key("symbols").begin_array();
   for (const auto& sym : s.symbols) {
     w.begin_object();
-    w.key("symbol").value(sym.name);
-    w.key("state").value(to_string(sym.state));
-    w.key("entries").value(sym.entries);
-    w.key("reason").value(sym.reason);
+    scope_fields(w, "symbol", sym.name, sym.state, sym.entries, sym.reason);
     w.end_object();
   }
   w.end_array();
   w.key("pairs").begin_array();
   for (const auto& p : s.pairs) {
     w.begin_object();
-    w.key("pair").value(p.pair_id);
-    w.key("state").value(to_string(p.state));
-    w.key("entries").value(p.entries);
-    w.key("reason").value(p.reason);
+    scope_fields(w, "pair", p.pair_id, p.state, p.entries, p.reason);
     money_field(w, "commit", p.commit);
     money_field(w, "cap_ab", p.cap_ab);
     money_field(w, "cap_ba", p.cap_ba);

@@ -274,11 +274,7 @@ error_info store::write_entries(std::vector<batch::entry>& entries, bool sync) {
 }
 
 error_info store::journal(const order_update& x) {
-  auto bytes = encode_value(record{x});
-  if (!bytes)
-    return fail(bytes.error());
-  std::vector<batch::entry> entries{{family::orders, x.ts, std::move(*bytes)}};
-  return write_entries(entries, opts_.sync_journal);
+  return journal_one(record{x});
 }
 
 error_info store::journal(const std::vector<order_update>& xs) {
@@ -296,18 +292,18 @@ error_info store::journal(const std::vector<order_update>& xs) {
 }
 
 error_info store::journal(const fill_record& x) {
-  auto bytes = encode_value(record{x});
-  if (!bytes)
-    return fail(bytes.error());
-  std::vector<batch::entry> entries{{family::fills, x.fill.ts, std::move(*bytes)}};
-  return write_entries(entries, opts_.sync_journal);
+  return journal_one(record{x});
 }
 
 error_info store::journal(const funding_record& x) {
-  auto bytes = encode_value(record{x});
+  return journal_one(record{x});
+}
+
+error_info store::journal_one(const record& x) {
+  auto bytes = encode_value(x);
   if (!bytes)
     return fail(bytes.error());
-  std::vector<batch::entry> entries{{family::fills, x.payment.ts, std::move(*bytes)}};
+  std::vector<batch::entry> entries{{family_of(x), key_time(x), std::move(*bytes)}};
   return write_entries(entries, opts_.sync_journal);
 }
 

@@ -160,6 +160,8 @@ private:
   explicit store(store_options opts);
 
   error_info write_entries(std::vector<batch::entry>& entries, bool sync);
+  /// One record, keyed by its own time, written with the journal's sync policy.
+  error_info journal_one(const record& x);
   error_info fail(error_info err);
 
   store_options opts_;

@@ -1,6 +1,8 @@
 #pragma once
 // Small helpers shared by the venues/sim test suites.
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +42,24 @@ inline order_intent order(std::string id, std::string venue_name, std::string sy
   o.reduce_only = reduce_only;
   return o;
 }
+
+/// A client's copy of one book, loaded from a snapshot (the suites apply
+/// deltas their own way: strictly, or counting sequence breaks).
+struct book_copy {
+  uint64_t seq = 0;
+  std::map<price, quantity, std::greater<>> bids;
+  std::map<price, quantity> asks;
+
+  void load(const book_snapshot& s) {
+    seq = s.seq;
+    bids.clear();
+    asks.clear();
+    for (const auto& l : s.bids)
+      bids[l.px] = l.qty;
+    for (const auto& l : s.asks)
+      asks[l.px] = l.qty;
+  }
+};
 
 template <class T>
 std::vector<T> only(const std::vector<event>& events) {

@@ -20,20 +20,7 @@ namespace {
 
 
 /// A client-side book built from snapshot + deltas, checking the feed.
-struct local_book {
-  uint64_t seq = 0;
-  std::map<price, quantity, std::greater<>> bids;
-  std::map<price, quantity> asks;
-
-  void load(const book_snapshot& s) {
-    seq = s.seq;
-    bids.clear();
-    asks.clear();
-    for (const auto& l : s.bids)
-      bids[l.px] = l.qty;
-    for (const auto& l : s.asks)
-      asks[l.px] = l.qty;
-  }
+struct local_book : book_copy {
 
   template <class Map>
   static void apply_side(Map& side, const std::vector<book_level>& levels) {

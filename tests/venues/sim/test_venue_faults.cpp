@@ -19,21 +19,8 @@ namespace {
 
 /// A client book from snapshot + deltas that counts sequence breaks instead
 /// of failing on them (what a venue session can see).
-struct client_book {
-  uint64_t seq = 0;
-  std::map<price, quantity, std::greater<>> bids;
-  std::map<price, quantity> asks;
+struct client_book : book_copy {
   int breaks = 0;
-
-  void load(const book_snapshot& s) {
-    seq = s.seq;
-    bids.clear();
-    asks.clear();
-    for (const auto& l : s.bids)
-      bids[l.px] = l.qty;
-    for (const auto& l : s.asks)
-      asks[l.px] = l.qty;
-  }
 
   template <class Map>
   static void apply_side(Map& side, const std::vector<book_level>& levels) {
