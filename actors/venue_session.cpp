@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <variant>
@@ -59,6 +60,17 @@ struct book_entry {
   timestamp_ns status_at = 0;
   bool status_synced = false;
   bool status_known = false;
+  // This book's gauges, looked up on first use and kept.
+  prometheus::Gauge* synced_gauge = nullptr;
+  prometheus::Gauge* last_update_gauge = nullptr;
+};
+
+/// Who gets an order's answers, and when its request reached us (0 once
+/// its first answer went back, or for an order we did not send: cancels,
+/// orders adopted through an account_query).
+struct order_route {
+  caf::actor owner;
+  timestamp_ns received = 0;
 };
 
 /// Book freshness reaches the status board and metrics at this rate, not on
@@ -74,13 +86,14 @@ struct venue_session_state {
   std::unique_ptr<sim::flow_log> flow;   ///< null: the exchange keeps no history
   storage_sink_actor sink;               ///< where market data is recorded (record_market)
   std::map<std::string, book_entry, std::less<>> books;
-  std::unordered_map<std::string, caf::actor> order_owners;
+  std::unordered_map<std::string, order_route> order_owners;
   health_state state = health_state::starting;
   std::string detail;
   std::vector<sim::event> events; // reused across ticks
   book_snapshot out;              // reused publication buffer
   std::shared_ptr<spdlog::logger> log;
   prometheus::Counter* processed = nullptr;
+  std::optional<venue_metrics> vm; ///< this venue's series (null without services.metrics)
   std::shared_ptr<risk::venue_rate_limiter> limiter; ///< null without services.limits
   timestamp_ns last_frame = 0;    ///< last market-data frame (liveness)
   bool liveness_lost = false;
@@ -134,24 +147,44 @@ void broadcast_health(self_ptr self) {
   }
 }
 
+/// `due`: the caller knows the throttle interval has passed (the tick
+/// flushing an update the throttle held back).
 void publish_book_status(self_ptr self, const std::string& symbol,
-                         book_entry& entry) {
+                         book_entry& entry, bool due = false) {
   auto& st = self->state;
   bool synced = entry.book.synced() && !entry.stale;
-  if (entry.status_known && synced == entry.status_synced
+  if (!due && entry.status_known && synced == entry.status_synced
       && entry.last_update - entry.status_at < status_interval_ns)
     return;
   entry.status_known = true;
   entry.status_synced = synced;
   entry.status_at = entry.last_update;
-  if (st.svc.board)
+  if (st.svc.board) {
+    // The best levels as of this update (zero levels while a side is empty
+    // or the book is unsynced); book_level is trivially copyable.
+    const bool live = entry.book.synced();
+    const auto bid = live ? entry.book.best_bid().value_or(book_level{}) : book_level{};
+    const auto ask = live ? entry.book.best_ask().value_or(book_level{}) : book_level{};
     st.svc.board->set_book(st.cfg.venue, symbol, synced, entry.last_update,
-                           entry.book.seq());
-  if (st.svc.metrics) {
-    st.svc.metrics->book_synced(st.cfg.venue, symbol).Set(synced ? 1 : 0);
-    st.svc.metrics->book_last_update(st.cfg.venue, symbol)
-      .Set(static_cast<double>(entry.last_update) / 1e9);
+                           entry.book.seq(), bid, ask);
   }
+  if (st.svc.metrics) {
+    if (!entry.synced_gauge) {
+      entry.synced_gauge = &st.svc.metrics->book_synced(st.cfg.venue, symbol);
+      entry.last_update_gauge = &st.svc.metrics->book_last_update(st.cfg.venue, symbol);
+    }
+    entry.synced_gauge->Set(synced ? 1 : 0);
+    entry.last_update_gauge->Set(static_cast<double>(entry.last_update) / 1e9);
+  }
+}
+
+/// Book updates the status throttle held back reach the board once the
+/// interval has passed, even if no further update comes to carry them.
+void flush_book_status(self_ptr self, timestamp_ns now) {
+  for (auto& [symbol, entry] : self->state.books)
+    if (entry.status_known && entry.status_at != entry.last_update
+        && now - entry.status_at >= status_interval_ns)
+      publish_book_status(self, symbol, entry, true);
 }
 
 /// Recomputes the session state from its books and tells everyone if it
@@ -352,8 +385,10 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
   if (st.log)
     st.log->warn("venue {} {}: {} -> resync #{}", st.cfg.venue, symbol, why,
                  entry.resyncs);
-  if (st.svc.metrics)
-    st.svc.metrics->book_resyncs(st.cfg.venue).Increment();
+  if (st.vm)
+    st.vm->resyncs->Increment();
+  if (st.svc.board)
+    st.svc.board->count_resync(st.cfg.venue);
   auto snap = st.venue->snapshot(symbol);
   auto now = now_of(self);
   snap.recv_ts = now;
@@ -370,13 +405,26 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
   decide_now(self, symbol, entry, snap.exchange_ts, now);
 }
 
+/// Sends an order's answer to its owner. The first answer to an order we
+/// submitted ends its round trip: observed in ms on the board and in
+/// seconds in xarb_venue_order_latency_seconds (session clock, so for the
+/// simulated venue it is the time the session and the matching engine took).
 void route_order_event(self_ptr self, const std::string& client_id,
                        const caf::message& msg, bool final) {
-  auto& owners = self->state.order_owners;
+  auto& st = self->state;
+  auto& owners = st.order_owners;
   auto i = owners.find(client_id);
   if (i == owners.end())
     return;
-  caf::anon_send(i->second, msg);
+  caf::anon_send(i->second.owner, msg);
+  if (i->second.received != 0) {
+    const auto ns = std::max<timestamp_ns>(now_of(self) - i->second.received, 0);
+    i->second.received = 0;
+    if (st.svc.board)
+      st.svc.board->add_latency(st.cfg.venue, static_cast<double>(ns) / 1e6);
+    if (st.vm)
+      st.vm->order_latency->Observe(static_cast<double>(ns) / 1e9);
+  }
   if (final)
     owners.erase(i);
 }
@@ -435,12 +483,19 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
           note_frame(self, recv_ts);
           record_frame(self, x);
           auto i = st.books.find(x.symbol);
-          if (i == st.books.end())
+          if (i == st.books.end()) {
+            if (st.vm)
+              st.vm->drop(md_drop_reason::unknown_symbol);
             return;
+          }
           auto& entry = i->second;
           if (auto ec = entry.book.apply(x); ec != error_code::none) {
+            if (st.vm)
+              st.vm->drop(drop_reason_of(ec));
             resync(self, x.symbol, entry, to_string(ec));
           } else {
+            if (st.vm)
+              st.vm->book_updates->Increment();
             entry.last_update = x.recv_ts;
             entry.stale = false;
             mark_dirty(entry, x.exchange_ts, x.recv_ts);
@@ -452,19 +507,29 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
           note_frame(self, recv_ts);
           record_frame(self, x);
           auto i = st.books.find(x.symbol);
-          if (i == st.books.end())
+          if (i == st.books.end()) {
+            if (st.vm)
+              st.vm->drop(md_drop_reason::unknown_symbol);
             return;
+          }
           auto& entry = i->second;
           auto before = entry.book.seq();
           auto ec = entry.book.apply(x);
           if (ec == error_code::none) {
-            if (entry.book.seq() != before) {
+            if (entry.book.seq() == before) {
+              if (st.vm)
+                st.vm->drop(md_drop_reason::stale); // duplicate or old: ignored
+            } else {
+              if (st.vm)
+                st.vm->book_updates->Increment();
               entry.last_update = x.recv_ts;
               entry.stale = false;
               mark_dirty(entry, x.exchange_ts, x.recv_ts);
               decide_now(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
             }
           } else {
+            if (st.vm)
+              st.vm->drop(drop_reason_of(ec));
             resync(self, x.symbol, entry, to_string(ec));
           }
           publish_book_status(self, x.symbol, entry);
@@ -480,17 +545,28 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
             for (auto& sub : i->second.subscribers)
               caf::anon_send(sub, x);
         } else if constexpr (std::is_same_v<T, order_fill>) {
+          if (st.vm) {
+            st.vm->fill(x.liq);
+            if (x.leaves_qty.is_zero())
+              st.vm->order(venue_order_result::filled);
+          }
           route_order_event(self, x.client_id, caf::make_message(x),
                             x.leaves_qty.is_zero());
         } else if constexpr (std::is_same_v<T, order_reject>) {
+          if (st.vm)
+            st.vm->order(venue_order_result::rejected);
           if (x.code == error_code::rate_limited)
             on_rate_limited(self, x, recv_ts);
           const bool open = still_open(self, x);
           route_order_event(self, x.client_id, caf::make_message(x), !open);
         } else if constexpr (std::is_same_v<T, order_cancelled>) {
+          if (st.vm)
+            st.vm->order(venue_order_result::cancelled);
           route_order_event(self, x.client_id, caf::make_message(x), true);
         } else {
           static_assert(std::is_same_v<T, order_ack>);
+          if (st.vm)
+            st.vm->order(venue_order_result::accepted);
           route_order_event(self, x.client_id, caf::make_message(x), false);
         }
       },
@@ -686,10 +762,16 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
     st.books[spec.symbol].next_check
       = start + st.cfg.consistency_interval_ns * ++k / std::max<int64_t>(n, 1);
   }
-  if (st.svc.metrics)
+  if (st.svc.metrics) {
     st.processed = &st.svc.metrics->messages_processed("venue_session");
+    st.vm = st.svc.metrics->venue(st.cfg.venue);
+    st.vm->sessions->Increment();
+  }
   st.state = health_state::starting;
   if (st.svc.board) {
+    // Every start counts (restart by the supervisor, node restart): the
+    // reconnects of /api/venues are sessions - 1.
+    st.svc.board->count_session(st.cfg.venue);
     st.svc.board->set_venue_state(st.cfg.venue, health_state::starting, "");
     for (auto& [symbol, entry] : st.books)
       publish_book_status(self, symbol, entry);
@@ -774,7 +856,9 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
     [=](order_intent& o) {
       count();
       auto& s = self->state;
-      s.order_owners[o.client_id] = caf::actor_cast<caf::actor>(self->current_sender());
+      // The round trip starts now: before the flow log and the venue.
+      s.order_owners[o.client_id] =
+        order_route{caf::actor_cast<caf::actor>(self->current_sender()), now_of(self)};
       // The time the venue will use (it never goes back): logged as is, so
       // a replay applies the request at the same instant.
       const auto now = std::max(now_of(self), s.venue->exchange_time());
@@ -787,7 +871,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       count();
       auto& s = self->state;
       if (!s.order_owners.count(c.client_id))
-        s.order_owners[c.client_id] = caf::actor_cast<caf::actor>(self->current_sender());
+        s.order_owners[c.client_id].owner = caf::actor_cast<caf::actor>(self->current_sender());
       const auto now = std::max(now_of(self), s.venue->exchange_time());
       if (log_request(self, c, now))
         s.venue->cancel(c, now, s.events);
@@ -811,7 +895,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       for (const auto* list : {&r.orders, &r.orphans})
         for (const auto& o : *list)
           if (o.known && sender)
-            s.order_owners[o.client_id] = sender;
+            s.order_owners[o.client_id].owner = sender;
       if (s.log)
         s.log->info("venue {}: account report for {}: position {}, {} orders asked, {} "
                     "orphans, {} funding payments",
@@ -839,6 +923,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         }
       check_liveness(self, recv);
       check_consistency(self, recv);
+      flush_book_status(self, recv);
       update_state(self);
       // Last: subscribers on this worker run as soon as we return.
       publish_dirty(self);

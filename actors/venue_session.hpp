@@ -23,6 +23,18 @@
 //     liveness_lost once and degrades the session; the next frame raises
 //     liveness_ok.
 //
+// Monitoring (docs/METRICS.md): the session counts itself on the status
+// board and in xarb_venue_sessions_total when it starts (reconnects =
+// sessions - 1), every resync (board and xarb_book_resyncs_total), applied
+// frames (xarb_venue_book_updates_total) and frames it could not apply
+// (xarb_venue_market_messages_dropped_total{reason}); order outcomes and
+// fills (xarb_venue_orders_total{result}, xarb_venue_fills_total{liquidity});
+// and each order's round trip, from the intent reaching the session to its
+// first answer going back (board latency in ms and
+// xarb_venue_order_latency_seconds). Book state and best levels reach the
+// board at most every 100 ms per book (or at once when `synced` flips).
+// Series handles are looked up once per session.
+//
 // Reconciliation (issue 5): an account_query is answered from the venue's
 // own records (position, orders and fills by client id, open orders with a
 // prefix, funding since a time), and the asker becomes the owner of the

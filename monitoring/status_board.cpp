@@ -2,16 +2,12 @@
 
 #include <algorithm>
 
+#include "monitoring/board_json.hpp"
 #include "monitoring/json_writer.hpp"
 
 namespace xarb {
 
 namespace {
-
-// Clamped at 0: a venue timestamp slightly ahead of our clock is "fresh".
-double seconds_between(timestamp_ns from, timestamp_ns to) {
-  return to > from ? static_cast<double>(to - from) / 1e9 : 0.0;
-}
 
 bool is_down(health_state s) {
   return s == health_state::stopping || s == health_state::stopped;
@@ -43,7 +39,7 @@ void status_board::expect_venue(const std::string& venue,
   auto& entry = venues_[venue];
   for (auto& sym : symbols)
     if (auto i = entry.books.find(sym); i == entry.books.end())
-      entry.books.emplace(sym, book_status{sym, false, 0, 0});
+      entry.books.emplace(sym, book_status{sym, false, 0, 0, {}, {}});
 }
 
 void status_board::set_venue_state(const std::string& venue, health_state state,
@@ -63,10 +59,168 @@ void status_board::set_book(const std::string& venue, const std::string& symbol,
   auto& entry = venues_[venue];
   auto i = entry.books.find(symbol);
   if (i == entry.books.end())
-    i = entry.books.emplace(symbol, book_status{symbol, false, 0, 0}).first;
+    i = entry.books.emplace(symbol, book_status{symbol, false, 0, 0, {}, {}}).first;
   i->second.synced = synced;
   i->second.last_update_ns = last_update_ns;
   i->second.seq = seq;
+}
+
+void status_board::set_book(const std::string& venue, const std::string& symbol,
+                            bool synced, timestamp_ns last_update_ns, uint64_t seq,
+                            const book_level& bid, const book_level& ask) {
+  std::lock_guard guard{mtx_};
+  auto& entry = venues_[venue];
+  auto i = entry.books.find(symbol);
+  if (i == entry.books.end())
+    i = entry.books.emplace(symbol, book_status{symbol, false, 0, 0, {}, {}}).first;
+  auto& b = i->second;
+  b.synced = synced;
+  b.last_update_ns = last_update_ns;
+  b.seq = seq;
+  b.bid = bid;
+  b.ask = ask;
+}
+
+void status_board::count_session(const std::string& venue) {
+  std::lock_guard guard{mtx_};
+  ++venues_[venue].sessions;
+}
+
+void status_board::count_resync(const std::string& venue) {
+  std::lock_guard guard{mtx_};
+  ++venues_[venue].resyncs;
+}
+
+void status_board::add_latency(const std::string& venue, double ms) {
+  std::lock_guard guard{mtx_};
+  auto& v = venues_[venue];
+  // Exponentially weighted (alpha 0.1): smooth, yet follows a slow venue
+  // within a few dozen orders.
+  v.latency_ms = v.latency_samples == 0 ? ms : v.latency_ms * 0.9 + ms * 0.1;
+  v.last_latency_ms = ms;
+  ++v.latency_samples;
+}
+
+void status_board::set_engine_running(bool on) {
+  std::lock_guard guard{mtx_};
+  node_.engine_running = on;
+}
+
+void status_board::set_trade_mode(std::string mode) {
+  std::lock_guard guard{mtx_};
+  node_.trade_mode = std::move(mode);
+}
+
+void status_board::set_live_order_enabled(bool on) {
+  std::lock_guard guard{mtx_};
+  node_.live_order_enabled = on;
+}
+
+void status_board::set_data_mode(std::string mode) {
+  std::lock_guard guard{mtx_};
+  node_.data_mode = std::move(mode);
+}
+
+template <class T>
+void status_board::ring<T>::add(T item) {
+  entries.push_back(logged<T>{next++, std::move(item)});
+  if (entries.size() > log_capacity)
+    entries.pop_front();
+}
+
+template <class T>
+std::vector<logged<T>> status_board::ring<T>::since(uint64_t after, std::size_t limit) const {
+  // Sequence numbers are contiguous: the first entry after `after` is found
+  // by arithmetic, not by a scan.
+  std::vector<logged<T>> out;
+  if (entries.empty() || limit == 0)
+    return out;
+  const uint64_t first = entries.front().seq;
+  uint64_t from = after + 1 > first ? after + 1 : first;
+  if (from >= next)
+    return out;
+  if (next - from > limit)
+    from = next - limit;
+  out.reserve(static_cast<std::size_t>(next - from));
+  for (auto i = entries.begin() + static_cast<std::ptrdiff_t>(from - first); i != entries.end();
+       ++i)
+    out.push_back(*i);
+  return out;
+}
+
+void status_board::add_event(const event& e) {
+  {
+    std::lock_guard guard{mtx_};
+    events_.add(e);
+  }
+  if (event_hook_)
+    event_hook_(e);
+}
+
+void status_board::set_event_hook(std::function<void(const event&)> hook) {
+  event_hook_ = std::move(hook);
+}
+
+void status_board::add_order(const order_update& u) {
+  std::lock_guard guard{mtx_};
+  orders_.add(u);
+  if (is_terminal(u.to))
+    open_orders_.erase(u.client_id);
+  else
+    open_orders_.insert_or_assign(u.client_id, u);
+}
+
+void status_board::add_fill(const std::string& pair_id, const order_fill& f) {
+  std::lock_guard guard{mtx_};
+  fills_.add(fill_record{pair_id, f});
+}
+
+std::vector<logged<event>> status_board::events(uint64_t after, std::size_t limit) const {
+  std::lock_guard guard{mtx_};
+  return events_.since(after, limit);
+}
+
+std::vector<logged<order_update>> status_board::orders(uint64_t after,
+                                                       std::size_t limit) const {
+  std::lock_guard guard{mtx_};
+  return orders_.since(after, limit);
+}
+
+std::vector<logged<fill_record>> status_board::fills(uint64_t after,
+                                                     std::size_t limit) const {
+  std::lock_guard guard{mtx_};
+  return fills_.since(after, limit);
+}
+
+std::vector<order_update> status_board::open_orders() const {
+  std::lock_guard guard{mtx_};
+  std::vector<order_update> out;
+  out.reserve(open_orders_.size());
+  for (auto& [id, u] : open_orders_)
+    out.push_back(u);
+  return out;
+}
+
+void status_board::set_document(const std::string& name, std::string json) {
+  std::lock_guard guard{mtx_};
+  documents_.insert_or_assign(name, std::move(json));
+}
+
+std::string status_board::document(const std::string& name) const {
+  std::lock_guard guard{mtx_};
+  auto i = documents_.find(name);
+  return i == documents_.end() ? std::string{} : i->second;
+}
+
+void status_board::set_pair_params(const std::string& id, std::string json) {
+  std::lock_guard guard{mtx_};
+  params_.insert_or_assign(id, std::move(json));
+}
+
+std::string status_board::pair_params(const std::string& id) const {
+  std::lock_guard guard{mtx_};
+  auto i = params_.find(id);
+  return i == params_.end() ? std::string{} : i->second;
 }
 
 void status_board::set_pair(pair_status pair) {
@@ -134,16 +288,28 @@ node_status status_board::node() const {
   return node_;
 }
 
+venue_status status_board::copy_venue(const std::string& name, const venue_entry& e) {
+  venue_status v;
+  v.name = name;
+  v.state = e.state;
+  v.detail = e.detail;
+  v.books.reserve(e.books.size());
+  for (auto& [sym, book] : e.books)
+    v.books.push_back(book);
+  v.sessions = e.sessions;
+  v.resyncs = e.resyncs;
+  v.latency_ms = e.latency_ms;
+  v.last_latency_ms = e.last_latency_ms;
+  v.latency_samples = e.latency_samples;
+  return v;
+}
+
 std::vector<venue_status> status_board::venues() const {
   std::lock_guard guard{mtx_};
   std::vector<venue_status> out;
   out.reserve(venues_.size());
   for (auto& [name, entry] : venues_) {
-    venue_status v{name, entry.state, entry.detail, {}};
-    v.books.reserve(entry.books.size());
-    for (auto& [sym, book] : entry.books)
-      v.books.push_back(book);
-    out.push_back(std::move(v));
+    out.push_back(copy_venue(name, entry));
   }
   return out;
 }
@@ -153,10 +319,7 @@ std::optional<venue_status> status_board::venue(const std::string& name) const {
   auto i = venues_.find(name);
   if (i == venues_.end())
     return std::nullopt;
-  venue_status v{name, i->second.state, i->second.detail, {}};
-  for (auto& [sym, book] : i->second.books)
-    v.books.push_back(book);
-  return v;
+  return copy_venue(name, i->second);
 }
 
 std::vector<pair_status> status_board::pairs() const {
@@ -216,105 +379,24 @@ std::string to_json(const readiness& r) {
   return std::move(w).str();
 }
 
-namespace {
-
-void write_leg(json::writer& w, const leg_status& l) {
-  w.begin_object();
-  w.key("venue").value(l.venue);
-  w.key("qty").value(l.qty.to_string());
-  w.key("avg_entry").value(l.avg_entry.to_string());
-  w.key("realized").value(l.realized.to_string());
-  w.key("fees").value(l.fees.to_string());
-  w.key("funding").value(l.funding.to_string());
-  w.key("funding_accrued").value(l.funding_accrued.to_string());
-  w.key("unrealized").value(l.unrealized.to_string());
-  w.key("funding_rate").value(l.funding_rate.to_string());
-  w.end_object();
-}
-
-} // namespace
-
 std::string status_board::status_json(timestamp_ns now) const {
   std::lock_guard guard{mtx_};
   json::writer w;
   w.begin_object();
   // -- node
   w.key("node").begin_object();
-  w.key("name").value(node_.name);
-  w.key("version").value(node_.version);
-  w.key("start_ts_ns").value(static_cast<int64_t>(node_.start_ns));
-  if (node_.start_ns > 0)
-    w.key("uptime_s").value(seconds_between(node_.start_ns, now));
-  else
-    w.key("uptime_s").null();
-  w.key("data").value(node_.data_mode);
-  w.key("execution").value(node_.execution_mode);
+  board_json::write_node(w, node_, now);
   w.key("ready").value(check_readiness_locked().ready);
   w.end_object();
   // -- venues
   w.key("venues").begin_array();
-  for (auto& [name, entry] : venues_) {
-    std::size_t synced = 0;
-    for (auto& [sym, book] : entry.books)
-      synced += book.synced ? 1 : 0;
-    w.begin_object();
-    w.key("name").value(name);
-    w.key("state").value(to_string(entry.state));
-    w.key("detail").value(entry.detail);
-    w.key("synced_books").value(static_cast<uint64_t>(synced));
-    w.key("total_books").value(static_cast<uint64_t>(entry.books.size()));
-    w.key("books").begin_array();
-    for (auto& [sym, book] : entry.books) {
-      w.begin_object();
-      w.key("symbol").value(sym);
-      w.key("synced").value(book.synced);
-      w.key("seq").value(book.seq);
-      w.key("last_update_ns").value(static_cast<int64_t>(book.last_update_ns));
-      if (book.last_update_ns > 0)
-        w.key("age_s").value(seconds_between(book.last_update_ns, now));
-      else
-        w.key("age_s").null();
-      w.end_object();
-    }
-    w.end_array();
-    w.end_object();
-  }
+  for (auto& [name, entry] : venues_)
+    board_json::write_venue(w, copy_venue(name, entry), now);
   w.end_array();
   // -- pairs
   w.key("pairs").begin_array();
-  for (auto& [id, p] : pairs_) {
-    w.begin_object();
-    w.key("id").value(id);
-    w.key("symbol").value(p.symbol);
-    w.key("venue_a").value(p.venue_a);
-    w.key("venue_b").value(p.venue_b);
-    w.key("spread_ab").value(p.spread_ab.to_string());
-    w.key("spread_ba").value(p.spread_ba.to_string());
-    w.key("z_ab").value(p.z_ab);
-    w.key("z_ba").value(p.z_ba);
-    w.key("valid").value(p.valid);
-    w.key("ts_ns").value(static_cast<int64_t>(p.ts));
-    w.key("phase").value(p.phase);
-    w.key("mode").value(p.mode);
-    w.key("style").value(p.style);
-    w.key("direction").value(static_cast<int64_t>(p.direction));
-    w.key("tranches").value(static_cast<int64_t>(p.tranches));
-    w.key("qty_a").value(p.qty_a.to_string());
-    w.key("qty_b").value(p.qty_b.to_string());
-    w.key("net_delta").value(p.net_delta.to_string());
-    w.key("net_pnl").value(p.net_pnl.to_string());
-    w.key("fees").value(p.fees.to_string());
-    w.key("funding").value(p.funding.to_string());
-    w.key("round_trips").value(static_cast<int64_t>(p.round_trips));
-    w.key("fills").value(static_cast<int64_t>(p.fills));
-    w.key("halt_reason").value(p.halt_reason);
-    w.key("legs").begin_array();
-    for (const auto* l : {&p.leg_a, &p.leg_b})
-      if (!l->venue.empty())
-        write_leg(w, *l);
-    w.end_array();
-    w.end_object();
-  }
+  for (auto& [id, p] : pairs_)
+    board_json::write_pair(w, p);
   w.end_array();
   // -- P&L per venue, summed over every pair trading on it
   std::map<std::string, leg_status, std::less<>> by_venue;

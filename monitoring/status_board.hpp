@@ -9,6 +9,8 @@
 // the book setters on state changes and on applied updates, not per level.
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,6 +20,7 @@
 #include "messages/decimal.hpp"
 #include "messages/event.hpp"
 #include "messages/market.hpp"
+#include "messages/order.hpp"
 #include "messages/spread.hpp"
 #include "messages/strategy.hpp"
 
@@ -28,6 +31,8 @@ struct book_status {
   bool synced = false;
   timestamp_ns last_update_ns = 0; ///< 0 = no update received yet
   uint64_t seq = 0;
+  book_level bid; ///< best bid (zero until the first update with a top)
+  book_level ask; ///< best ask
   friend bool operator==(const book_status&, const book_status&) = default;
 };
 
@@ -36,6 +41,11 @@ struct venue_status {
   health_state state = health_state::starting;
   std::string detail;
   std::vector<book_status> books; ///< sorted by symbol
+  uint64_t sessions = 0;          ///< session starts (1 + reconnects/restarts)
+  uint64_t resyncs = 0;           ///< book resynchronisations since node start
+  double latency_ms = 0;          ///< order round trip (send to ack), smoothed
+  double last_latency_ms = 0;     ///< the latest order round trip
+  uint64_t latency_samples = 0;   ///< round trips measured
   std::size_t synced_books() const noexcept;
   friend bool operator==(const venue_status&, const venue_status&) = default;
 };
@@ -77,7 +87,26 @@ struct node_status {
   timestamp_ns start_ns = 0;
   std::string data_mode = "sim";        ///< market data source
   std::string execution_mode = "paper"; ///< order execution
+  // Runtime switches (the control API; docs/API.md).
+  bool engine_running = true;           ///< POST /api/engine/start|stop
+  std::string trade_mode = "normal_arb"; ///< POST /api/mode (node-wide)
+  bool live_order_enabled = false;      ///< POST /api/runtime/order-execution
   friend bool operator==(const node_status&, const node_status&) = default;
+};
+
+/// One booked fill with the pair that booked it (the fills log).
+struct fill_record {
+  std::string pair_id;
+  order_fill fill;
+  friend bool operator==(const fill_record&, const fill_record&) = default;
+};
+
+/// An entry of one of the board's logs: a sequence number (per log,
+/// strictly increasing from 1) and the item.
+template <class T>
+struct logged {
+  uint64_t seq = 0;
+  T item;
 };
 
 /// Why the node is or is not ready (the /readyz body).
@@ -111,6 +140,51 @@ public:
   /// State of one book; creates the venue and the book if unknown.
   void set_book(const std::string& venue, const std::string& symbol,
                 bool synced, timestamp_ns last_update_ns, uint64_t seq);
+  /// The same with the book's best levels (tops topic, /api/venues).
+  void set_book(const std::string& venue, const std::string& symbol, bool synced,
+                timestamp_ns last_update_ns, uint64_t seq, const book_level& bid,
+                const book_level& ask);
+
+  /// A venue session started (first start, restart or reconnect).
+  void count_session(const std::string& venue);
+  /// A book of the venue was resynchronised.
+  void count_resync(const std::string& venue);
+  /// One order round trip (sent to acknowledged) on the venue, in ms.
+  void add_latency(const std::string& venue, double ms);
+
+  // -- runtime switches ------------------------------------------------------
+  void set_engine_running(bool on);
+  void set_trade_mode(std::string mode);
+  void set_live_order_enabled(bool on);
+  void set_data_mode(std::string mode);
+
+  // -- logs (bounded rings: the newest log_capacity entries) -----------------
+  static constexpr std::size_t log_capacity = 2000;
+
+  /// Operational events (pair traders, risk guard, node).
+  void add_event(const event& e);
+  /// Called (outside the board's lock) for every event added, e.g. to count
+  /// it in xarb_events_total. Set once before the actors start.
+  void set_event_hook(std::function<void(const event&)> hook);
+  /// Order transitions; also keeps the latest state of every open order.
+  void add_order(const order_update& u);
+  /// Booked fills.
+  void add_fill(const std::string& pair_id, const order_fill& f);
+
+  /// Entries with seq > after, oldest first; the newest `limit` of them.
+  std::vector<logged<event>> events(uint64_t after, std::size_t limit) const;
+  std::vector<logged<order_update>> orders(uint64_t after, std::size_t limit) const;
+  std::vector<logged<fill_record>> fills(uint64_t after, std::size_t limit) const;
+  /// Latest transition of every order not yet terminal, by client id.
+  std::vector<order_update> open_orders() const;
+
+  // -- documents (set once by the node: symbols, config) ---------------------
+  void set_document(const std::string& name, std::string json);
+  std::string document(const std::string& name) const; ///< "" if unset
+
+  /// A pair's parameters as JSON (the pair trader publishes them).
+  void set_pair_params(const std::string& id, std::string json);
+  std::string pair_params(const std::string& id) const; ///< "" if unknown
 
   void set_pair(pair_status pair);
 
@@ -146,13 +220,34 @@ private:
   struct venue_entry {
     health_state state = health_state::starting;
     std::string detail;
+    uint64_t sessions = 0;
+    uint64_t resyncs = 0;
+    double latency_ms = 0;
+    double last_latency_ms = 0;
+    uint64_t latency_samples = 0;
     std::map<std::string, book_status, std::less<>> books;
   };
 
   readiness check_readiness_locked() const;
+  static venue_status copy_venue(const std::string& name, const venue_entry& e);
+
+  template <class T>
+  struct ring {
+    std::deque<logged<T>> entries;
+    uint64_t next = 1;
+    void add(T item);
+    std::vector<logged<T>> since(uint64_t after, std::size_t limit) const;
+  };
 
   mutable std::mutex mtx_;
   node_status node_;
+  ring<event> events_;
+  ring<order_update> orders_;
+  ring<fill_record> fills_;
+  std::map<std::string, order_update, std::less<>> open_orders_;
+  std::map<std::string, std::string, std::less<>> documents_;
+  std::map<std::string, std::string, std::less<>> params_;
+  std::function<void(const event&)> event_hook_;
   std::map<std::string, venue_entry, std::less<>> venues_;
   std::map<std::string, pair_status, std::less<>> pairs_;
   std::string risk_json_;

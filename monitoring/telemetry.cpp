@@ -2,6 +2,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "monitoring/process_metrics.hpp"
 #include "monitoring/status_board.hpp"
 
 namespace xarb {
@@ -19,7 +20,81 @@ auto& build(Builder&& builder, const char* name, const char* help,
   return builder.Name(name).Help(help).Register(registry);
 }
 
+constexpr severity all_severities[] = {
+  severity::debug, severity::info, severity::warning, severity::error, severity::critical,
+};
+
+constexpr venue_order_result all_order_results[] = {
+  venue_order_result::accepted, venue_order_result::rejected, venue_order_result::cancelled,
+  venue_order_result::filled,
+};
+
+constexpr md_drop_reason all_drop_reasons[] = {
+  md_drop_reason::unknown_symbol, md_drop_reason::stale,           md_drop_reason::sequence_gap,
+  md_drop_reason::crossed_book,   md_drop_reason::book_not_synced, md_drop_reason::malformed,
+};
+
 } // namespace
+
+std::string_view to_string(venue_order_result r) noexcept {
+  switch (r) {
+    case venue_order_result::accepted:
+      return "accepted";
+    case venue_order_result::rejected:
+      return "rejected";
+    case venue_order_result::cancelled:
+      return "cancelled";
+    case venue_order_result::filled:
+      return "filled";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(md_drop_reason r) noexcept {
+  switch (r) {
+    case md_drop_reason::unknown_symbol:
+      return "unknown_symbol";
+    case md_drop_reason::stale:
+      return "stale";
+    case md_drop_reason::sequence_gap:
+      return "sequence_gap";
+    case md_drop_reason::crossed_book:
+      return "crossed_book";
+    case md_drop_reason::book_not_synced:
+      return "book_not_synced";
+    case md_drop_reason::malformed:
+      return "malformed";
+  }
+  return "unknown";
+}
+
+md_drop_reason drop_reason_of(error_code ec) noexcept {
+  switch (ec) {
+    case error_code::unknown_symbol:
+      return md_drop_reason::unknown_symbol;
+    case error_code::sequence_gap:
+      return md_drop_reason::sequence_gap;
+    case error_code::crossed_book:
+      return md_drop_reason::crossed_book;
+    case error_code::book_not_synced:
+      return md_drop_reason::book_not_synced;
+    case error_code::stale_data:
+      return md_drop_reason::stale;
+    default:
+      return md_drop_reason::malformed;
+  }
+}
+
+const std::vector<double>& telemetry::order_latency_buckets() {
+  // A real venue answers in 1..500 ms (colocated: 100 us..1 ms); the
+  // simulated one matches inside the session (tens of us). 1-2.5-5 steps
+  // per decade; 5 s is where an order is lost, not slow.
+  static const std::vector<double> buckets{
+    1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3,
+    1e-2, 2.5e-2, 5e-2, 0.1,  0.25,   0.5,  1.0,  2.5,    5.0,
+  };
+  return buckets;
+}
 
 const std::vector<double>& telemetry::tick_to_decision_buckets() {
   // Fine steps up to 100 us (the hot path's range, where p50 <= 5 us and
@@ -84,6 +159,25 @@ telemetry::telemetry(std::string version)
   pair_orders_ = &build(BuildCounter(), "xarb_pair_orders_total",
                         "Orders of a pair by kind (orders, fills, rejects, hedges, unwinds).",
                         reg);
+  venue_order_latency_ =
+    &build(BuildHistogram(), "xarb_venue_order_latency_seconds",
+           "Order round trip at a venue: request received by the session to the venue's "
+           "first answer (ack, reject or fill) sent back.",
+           reg);
+  venue_orders_ = &build(BuildCounter(), "xarb_venue_orders_total",
+                         "Order outcomes at a venue (accepted, rejected, cancelled, filled).",
+                         reg);
+  venue_fills_ = &build(BuildCounter(), "xarb_venue_fills_total",
+                        "Fills received from a venue, by liquidity (maker, taker).", reg);
+  venue_book_updates_ = &build(BuildCounter(), "xarb_venue_book_updates_total",
+                               "Market-data frames (snapshots, deltas) applied to the books.",
+                               reg);
+  venue_sessions_ = &build(BuildCounter(), "xarb_venue_sessions_total",
+                           "Venue session starts (first start, restarts, reconnects).", reg);
+  venue_dropped_ = &build(BuildCounter(), "xarb_venue_market_messages_dropped_total",
+                          "Market-data frames not applied, by reason.", reg);
+  events_family_ = &build(BuildCounter(), "xarb_events_total",
+                          "Operational events published, by severity.", reg);
   build_info_ = &build(BuildGauge(), "xarb_build_info",
                        "Build metadata; the value is always 1.", reg);
   up_family_ = &build(BuildGauge(), "xarb_up", "1 while the xarb node is running.", reg);
@@ -92,6 +186,27 @@ telemetry::telemetry(std::string version)
   build_info_->Add({{"version", std::move(version)}}).Set(1);
   up_ = &up_family_->Add({});
   up_->Set(1);
+  for (auto sev : all_severities)
+    events_[static_cast<std::size_t>(sev)] =
+      &events_family_->Add({{"severity", std::string{to_string(sev)}}});
+}
+
+venue_metrics telemetry::venue(const std::string& venue) {
+  venue_metrics m;
+  m.order_latency = &venue_order_latency_->Add({{"venue", venue}}, order_latency_buckets());
+  for (auto r : all_order_results)
+    m.orders[static_cast<std::size_t>(r)] =
+      &venue_orders_->Add({{"venue", venue}, {"result", std::string{to_string(r)}}});
+  for (auto l : {liquidity::maker, liquidity::taker})
+    m.fills[static_cast<std::size_t>(l)] =
+      &venue_fills_->Add({{"venue", venue}, {"liquidity", std::string{to_string(l)}}});
+  m.book_updates = &venue_book_updates_->Add({{"venue", venue}});
+  m.sessions = &venue_sessions_->Add({{"venue", venue}});
+  m.resyncs = &book_resyncs(venue);
+  for (auto r : all_drop_reasons)
+    m.dropped[static_cast<std::size_t>(r)] =
+      &venue_dropped_->Add({{"venue", venue}, {"reason", std::string{to_string(r)}}});
+  return m;
 }
 
 prometheus::Counter& telemetry::messages_processed(const std::string& actor) {
@@ -204,7 +319,11 @@ void telemetry::refresh_book_ages(const status_board& board, timestamp_ns now) {
 }
 
 std::string telemetry::serialize() const {
-  return prometheus::TextSerializer{}.Serialize(registry_->Collect());
+  auto families = registry_->Collect();
+  if (auto stats = read_process_stats())
+    for (auto& f : process_families(*stats))
+      families.push_back(std::move(f));
+  return prometheus::TextSerializer{}.Serialize(families);
 }
 
 } // namespace xarb

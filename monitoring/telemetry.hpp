@@ -3,9 +3,11 @@
 // prometheus-cpp registry that the web actor serializes at /metrics (text
 // exposition 0.0.4; we do not use prometheus-cpp's own HTTP exposer).
 //
-// Naming follows the Prometheus conventions: prefix `xarb_`, base units
-// (`_seconds`, `_ratio`), counters end in `_total`, low-cardinality labels
-// only (actor kind, venue, symbol, pair, bounded state/direction sets).
+// Naming follows the Prometheus conventions: prefix `xarb_` on every family
+// (the process_* ones too: one prefix selects all of a node's series), base
+// units (`_seconds`, `_bytes`, `_ratio`), counters end in `_total`,
+// low-cardinality labels only (actor kind, venue, symbol, pair, bounded
+// state/direction/result/reason sets). docs/METRICS.md lists every family.
 //
 // Handles: every accessor returns a reference that stays valid for the
 // lifetime of the telemetry object. Accessors lock (prometheus-cpp's
@@ -13,6 +15,8 @@
 // and keep it; Counter/Gauge updates on a kept handle are lock-free atomics,
 // Histogram::Observe takes a short per-histogram lock.
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,13 +30,55 @@
 #include <prometheus/registry.h>
 
 #include "messages/decimal.hpp"
+#include "messages/error_code.hpp"
 #include "messages/event.hpp"
-#include "messages/strategy.hpp"
 #include "messages/market.hpp"
+#include "messages/order.hpp"
+#include "messages/strategy.hpp"
 
 namespace xarb {
 
 class status_board;
+
+/// Outcome of an order request at a venue (xarb_venue_orders_total{result}).
+enum class venue_order_result : uint8_t { accepted, rejected, cancelled, filled };
+inline constexpr std::size_t venue_order_result_count = 4;
+
+/// Why a venue session did not apply a market-data frame
+/// (xarb_venue_market_messages_dropped_total{reason}).
+enum class md_drop_reason : uint8_t {
+  unknown_symbol,  ///< a frame for a symbol the session does not keep
+  stale,           ///< a delta at or below the book's sequence (duplicate)
+  sequence_gap,    ///< a delta that does not follow the book: resync
+  crossed_book,    ///< the update crossed the book: resync
+  book_not_synced, ///< a delta while the book waits for its snapshot
+  malformed,       ///< bad levels (price <= 0, qty < 0) or any other refusal
+};
+inline constexpr std::size_t md_drop_reason_count = 6;
+
+std::string_view to_string(venue_order_result r) noexcept;
+std::string_view to_string(md_drop_reason r) noexcept;
+
+/// The drop reason of an order_book::apply error (error_code::none is not
+/// a drop; it maps to malformed like every unexpected code).
+md_drop_reason drop_reason_of(error_code ec) noexcept;
+
+/// The series of one venue, looked up once (telemetry::venue) and kept by
+/// its session: updates are then lock-free atomics (histogram: a short
+/// per-series lock), with no label look-up or allocation per message.
+struct venue_metrics {
+  prometheus::Histogram* order_latency = nullptr; ///< xarb_venue_order_latency_seconds
+  std::array<prometheus::Counter*, venue_order_result_count> orders{}; ///< by result
+  std::array<prometheus::Counter*, 2> fills{};    ///< by liquidity (maker, taker)
+  prometheus::Counter* book_updates = nullptr;    ///< xarb_venue_book_updates_total
+  prometheus::Counter* sessions = nullptr;        ///< xarb_venue_sessions_total
+  prometheus::Counter* resyncs = nullptr;         ///< xarb_book_resyncs_total{venue}
+  std::array<prometheus::Counter*, md_drop_reason_count> dropped{}; ///< by reason
+
+  void order(venue_order_result r) { orders[static_cast<std::size_t>(r)]->Increment(); }
+  void fill(liquidity l) { fills[static_cast<std::size_t>(l)]->Increment(); }
+  void drop(md_drop_reason r) { dropped[static_cast<std::size_t>(r)]->Increment(); }
+};
 
 class telemetry {
 public:
@@ -90,6 +136,17 @@ public:
   /// xarb_up: 1 while the node runs (set to 0 during shutdown).
   prometheus::Gauge& up() { return *up_; }
 
+  /// Every series of one venue (all created here, at 0, so none is missing
+  /// before its first event): order round trip histogram, orders by result,
+  /// fills by liquidity, applied book updates, sessions, resyncs and dropped
+  /// market-data frames by reason. Locks; call once per session.
+  venue_metrics venue(const std::string& venue);
+
+  /// xarb_events_total{severity}: one operational event of that severity
+  /// (lock-free; every severity exists from the start at 0).
+  void count_event(severity s) { events_[static_cast<std::size_t>(s)]->Increment(); }
+  prometheus::Counter& events(severity s) { return *events_[static_cast<std::size_t>(s)]; }
+
   // -- composite updates -----------------------------------------------------
 
   /// xarb_venue_state{venue,state}: 1 for `state`, 0 for every other state
@@ -115,11 +172,15 @@ public:
   ///     unwinds (counters follow the report's totals).
   void set_pair(const pair_report& r);
 
-  /// Text exposition format 0.0.4 of every family.
+  /// Text exposition format 0.0.4 of every family, the xarb_process_*
+  /// families included (read from /proc at this call: scrape time).
   std::string serialize() const;
 
   /// Bucket upper bounds of xarb_tick_to_decision_seconds (1 us .. 100 ms).
   static const std::vector<double>& tick_to_decision_buckets();
+
+  /// Bucket upper bounds of xarb_venue_order_latency_seconds (10 us .. 5 s).
+  static const std::vector<double>& order_latency_buckets();
 
 private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -141,6 +202,14 @@ private:
   prometheus::Family<prometheus::Gauge>* pair_phase_;
   prometheus::Family<prometheus::Counter>* pair_round_trips_;
   prometheus::Family<prometheus::Counter>* pair_orders_;
+  prometheus::Family<prometheus::Histogram>* venue_order_latency_;
+  prometheus::Family<prometheus::Counter>* venue_orders_;
+  prometheus::Family<prometheus::Counter>* venue_fills_;
+  prometheus::Family<prometheus::Counter>* venue_book_updates_;
+  prometheus::Family<prometheus::Counter>* venue_sessions_;
+  prometheus::Family<prometheus::Counter>* venue_dropped_;
+  prometheus::Family<prometheus::Counter>* events_family_;
+  std::array<prometheus::Counter*, 5> events_{}; ///< by severity
   prometheus::Family<prometheus::Gauge>* build_info_;
   prometheus::Family<prometheus::Gauge>* up_family_;
   prometheus::Histogram* tick_to_decision_handle_;
