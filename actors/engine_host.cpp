@@ -1,4 +1,6 @@
 #include "actors/engine_host.hpp"
+
+#include "monitoring/status_board.hpp"
 #include "actors/failpoint.hpp"
 
 #include <algorithm>
@@ -148,6 +150,12 @@ void flush_engine(engine_host& h, timestamp_ns now) {
       for (auto& e : events)
         h.log->log(level_of(e.sev), "pair {}: {}", h.id, e.text);
     }
+    if (h.board) {
+      for (auto& u : updates)
+        h.board->add_order(u);
+      for (auto& e : events)
+        h.board->add_event(e);
+    }
     if (h.sink)
       for (auto& e : events)
         caf::anon_send(h.sink, std::move(e));
@@ -173,6 +181,8 @@ void journal_booking(engine_host& h, const Record& rec, What&& what, timestamp_n
 
 void journal_fill(engine_host& h, const std::string& pair_id, const order_fill& f,
                   timestamp_ns now) {
+  if (h.board)
+    h.board->add_fill(pair_id, f);
   journal_booking(
     h, storage::fill_record{pair_id, f},
     [&] { return fmt::format("fill {} of {}", f.fill_id, f.client_id); }, now);

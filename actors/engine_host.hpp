@@ -63,6 +63,7 @@ class store;
 }
 
 class storage_metrics;
+class status_board;
 
 struct engine_host {
   std::mutex mtx;
@@ -77,6 +78,9 @@ struct engine_host {
   caf::actor trader;                              ///< set before sharing
   std::string id;                                 ///< pair id (logs)
   std::shared_ptr<spdlog::logger> log;
+  /// Order transitions, events and fills for the API and the stream
+  /// (null: none). Thread-safe; written after the journal.
+  status_board* board = nullptr;
   prometheus::Histogram* tick_to_decision = nullptr;
   /// Cleared when the pair trader terminates: sessions drop the hook.
   std::atomic<bool> alive{true};

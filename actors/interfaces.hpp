@@ -93,6 +93,9 @@ using pair_trader_actor = caf::typed_actor<
   caf::reacts_to<atom::enable, bool>,
   // Operator: "normal_arb" | "zero_wear"; replies "" or an error text.
   caf::replies_to<atom::mode, std::string>::with<std::string>,
+  // Operator: new strategy parameters (already validated by the sender;
+  // validated again); replies "" or the problems, nothing changed then.
+  caf::replies_to<atom::params, strategy::pair_params>::with<std::string>,
   // Operator / risk: reduce-only close of both legs, then halted.
   caf::reacts_to<atom::flatten, std::string>,
   // Operator: leave the halted state.

@@ -275,11 +275,14 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
     }
     engine.begin_reconcile(0);
     engine.begin_reconcile(1);
+    if (!st.cfg.enabled)
+      engine.set_enabled(false, now, st.host->out);
   }
   st.host->trader = caf::actor_cast<caf::actor>(self);
   st.host->id = st.id;
   st.host->log = st.log;
   st.host->store = svc.store;
+  st.host->board = svc.board;
   st.host->storage_stats = make_storage_metrics(svc.metrics);
   if (svc.limits) {
     // Every pair on a venue key shares its request budget.
@@ -505,6 +508,18 @@ pair_trader_actor::behavior_type pair_trader_impl(self_ptr self, pair_config cfg
         publish(self, now);
       });
       return {};
+    },
+    [=](atom::params, const strategy::pair_params& p) -> std::string {
+      count();
+      std::string problems;
+      with_engine(self, [&](strategy::pair_engine& engine, strategy::engine_output& out,
+                            timestamp_ns now) {
+        problems = engine.set_params(p, now, out);
+        if (problems.empty())
+          self->state.cfg.params = p; // a restart of the engine keeps them
+        publish(self, now);
+      });
+      return problems;
     },
     [=](atom::flatten, const std::string& reason) {
       count();

@@ -34,6 +34,10 @@ struct pair_config {
   std::string venue_b;
   std::string node = "xarb";  ///< node name: part of every client order id
   strategy::pair_params params;
+  /// Entries allowed at start (false: the engine is stopped by the
+  /// operator; positions are still managed). Restarts keep the runtime
+  /// value (the node's runtime_state).
+  bool enabled = true;
   uint64_t epoch = 0;         ///< client id incarnation; 0 = start time in ms
   /// Decide inside the venue sessions' handlers (actors/engine_host.hpp):
   /// no actor hop between a book update and the order.

@@ -54,11 +54,12 @@ void dispatch(self_ptr self, timestamp_ns now) {
     if (it != st.traders.end() && it->second)
       self->send(it->second, std::move(p));
   }
-  if (st.log)
-    for (auto& e : book.take_events())
+  for (auto& e : book.take_events()) {
+    if (st.log)
       st.log->log(level_of(e.sev), "{}", e.text);
-  else
-    book.take_events();
+    if (st.svc.board)
+      st.svc.board->add_event(e); // /api/events and the events topic
+  }
 }
 
 /// Runs `f(book)` then a full evaluation and dispatch, all under the

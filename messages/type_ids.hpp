@@ -8,6 +8,7 @@
 
 #include <caf/type_id.hpp>
 
+#include "core/strategy/params.hpp"
 #include "messages/error_code.hpp"
 #include "messages/event.hpp"
 #include "messages/instrument.hpp"
@@ -56,6 +57,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(xarb, (xarb::venue_alert))
   CAF_ADD_TYPE_ID(xarb, (xarb::account_query))
   CAF_ADD_TYPE_ID(xarb, (xarb::account_report))
+  CAF_ADD_TYPE_ID(xarb, (xarb::strategy::pair_params))
 
   // -- atoms (<= 10 characters) ---------------------------------------------
   CAF_ADD_ATOM(xarb, xarb::atom, subscribe, "subscribe")
@@ -77,5 +79,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_ATOM(xarb, xarb::atom, resume, "resume")
   CAF_ADD_ATOM(xarb, xarb::atom, halt, "halt")
   CAF_ADD_ATOM(xarb, xarb::atom, risk, "risk")
+  CAF_ADD_ATOM(xarb, xarb::atom, params, "params")
 
 CAF_END_TYPE_ID_BLOCK(xarb)

@@ -62,6 +62,18 @@ struct node_section {
 
 struct web_section {
   std::string listen = "127.0.0.1:8080"; ///< HOST:PORT, literal IP; port 0 = any free port
+  /// The bearer token's file when XARB_API_TOKEN is unset ("" =
+  /// <data_dir>/api_token); created 0600 with a random token if missing.
+  std::string token_file;
+  int threads = 2;                ///< HTTP I/O threads (1..16)
+  int max_body_bytes = 16384;     ///< request body limit (413 beyond)
+  double rate_limit_rps = 50;     ///< per client address; 0 = no limit
+  double rate_limit_burst = 100;  ///< bucket size
+  int stream_interval_ms = 250;   ///< /ws/stream delta throttle (10..10000)
+  int ws_max_clients = 256;       ///< WebSocket clients at most
+  int ws_queue_bytes = 4194304;   ///< per client: a slower one is dropped
+  /// What an operator must type to switch live orders on.
+  std::string live_confirm_text = "ENABLE_LIVE_ORDER";
 };
 
 struct scheduler_section {
@@ -173,6 +185,31 @@ error_info validate(const node_config& cfg);
 /// One line for the start-up log: the effective settings, sim and pairs
 /// summarized. Secrets (none yet) are masked.
 std::string describe(const node_config& cfg);
+
+/// POST /api/pairs/{id}/params: a JSON object of [strategy] keys (signal
+/// keys in a nested "signal" object; {"params":{...}} is accepted too)
+/// applied over `base`, read by the config file's reader and checked by
+/// the same rules. `errors` holds every problem ("params.KEY: ..."), empty
+/// when `params` is the new, valid set.
+struct params_patch {
+  strategy::pair_params params;
+  std::vector<std::string> errors;
+};
+params_patch patch_params_json(const strategy::pair_params& base, std::string_view patch);
+
+/// Every [strategy] key of `p` as one JSON object (signal keys in "signal"),
+/// in the config file's keys and units.
+std::string params_to_json(const strategy::pair_params& p);
+
+/// True for a config key whose value must never be shown: one containing
+/// secret, password, passphrase, private, api_key, token or signing, unless
+/// it names a location (ends in _file, _path or _dir).
+bool is_secret_key(std::string_view key) noexcept;
+
+/// GET /api/config: the effective configuration as JSON, every secret-like
+/// key (secret, password, passphrase, private, api_key, token, signing)
+/// replaced by "<redacted>" wherever it appears (is_secret_key).
+std::string config_to_json(const node_config& cfg);
 
 /// The complete effective configuration as TOML that load_config_string()
 /// reads back to an identical config (check-config --print, drift tests).

@@ -72,6 +72,14 @@ std::string_view parent_path(std::string_view path);
 /// Semantic rules (ranges, names, cross references), reported into `out`.
 void check_rules(const node_config& cfg, problem_list& out);
 
+/// Reads the [strategy] keys of a TOML document (signal keys in [signal])
+/// over `p`; problems are reported under `path` ("params.z_entry").
+void read_strategy_toml(std::string_view text, std::string_view path,
+                        strategy::pair_params& p, problem_list& out);
+
+/// Every [strategy] key of `p` as TOML, signal keys in [signal].
+std::string write_strategy_toml(const strategy::pair_params& p);
+
 /// Reads TOML text over `cfg` (which holds the defaults). Syntax errors,
 /// unknown keys, wrong types, missing required keys and unparsable decimals
 /// go to `out`; positions of every key are remembered for the rules.

@@ -107,6 +107,15 @@ void check_node(const node_config& c, rules& r) {
            {"trace", "debug", "info", "warn", "warning", "error", "critical", "off"});
   if (auto addr = parse_listen_address(c.web.listen); !addr)
     r.add("web.listen", addr.error().message);
+  r.range("web.threads", c.web.threads, 1, 16);
+  r.range("web.max_body_bytes", c.web.max_body_bytes, 1024, 1 << 20);
+  r.range("web.rate_limit_rps", c.web.rate_limit_rps, 0.0, 1e6);
+  r.range("web.rate_limit_burst", c.web.rate_limit_burst, 1.0, 1e6);
+  r.range("web.stream_interval_ms", c.web.stream_interval_ms, 10, 10'000);
+  r.range("web.ws_max_clients", c.web.ws_max_clients, 1, 10'000);
+  r.range("web.ws_queue_bytes", c.web.ws_queue_bytes, 65'536, 1 << 30);
+  if (c.web.live_confirm_text.size() < 8)
+    r.add("web.live_confirm_text", "must be at least 8 characters (it guards live orders)");
   r.range("scheduler.max_threads", c.scheduler.max_threads, 0, 256);
   r.one_of("scheduler.policy", c.scheduler.policy, {"stealing", "sharing"});
   r.range("supervision.max_restarts", c.supervision.max_restarts, 0, 1000);

@@ -30,6 +30,8 @@ static_assert(field_count<sim::venue_config>() == 32,
               "sim::venue_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<sim::world_config>() == 6,
               "sim::world_config changed: update nodes/config_toml.cpp");
+static_assert(field_count<web_section>() == 10,
+              "web_section changed: update nodes/config_toml.cpp");
 static_assert(field_count<market_section>() == 3,
               "market_section changed: update nodes/config_toml.cpp");
 static_assert(field_count<storage_section>() == 6,
@@ -338,7 +340,19 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
     s.read("log_level", cfg.node.log_level);
     s.read("log_json", cfg.node.log_json);
   });
-  read_section(out, r, "web", [&](table_reader& s) { s.read("listen", cfg.web.listen); });
+  read_section(out, r, "web", [&](table_reader& s) {
+    auto& w = cfg.web;
+    s.read("listen", w.listen);
+    s.read("token_file", w.token_file);
+    s.read("threads", w.threads);
+    s.read("max_body_bytes", w.max_body_bytes);
+    s.read("rate_limit_rps", w.rate_limit_rps);
+    s.read("rate_limit_burst", w.rate_limit_burst);
+    s.read("stream_interval_ms", w.stream_interval_ms);
+    s.read("ws_max_clients", w.ws_max_clients);
+    s.read("ws_queue_bytes", w.ws_queue_bytes);
+    s.read("live_confirm_text", w.live_confirm_text);
+  });
   read_section(out, r, "scheduler", [&](table_reader& s) {
     s.read("max_threads", cfg.scheduler.max_threads);
     s.read("policy", cfg.scheduler.policy);
@@ -402,6 +416,27 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
   r.finish();
 }
 
+void read_strategy_toml(std::string_view text, std::string_view path,
+                        strategy::pair_params& p, problem_list& out) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& err) {
+    out.add(std::string{path}, "malformed: " + std::string{err.description()});
+    return;
+  }
+  table_reader r{out, root, std::string{path}};
+  std::optional<double> window_s;
+  read_strategy(out, r, p, window_s);
+  r.finish();
+}
+
+std::string write_strategy_toml(const strategy::pair_params& p) {
+  toml_writer w;
+  write_strategy(w, p, nullptr, "[signal]");
+  return std::move(w).str();
+}
+
 std::string write_toml(const node_config& c) {
   toml_writer w;
   w.header("[node]");
@@ -411,6 +446,15 @@ std::string write_toml(const node_config& c) {
   w.kv("log_json", c.node.log_json);
   w.header("[web]");
   w.kv("listen", c.web.listen);
+  w.kv("token_file", c.web.token_file);
+  w.kv("threads", c.web.threads);
+  w.kv("max_body_bytes", c.web.max_body_bytes);
+  w.kv("rate_limit_rps", c.web.rate_limit_rps);
+  w.kv("rate_limit_burst", c.web.rate_limit_burst);
+  w.kv("stream_interval_ms", c.web.stream_interval_ms);
+  w.kv("ws_max_clients", c.web.ws_max_clients);
+  w.kv("ws_queue_bytes", c.web.ws_queue_bytes);
+  w.kv("live_confirm_text", c.web.live_confirm_text);
   w.header("[scheduler]");
   w.kv("max_threads", c.scheduler.max_threads);
   w.kv("policy", c.scheduler.policy);

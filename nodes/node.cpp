@@ -36,6 +36,9 @@
 #include "monitoring/logging.hpp"
 #include "nodes/export_command.hpp"
 #include "nodes/scheduler_config.hpp"
+#include "nodes/node_api.hpp"
+#include "web/api_token.hpp"
+#include "web/board_stream.hpp"
 #include "web/control_api.hpp"
 #include "web/web_actor.hpp"
 
@@ -176,62 +179,6 @@ caf::timespan grace(const node_config& cfg) {
   return std::chrono::milliseconds(cfg.shutdown.grace_ms);
 }
 
-/// The kill switch over HTTP (web/routes.hpp): commands go to whichever risk
-/// guard instance is registered now, so a restarted guard is found. The token
-/// comes from XARB_API_TOKEN (unset or empty = control routes disabled) and
-/// is never logged.
-std::shared_ptr<const control_api> make_control_api(const name_registry& registry,
-                                                    std::shared_ptr<storage::store> store) {
-  auto api = std::make_shared<control_api>();
-  // GET /api/export/{kind}.csv: `xarb export` on the node's own store
-  // (RocksDB reads are thread-safe and see a consistent view).
-  api->export_csv = [store](const export_query& q) -> expected<std::string> {
-    timestamp_ns from = std::numeric_limits<timestamp_ns>::min();
-    timestamp_ns to = std::numeric_limits<timestamp_ns>::max();
-    for (auto [text, out] : {std::pair{&q.from, &from}, std::pair{&q.to, &to}}) {
-      if (text->empty())
-        continue;
-      auto t = cli::parse_time(*text);
-      if (!t)
-        return t.error();
-      *out = *t;
-    }
-    std::ostringstream out;
-    if (auto err = storage::export_csv(*store, q.kind, from, to, q.pair, out))
-      return err;
-    return std::move(out).str();
-  };
-  if (const char* token = std::getenv("XARB_API_TOKEN"))
-    api->token = token;
-  api->send = [&registry](const control_command& cmd) -> std::string {
-    auto guard = registry.get_as<risk_guard_actor>(risk_guard_name);
-    if (!guard)
-      return "risk guard not running";
-    switch (cmd.kind) {
-      case control_kind::halt:
-        caf::anon_send(guard, atom::halt_v, cmd.reason);
-        break;
-      case control_kind::flatten_all:
-        caf::anon_send(guard, atom::flatten_v, cmd.reason);
-        break;
-      case control_kind::flatten_pair:
-        caf::anon_send(guard, atom::flatten_v, cmd.target, cmd.reason);
-        break;
-      case control_kind::resume:
-        caf::anon_send(guard, atom::resume_v);
-        break;
-      case control_kind::resume_scope:
-        caf::anon_send(guard, atom::resume_v, cmd.target);
-        break;
-    }
-    // An audit line per command (routes already rejected control characters).
-    log::get("web")->warn("operator command {} target='{}' reason='{}'", to_string(cmd.kind),
-                          cmd.target, cmd.reason);
-    return {};
-  };
-  return api;
-}
-
 } // namespace
 
 int run_node(const node_config& cfg) {
@@ -266,6 +213,7 @@ int run_node(const node_config& cfg) {
   status_board board;
   board.set_node(cfg.node.name, XARB_VERSION, wall_clock_ns(), cfg.market.data,
                  cfg.market.execution);
+  board.set_event_hook([&metrics](const event& e) { metrics.count_event(e.sev); });
   name_registry registry;
   risk::rate_limit_registry limits;
   actor_services svc{&registry, &board, &metrics, &limits};
@@ -315,25 +263,59 @@ int run_node(const node_config& cfg) {
       },
       grace(cfg)});
   }
+  // Pair traders start from runtime_pairs: an operator's changes (engine
+  // on/off, mode, parameters) survive a trader's restart.
+  auto pairs_rt = std::make_shared<runtime_pairs>(make_pairs(cfg));
   auto strategies_cfg = make_supervisor(sys, cfg, "strategies", &registry, &metrics);
-  for (auto& p : make_pairs(cfg)) {
+  for (auto& id : pairs_rt->ids()) {
+    const auto p = pairs_rt->get(id);
+    board.set_pair_params(id, pairs_rt->params_json(id));
     strategies_cfg.children.push_back(child_spec{
       pair_trader_name(p), restart_policy::permanent,
-      [p, svc](caf::actor_system& s) {
-        return caf::actor_cast<caf::actor>(spawn_pair_trader(s, p, svc));
+      [id, pairs_rt, svc](caf::actor_system& s) {
+        return caf::actor_cast<caf::actor>(spawn_pair_trader(s, pairs_rt->get(id), svc));
       },
       grace(cfg)});
   }
   auto root_cfg = make_supervisor(sys, cfg, "root", &registry, &metrics);
+  // -- the web actor: API token, control API, live stream ---------------------
+  const auto token_file =
+    cfg.web.token_file.empty() ? cfg.node.data_dir + "/api_token" : cfg.web.token_file;
+  auto token = load_api_token(std::getenv("XARB_API_TOKEN"), token_file);
+  if (!token) {
+    log->critical("API token: {}", token.error().message);
+    return 1;
+  }
+  if (token->generated) {
+    // Printed once, on the terminal only (never in the log file): the
+    // operator copies it; later starts read it from the file.
+    std::fprintf(stderr,
+                 "\n  xarb API token (saved to %s, mode 0600; shown only now):\n  %s\n\n",
+                 token->source.c_str(), token->token.c_str());
+    log->warn("a new API token was generated and saved to {} (printed on stderr once)",
+              token->source);
+  } else {
+    log->info("web control routes need the bearer token from {}", token->source);
+  }
+  node_api_inputs api_in;
+  api_in.cfg = &cfg;
+  api_in.registry = &registry;
+  api_in.board = &board;
+  api_in.limits = &limits;
+  api_in.store = store;
+  api_in.pairs = pairs_rt;
+  api_in.token = token->token;
   web_config wc;
   wc.listen = cfg.web.listen;
-  wc.http.control = make_control_api(registry, store);
-  if (wc.http.control->token.empty())
-    log->info("web control routes disabled (POST answers 403): set XARB_API_TOKEN to enable");
-  else
-    log->info("web control routes enabled (bearer token from XARB_API_TOKEN)");
-  if (!wc.http.control->token.empty() && wc.http.control->token.size() < 16)
-    log->warn("XARB_API_TOKEN is shorter than 16 characters: use a long random token");
+  wc.http.control = make_control_api(api_in);
+  wc.http.threads = static_cast<unsigned>(cfg.web.threads);
+  wc.http.max_body_bytes = static_cast<std::size_t>(cfg.web.max_body_bytes);
+  wc.http.rate_limit_rps = cfg.web.rate_limit_rps;
+  wc.http.rate_limit_burst = cfg.web.rate_limit_burst;
+  wc.http.stream.interval = std::chrono::milliseconds(cfg.web.stream_interval_ms);
+  wc.http.stream.max_clients = static_cast<std::size_t>(cfg.web.ws_max_clients);
+  wc.http.stream.max_queue_bytes = static_cast<std::size_t>(cfg.web.ws_queue_bytes);
+  wc.http.stream_data = make_board_stream(board, wall_clock_ns);
   root_cfg.children.push_back(child_spec{
     "web", restart_policy::permanent,
     [wc, &board, &metrics](caf::actor_system& s) {

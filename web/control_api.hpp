@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "messages/expected.hpp"
 
@@ -18,6 +19,10 @@ enum class control_kind {
   flatten_pair, ///< reduce-only unwind of `target` (a pair id)
   resume,       ///< back to ACTIVE everywhere
   resume_scope, ///< resume only `target` (a pair id, a venue or a symbol)
+  engine_start, ///< every pair trades again (entries allowed)
+  engine_stop,  ///< no pair opens anything; positions stay managed
+  set_mode,     ///< every pair to mode `target` (normal_arb | zero_wear)
+  live_orders,  ///< live order switch: target "on" | "off" (already confirmed)
 };
 
 /// Stable snake_case name ("flatten_pair"), used as "command" in replies.
@@ -28,6 +33,10 @@ constexpr std::string_view to_string(control_kind k) noexcept {
     case control_kind::flatten_pair: return "flatten_pair";
     case control_kind::resume: return "resume";
     case control_kind::resume_scope: return "resume_scope";
+    case control_kind::engine_start: return "engine_start";
+    case control_kind::engine_stop: return "engine_stop";
+    case control_kind::set_mode: return "set_mode";
+    case control_kind::live_orders: return "live_orders";
   }
   return "unknown";
 }
@@ -47,6 +56,24 @@ struct export_query {
   std::string pair;  ///< "" = every pair
 };
 
+/// POST /api/pairs/{id}/params: the outcome of a parameter change.
+struct params_result {
+  /// Every problem, "KEY: what is wrong" (nothing changed); empty = applied.
+  std::vector<std::string> errors;
+  /// The pair's full parameters after the change (JSON object), when applied.
+  std::string params_json;
+  /// Non-empty: the change could not be delivered (503), e.g. no trader.
+  std::string unavailable;
+};
+
+/// The live-order switch's preconditions (POST /api/runtime/order-execution).
+struct live_order_policy {
+  /// The config allows live orders at all (market.execution = "live").
+  bool configured = false;
+  /// The exact text an operator must send as confirm_text to switch on.
+  std::string confirm_text = "ENABLE_LIVE_ORDER";
+};
+
 struct control_api {
   /// Required as `Authorization: Bearer <token>` on every state-changing
   /// request. Empty = control disabled (every POST answers 403).
@@ -60,6 +87,22 @@ struct control_api {
   /// other the node's (500). Null: the export route answers 503. Called on
   /// an HTTP I/O thread: must be thread-safe.
   std::function<expected<std::string>(const export_query&)> export_csv;
+  /// Validates a parameter patch (a JSON object of [strategy] keys, with an
+  /// optional "signal" object) against the pair's current parameters and,
+  /// if valid, applies it. Null: the params route answers 503. Thread-safe.
+  std::function<params_result(const std::string& pair_id, std::string_view patch_json)>
+    update_params;
+  /// GET /api/config: the effective config as JSON, secrets masked.
+  std::string config_json;
+  /// GET /api/symbols: instruments per symbol and venue (JSON array).
+  std::string symbols_json;
+  /// GET /api/venues: the request budget headroom of one venue as a JSON
+  /// object ("" = none known). Thread-safe.
+  std::function<std::string(const std::string& venue)> rate_limit_json;
+  live_order_policy live_orders;
+  /// Market data modes this build can switch to ("sim"; "live" once venue
+  /// adapters exist and are configured).
+  std::vector<std::string> data_modes{"sim"};
 };
 
 /// True iff `a == b`, in time that depends only on the sizes (never on

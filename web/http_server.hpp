@@ -10,6 +10,19 @@
 //
 // State-changing routes (web/routes.hpp) are served only with a control_api
 // whose token is set; the token is checked per request, never logged.
+//
+// Per client address, requests beyond rate_limit_rps/burst are answered 429
+// with Retry-After (web/client_limiter.hpp); /healthz and /metrics never are.
+//
+// /ws/stream (web/stream_hub.hpp has the protocol) upgrades to a WebSocket
+// after, in this order: 426 not an upgrade request; 503 no stream_data (or
+// stopping); 403 control_disabled (the control token is required); 401 a
+// wrong Authorization: Bearer header (a right one authenticates at once,
+// none means the client must send an auth op within auth_timeout); 503
+// max_clients connected. One timer refreshes the hub per interval and then
+// gives every client its messages; a client whose queue exceeds
+// max_queue_bytes is closed (1008), stop() closes every client (1001).
+// Metrics: web/web_metrics.hpp (when `tel` is not null).
 
 #include <chrono>
 #include <cstddef>
@@ -21,6 +34,7 @@
 #include "messages/expected.hpp"
 #include "messages/market.hpp"
 #include "web/control_api.hpp"
+#include "web/stream.hpp"
 
 namespace xarb {
 
@@ -35,6 +49,14 @@ struct http_server_config {
   std::size_t max_body_bytes = 16 * 1024;
   std::chrono::milliseconds idle_timeout{30'000}; ///< per read or write
   std::size_t max_connections = 256;
+  /// Per client address (token bucket): requests per second and burst.
+  /// Beyond them a request is answered 429 with Retry-After. 0 = no limit.
+  double rate_limit_rps = 50;
+  double rate_limit_burst = 100;
+  /// /ws/stream: throttle, client limits (web/stream.hpp).
+  stream_config stream;
+  /// What /ws/stream serves; null = /ws/stream answers 503.
+  std::shared_ptr<const stream_source> stream_data;
   /// Kill-switch commands and their bearer token; null = control routes
   /// answer 403 (safe by default). Shared with every I/O thread.
   std::shared_ptr<const control_api> control;

@@ -1,20 +1,20 @@
+// The dispatcher: matches a request against the route table
+// (web/route_table.cpp), applies the checks every route shares (method,
+// bearer token, documented query parameters) and calls the handler.
 #include "web/routes.hpp"
 
-#include <algorithm>
-
-#include <optional>
+#include <charconv>
 #include <utility>
 
 #include "monitoring/json_writer.hpp"
-#include "monitoring/status_board.hpp"
-#include "monitoring/telemetry.hpp"
+#include "web/route_table.hpp"
 #include "web/url.hpp"
 
 namespace xarb {
 
-namespace {
+namespace web_detail {
 
-http_reply make(unsigned status, std::string_view type, std::string body) {
+http_reply make_reply(unsigned status, std::string_view type, std::string body) {
   http_reply r;
   r.status = status;
   r.content_type = std::string{type};
@@ -22,105 +22,55 @@ http_reply make(unsigned status, std::string_view type, std::string body) {
   return r;
 }
 
-enum class route {
-  none,
-  // read routes
-  metrics,
-  healthz,
-  readyz,
-  status,
-  risk,
-  export_csv,
-  // control routes
-  halt,
-  flatten_all,
-  resume,
-  flatten_pair,
-};
-
-struct route_match {
-  route id = route::none;
-  std::string_view segment; ///< {id} of /api/pairs/{id}/... or {kind} of /api/export/{kind}.csv
-};
-
-bool is_control(route r) {
-  return r == route::halt || r == route::flatten_all || r == route::resume
-         || r == route::flatten_pair;
-}
-
-// Matches the raw (encoded) path exactly: no trailing slash, no case folding,
-// no decoding of fixed segments.
-route_match match_path(std::string_view path) {
-  static constexpr std::pair<std::string_view, route> fixed[] = {
-    {"/metrics", route::metrics},        {"/healthz", route::healthz},
-    {"/readyz", route::readyz},          {"/api/status", route::status},
-    {"/api/risk", route::risk},          {"/api/halt", route::halt},
-    {"/api/flatten-all", route::flatten_all}, {"/api/resume", route::resume},
-  };
-  for (auto& [p, r] : fixed)
-    if (path == p)
-      return {r, {}};
-  // /api/export/{kind}.csv
-  constexpr std::string_view exports = "/api/export/";
-  constexpr std::string_view csv = ".csv";
-  if (path.size() > exports.size() + csv.size() && path.starts_with(exports)
-      && path.ends_with(csv)) {
-    auto seg = path.substr(exports.size(), path.size() - exports.size() - csv.size());
-    if (seg.find('/') == std::string_view::npos)
-      return {route::export_csv, seg};
-  }
-  // /api/pairs/{id}/flatten: {id} is one segment ('/' in an id is %2F).
-  constexpr std::string_view pairs = "/api/pairs/";
-  constexpr std::string_view flatten = "/flatten";
-  if (path.size() > pairs.size() + flatten.size() && path.starts_with(pairs)
-      && path.ends_with(flatten)) {
-    auto seg = path.substr(pairs.size(), path.size() - pairs.size() - flatten.size());
-    if (seg.find('/') == std::string_view::npos)
-      return {route::flatten_pair, seg};
-  }
-  return {};
-}
-
-http_reply method_not_allowed(std::string_view allow) {
-  auto r = error_reply(405, "method_not_allowed",
-                       "allowed methods: " + std::string{allow});
-  r.headers.emplace_back("Allow", std::string{allow});
-  return r;
+http_reply json_reply(unsigned status, std::string body) {
+  return make_reply(status, content_type_json, std::move(body));
 }
 
 http_reply bad_request(std::string_view message) {
   return error_reply(400, "bad_request", message);
 }
 
-http_reply read_route(route id, const status_board& board, telemetry* tel,
-                      timestamp_ns now) {
-  switch (id) {
-    case route::healthz:
-      return make(200, content_type_text, "ok\n");
-    case route::readyz: {
-      auto r = board.check_readiness();
-      return make(r.ready ? 200 : 503, content_type_json, to_json(r));
+std::optional<http_reply> check_query(const route_ctx& c, const route_spec& r) {
+  if (c.query.empty())
+    return std::nullopt;
+  // The same rule as url::unexpected_param, over the route's documented names.
+  std::string_view rest = c.query;
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    auto item = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (item.empty())
+      continue;
+    auto key = item.substr(0, item.find('='));
+    bool known = false;
+    for (auto& q : r.query)
+      known = known || (!q.name.empty() && q.name == key);
+    if (!known) {
+      auto shown = url::decode_text(key, true, 40, "parameter");
+      return bad_request("unknown query parameter '" + (shown ? *shown : std::string{"?"})
+                         + "'");
     }
-    case route::status:
-      return make(200, content_type_json, board.status_json(now));
-    case route::risk: {
-      auto json = board.risk();
-      if (json.empty())
-        return error_reply(503, "not_ready", "the risk guard has not published a snapshot yet");
-      return make(200, content_type_json, std::move(json));
-    }
-    case route::metrics:
-      if (tel == nullptr)
-        return make(200, content_type_metrics, "");
-      tel->refresh_book_ages(board, now);
-      return make(200, content_type_metrics, tel->serialize());
-    default:
-      return error_reply(500, "internal", "not a read route");
   }
+  return std::nullopt;
 }
 
-// Decodes the optional query parameter `name` into `out`. Returns an error
-// reply on failure; `present` tells whether the parameter was given.
+std::optional<http_reply> limit_param(const route_ctx& c, std::size_t def, std::size_t max,
+                                      std::size_t& out) {
+  auto raw = url::query_param(c.query, "limit");
+  if (!raw)
+    return bad_request(raw.error().message);
+  out = def;
+  if (!raw->has_value())
+    return std::nullopt;
+  auto v = **raw;
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || end != v.data() + v.size() || n < 1 || n > max)
+    return bad_request("limit must be an integer in 1.." + std::to_string(max));
+  out = static_cast<std::size_t>(n);
+  return std::nullopt;
+}
+
 std::optional<http_reply> text_param(std::string_view query, std::string_view name,
                                      std::string& out, bool& present) {
   auto raw = url::query_param(query, name);
@@ -136,105 +86,40 @@ std::optional<http_reply> text_param(std::string_view query, std::string_view na
   return std::nullopt;
 }
 
-// GET /api/export/{kind}.csv[?from=&to=&pair=]: the store's records as CSV.
-http_reply export_route(const route_match& m, std::string_view query,
-                        const control_api* control) {
-  static constexpr std::string_view kinds[] = {"fills", "orders", "events", "spreads",
-                                               "funding"};
-  if (std::find(std::begin(kinds), std::end(kinds), m.segment) == std::end(kinds))
-    return error_reply(404, "unknown_kind",
-                       "export kinds: fills, orders, events, spreads, funding");
-  if (auto unexpected = url::unexpected_param(query, {"from", "to", "pair"}))
-    return bad_request("unknown query parameter '" + std::string{*unexpected} + "'");
-  export_query q;
-  q.kind = std::string{m.segment};
-  bool present = false;
-  for (auto [name, out] : {std::pair{"from", &q.from}, std::pair{"to", &q.to},
-                           std::pair{"pair", &q.pair}})
-    if (auto err = text_param(query, name, *out, present))
-      return std::move(*err);
-  if (control == nullptr || !control->export_csv)
-    return error_reply(503, "unavailable", "no store to export from");
-  auto csv = control->export_csv(q);
-  if (!csv) {
-    const auto code = csv.error().code;
-    const bool theirs = code == error_code::parse_error || code == error_code::config_error;
-    return error_reply(theirs ? 400 : 500, theirs ? "bad_request" : "internal",
-                       csv.error().message);
-  }
-  auto r = make(200, "text/csv; charset=utf-8", std::move(*csv));
-  r.headers.emplace_back("Content-Disposition",
-                         "attachment; filename=\"" + q.kind + ".csv\"");
+std::optional<http_reply> decoded_param(const route_ctx& c, std::string_view what,
+                                        std::string& out) {
+  auto v = url::decode_text(c.param, false, max_control_text_chars, what);
+  if (!v)
+    return bad_request(v.error().message);
+  out = std::move(*v);
+  return std::nullopt;
+}
+
+} // namespace web_detail
+
+namespace {
+
+using namespace web_detail;
+
+http_reply method_not_allowed(const std::string& allow) {
+  auto r = error_reply(405, "method_not_allowed", "allowed methods: " + allow);
+  r.headers.emplace_back("Allow", allow);
   return r;
 }
 
-http_reply control_route(const route_match& m, std::string_view query,
-                         const http_request& req, const status_board& board,
-                         const control_api* control) {
+std::optional<http_reply> check_token(const http_request& req, const control_api* control) {
   if (control == nullptr || control->token.empty())
     return error_reply(403, "control_disabled",
-                       "set XARB_API_TOKEN to enable state-changing routes");
-  if (!bearer_matches(req.authorization, control->token)) {
-    bool given = !req.authorization.empty();
-    auto r = error_reply(401, "unauthorized",
-                         given ? "invalid bearer token" : "missing bearer token");
-    r.headers.emplace_back("WWW-Authenticate",
-                           given ? R"(Bearer realm="xarb", error="invalid_token")"
-                                 : R"(Bearer realm="xarb")");
-    return r;
-  }
-  // Unknown parameters are refused: a misspelt "scope" must not turn a
-  // scoped resume into a global one.
-  auto unexpected = m.id == route::resume ? url::unexpected_param(query, {"reason", "scope"})
-                                          : url::unexpected_param(query, {"reason"});
-  if (unexpected)
-    return bad_request("unknown query parameter '" + std::string{*unexpected} + "'");
-
-  control_command cmd;
-  bool present = false;
-  if (auto err = text_param(query, "reason", cmd.reason, present))
-    return std::move(*err);
-  switch (m.id) {
-    case route::halt:
-      cmd.kind = control_kind::halt;
-      break;
-    case route::flatten_all:
-      cmd.kind = control_kind::flatten_all;
-      break;
-    case route::resume:
-      cmd.kind = control_kind::resume;
-      if (auto err = text_param(query, "scope", cmd.target, present))
-        return std::move(*err);
-      if (present) {
-        if (cmd.target.empty())
-          return bad_request("scope must not be empty (omit it to resume everything)");
-        cmd.kind = control_kind::resume_scope;
-      }
-      break;
-    case route::flatten_pair: {
-      auto id = url::decode_text(m.segment, false, max_control_text_chars, "pair id");
-      if (!id)
-        return bad_request(id.error().message);
-      if (!board.pair(*id))
-        return error_reply(404, "unknown_pair",
-                           "no pair '" + *id
-                             + "' (ids are URL-encoded, e.g. BTC-PERP%3Asim-a%2Fsim-b)");
-      cmd.kind = control_kind::flatten_pair;
-      cmd.target = std::move(*id);
-      break;
-    }
-    default:
-      return error_reply(500, "internal", "not a control route");
-  }
-  auto failure = control->send ? control->send(cmd) : std::string{"no command sink"};
-  if (!failure.empty())
-    return error_reply(503, "unavailable", failure);
-  json::writer w;
-  w.begin_object().key("accepted").value(true).key("command").value(to_string(cmd.kind));
-  if (cmd.kind == control_kind::flatten_pair || cmd.kind == control_kind::resume_scope)
-    w.key("target").value(cmd.target);
-  w.key("reason").value(cmd.reason).end_object();
-  return make(202, content_type_json, std::move(w).str());
+                       "no API token is configured: state-changing routes are disabled");
+  if (bearer_matches(req.authorization, control->token))
+    return std::nullopt;
+  bool given = !req.authorization.empty();
+  auto r = error_reply(401, "unauthorized",
+                       given ? "invalid bearer token" : "missing bearer token");
+  r.headers.emplace_back("WWW-Authenticate",
+                         given ? R"(Bearer realm="xarb", error="invalid_token")"
+                               : R"(Bearer realm="xarb")");
+  return r;
 }
 
 } // namespace
@@ -242,30 +127,39 @@ http_reply control_route(const route_match& m, std::string_view query,
 http_reply error_reply(unsigned status, std::string_view code, std::string_view message) {
   json::writer w;
   w.begin_object().key("error").value(code).key("message").value(message).end_object();
-  return make(status, content_type_json, std::move(w).str());
+  return make_reply(status, content_type_json, std::move(w).str());
 }
 
 http_reply route_request(const http_request& req, const status_board& board,
                          telemetry* tel, timestamp_ns now, const control_api* control) {
   auto [path, query] = url::split_target(req.target);
-  auto m = match_path(path);
-  if (m.id == route::none)
-    return error_reply(404, "not_found", "no route for this path");
-  if (is_control(m.id)) {
-    if (req.method != "POST")
-      return method_not_allowed("POST");
-    return control_route(m, query, req, board, control);
+  const bool head = req.method == "HEAD";
+  std::string allow;
+  for (auto& r : route_table()) {
+    auto param = match_template(r.path, path);
+    if (!param)
+      continue;
+    if (req.method == r.method || (head && r.method == "GET")) {
+      if (needs_token(r))
+        if (auto denied = check_token(req, control))
+          return std::move(*denied);
+      route_ctx c{req, query, *param, board, tel, now, control};
+      if (auto bad = check_query(c, r))
+        return std::move(*bad);
+      return r.handler(c);
+    }
+    if (!allow.empty())
+      allow += ", ";
+    allow += r.method == "GET" ? "GET, HEAD" : std::string{r.method};
   }
-  if (req.method != "GET" && req.method != "HEAD")
-    return method_not_allowed("GET, HEAD");
-  if (m.id == route::export_csv)
-    return export_route(m, query, control);
-  return read_route(m.id, board, tel, now);
+  if (!allow.empty())
+    return method_not_allowed(allow);
+  return error_reply(404, "not_found", "no route for this path (GET /api/openapi.json lists them)");
 }
 
 http_reply route_request(std::string_view method, std::string_view target,
                          const status_board& board, telemetry* tel, timestamp_ns now) {
-  return route_request(http_request{method, target, {}}, board, tel, now, nullptr);
+  return route_request(http_request{method, target, {}, {}, {}, {}}, board, tel, now, nullptr);
 }
 
 } // namespace xarb

@@ -62,6 +62,9 @@ struct http_request {
   std::string_view method;        ///< e.g. "GET"
   std::string_view target;        ///< path plus optional query
   std::string_view authorization; ///< Authorization header value, "" if absent
+  std::string_view body;          ///< request body ("" if none)
+  std::string_view content_type;  ///< Content-Type header value, "" if absent
+  std::string_view remote;        ///< client address ("127.0.0.1"), for logs
 };
 
 inline constexpr std::string_view content_type_json = "application/json";

@@ -113,6 +113,26 @@ struct pair_params {
   friend bool operator==(const pair_params&, const pair_params&) = default;
 };
 
+// Serialization (CAF inspect; no CAF include needed): a pair's parameters
+// travel to its trader when an operator changes them (POST
+// /api/pairs/{id}/params). Every field, in declaration order.
+template <class Inspector>
+auto inspect(Inspector& f, signal_params& x) {
+  return f(x.model, x.window, x.sample_interval_ns, x.min_std_bps, x.z_entry, x.z_exit,
+           x.offset_bps, x.exit_offset_bps, x.low_vol_min_profit_bps,
+           x.high_vol_min_profit_bps, x.vol_low_bps, x.vol_high_bps, x.threshold_bps,
+           x.persist_samples, x.cooldown_ns, x.persistent_exit_bps, x.tranche_step);
+}
+
+template <class Inspector>
+auto inspect(Inspector& f, pair_params& x) {
+  return f(x.signal, x.mode, x.style, x.maker, x.order_notional, x.max_tranches,
+           x.max_position_notional, x.min_profit_bps, x.take_profit_bps, x.stop_loss_bps,
+           x.max_hold_ns, x.slippage_bps, x.hedge_slippage_bps, x.requote_bps,
+           x.leg_timeout_ns, x.maker_timeout_ns, x.hedge_timeout_ns, x.max_retries,
+           x.max_book_age_ns, x.rebalance_multiple, x.hard_delta_notional);
+}
+
 /// The parameters actually used: zero_wear overrides entry/exit thresholds
 /// (round-trip cost <= 0), forces maker_taker and one tranche, and suspends
 /// take-profit/stop-loss/max-hold (it closes only at zero cost or on a hard

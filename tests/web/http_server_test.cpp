@@ -14,6 +14,7 @@
 #include "tests/web/http_test_client.hpp"
 #include "web/control_api.hpp"
 #include "web/http_server.hpp"
+#include "web/web_metrics.hpp"
 
 using namespace xarb;
 using xarb::test::connection;
@@ -312,10 +313,9 @@ TEST_CASE_FIXTURE(fixture, "control routes over loopback: token, 202 and the com
   std::vector<test::reply> replies;
   connection c{port};
   REQUIRE(c.connected());
-  // The JSON body is accepted and ignored.
-  auto ok = c.request(http::verb::post,
-                      "/api/pairs/BTC-PERP%3Asim-a%2Fsim-b/flatten?reason=ops+check",
-                      R"({"ignored":true})",
+  // The body and its Content-Type reach the routes (reason in the body).
+  auto ok = c.request(http::verb::post, "/api/pairs/BTC-PERP%3Asim-a%2Fsim-b/flatten",
+                      R"({"reason":"ops check"})",
                       {{"Authorization", "Bearer " + token},
                        {"Content-Type", "application/json"}});
   REQUIRE(ok);
@@ -378,6 +378,75 @@ TEST_CASE_FIXTURE(fixture, "without a control API every POST is 403") {
   REQUIRE(r);
   CHECK(r->status == 403);
   CHECK(r->body.find("control_disabled") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(fixture, "a burst beyond the rate limit gets 429; probes never do") {
+  cfg.rate_limit_rps = 0.01; // no refill within the test
+  cfg.rate_limit_burst = 3;
+  start();
+  connection c{port};
+  REQUIRE(c.connected());
+  for (int i = 0; i < 3; ++i) {
+    auto ok = c.request(http::verb::get, "/api/status");
+    REQUIRE(ok);
+    CHECK(ok->status == 200);
+  }
+  for (auto target : {"/api/status", "/nope", "/ws/stream", "/api/halt"}) {
+    auto limited = c.request(http::verb::get, target);
+    REQUIRE(limited);
+    CHECK(limited->status == 429);
+    CHECK(limited->content_type == "application/json");
+    CHECK(limited->body.find(R"("error":"rate_limited")") != std::string::npos);
+    CHECK(std::stoi(limited->retry_after) >= 1);
+    CHECK(limited->keep_alive);
+  }
+  // Liveness probes and scrapes are exempt, on any connection.
+  for (int i = 0; i < 20; ++i) {
+    auto h = c.request(http::verb::get, i % 2 ? "/healthz" : "/metrics");
+    REQUIRE(h);
+    CHECK(h->status == 200);
+  }
+  auto m = fetch(port, "/metrics");
+  REQUIRE(m);
+  CHECK(m->body.find("xarb_http_rate_limited_total 4\n") != std::string::npos);
+  CHECK(m->body.find(R"(xarb_http_requests_total{code="429",route="other"} 3)")
+        != std::string::npos);
+  CHECK(m->body.find(R"(xarb_http_requests_total{code="429",route="/ws/stream"} 1)")
+        != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(fixture, "request metrics use bounded route labels") {
+  cfg.rate_limit_rps = 0; // off
+  start();
+  for (int i = 0; i < 150; ++i) // beyond the default burst: no limit when off
+    REQUIRE(fetch(port, "/healthz"));
+  REQUIRE(fetch(port, "/api/status"));
+  REQUIRE(fetch(port, "/api/pairs/BTC-PERP%3Aa%2Fb/flatten", http::verb::post));
+  for (auto junk : {"/api/abc", "/api/abd", "/x/y?z=1", "/API/STATUS"})
+    REQUIRE(fetch(port, junk));
+  auto m = fetch(port, "/metrics");
+  REQUIRE(m);
+  auto& body = m->body;
+  CHECK(body.find(R"(xarb_http_requests_total{code="200",route="/healthz"} 150)")
+        != std::string::npos);
+  CHECK(body.find(R"(xarb_http_requests_total{code="200",route="/api/status"} 1)")
+        != std::string::npos);
+  CHECK(body.find(R"(route="/api/pairs/{id}")") != std::string::npos);
+  CHECK(body.find(R"(xarb_http_requests_total{code="404",route="other"} 4)")
+        != std::string::npos);
+  CHECK(body.find("/api/abc") == std::string::npos);
+  CHECK(body.find("# HELP xarb_http_request_duration_seconds ") != std::string::npos);
+  CHECK(body.find("xarb_http_request_duration_seconds_count ") != std::string::npos);
+  CHECK(http_route_label("/metrics") == "/metrics");
+  CHECK(http_route_label("/api/export/fills.csv") == "/api/export/{kind}");
+  CHECK(http_route_label("/api/pairs/x/flatten") == "/api/pairs/{id}");
+  CHECK(http_route_label("/api/flatten-all") == "/api/flatten-all");
+  CHECK(http_route_label("/api/" + std::string(40, 'a')) == "other");
+  CHECK(http_route_label("/api/Status") == "other");
+  CHECK(http_route_label("/") == "other");
+  CHECK(http_route_label("/api/risk", 404) == "other");
+  CHECK(http_route_label("/api/risk", 503) == "/api/risk");
+  CHECK(http_route_label("/api/export/x.csv", 404) == "/api/export/{kind}");
 }
 
 }

@@ -33,6 +33,7 @@ struct reply {
   std::string allow;
   std::string www_authenticate;
   std::string content_length;
+  std::string retry_after;
   bool keep_alive = false;
 };
 
@@ -44,6 +45,7 @@ inline reply to_reply(const http::response<http::string_body>& res) {
   r.allow = std::string{res[http::field::allow]};
   r.www_authenticate = std::string{res[http::field::www_authenticate]};
   r.content_length = std::string{res[http::field::content_length]};
+  r.retry_after = std::string{res[http::field::retry_after]};
   r.keep_alive = res.keep_alive();
   return r;
 }

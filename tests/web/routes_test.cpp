@@ -57,6 +57,7 @@ struct control_fixture {
     p.venue_a = "sim-a";
     p.venue_b = "sim-b";
     board.set_pair(p);
+    board.expect_venue("sim-a", {"BTC-PERP"});
   }
 
   // Every reply is checked for the token: it must never be echoed.
@@ -94,8 +95,11 @@ TEST_CASE("healthz, readyz, status and metrics") {
   CHECK(r.body.find("sim-a/BTC-PERP") != std::string::npos);
 
   board.set_book("sim-a", "BTC-PERP", true, t0 - 3 * sec, 1);
-  r = route_request("GET", "/readyz?verbose=1", board, &tel, t0);
+  r = route_request("GET", "/readyz", board, &tel, t0);
   CHECK(r.status == 200);
+  // Undocumented query parameters are refused on every route.
+  r = route_request("GET", "/readyz?verbose=1", board, &tel, t0);
+  CHECK(r.status == 400);
 
   auto s = route_request("GET", "/api/status", board, &tel, t0);
   CHECK(s.status == 200);
@@ -224,7 +228,7 @@ TEST_CASE_FIXTURE(control_fixture, "without a token every POST is 403 control_di
         CHECK(r.status == 403);
         CHECK(json_field(r.body, "error") == "control_disabled");
         CHECK(json_field(r.body, "message")
-              == "set XARB_API_TOKEN to enable state-changing routes");
+              == "no API token is configured: state-changing routes are disabled");
       }
     }
   }
@@ -239,8 +243,10 @@ TEST_CASE_FIXTURE(control_fixture, "unknown pairs are 404, unencoded ids match n
   CHECK(json_field(r.body, "error") == "unknown_pair");
   CHECK(json_field(r.body, "message").find("ETH-PERP:sim-a/sim-b") != std::string::npos);
   CHECK(post("/api/pairs/btc-perp%3Asim-a%2Fsim-b/flatten").status == 404); // case matters
+  // "/api/pairs/flatten" is GET /api/pairs/{id} (405 for a POST).
+  CHECK(post("/api/pairs/flatten").status == 405);
   for (auto target : {"/api/pairs/BTC-PERP:sim-a/sim-b/flatten", "/api/pairs//flatten",
-                      "/api/pairs/flatten", "/api/pairs/x/flatten/", "/api/halt/",
+                      "/api/pairs/x/flatten/", "/api/halt/",
                       "/api/flatten_all", "/api/%68alt"}) {
     CAPTURE(target);
     auto nf = post(target);
@@ -331,7 +337,7 @@ TEST_CASE_FIXTURE(control_fixture, "GET /api/risk is 503 until the risk guard pu
 
   const std::string snapshot = R"({"state":"halted","reason":"operator halt"})";
   board.set_risk(snapshot);
-  r = call("GET", "/api/risk?pretty=1", "", nullptr); // open: no token needed
+  r = call("GET", "/api/risk", "", nullptr); // open: no token needed
   CHECK(r.status == 200);
   CHECK(r.content_type == content_type_json);
   CHECK(r.body == snapshot);

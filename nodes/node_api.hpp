@@ -1,0 +1,79 @@
+#pragma once
+// The node's side of the web API (web/control_api.hpp): the runtime state
+// operators change (engine on/off, trade mode, each pair's parameters), the
+// control commands delivered to the actors, and the documents the API
+// serves (symbols, config with secrets masked).
+//
+// Runtime changes outlive actor restarts: a restarted pair trader is spawned
+// from runtime_pairs, not from the config file. They do not outlive the
+// process: a restart of the node starts from the config again (each change
+// is logged and stored as an event).
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "actors/pair_trader.hpp"
+#include "web/api_token.hpp"
+#include "web/control_api.hpp"
+
+namespace xarb {
+
+class name_registry;
+class status_board;
+struct node_config;
+
+namespace risk {
+class rate_limit_registry;
+}
+namespace storage {
+class store;
+}
+
+/// Every pair's spawn configuration with the operator's runtime changes.
+/// Thread-safe (HTTP threads change it, supervisors read it on restart).
+class runtime_pairs {
+public:
+  explicit runtime_pairs(std::vector<pair_config> pairs);
+
+  /// The pair's config as a new trader must start with it.
+  pair_config get(const std::string& id) const;
+  std::vector<std::string> ids() const;
+  bool contains(const std::string& id) const;
+
+  void set_enabled(bool on);
+  void set_mode(strategy::trade_mode m);
+  /// Validates `patch` (nodes/config.hpp patch_params_json) over the pair's
+  /// current parameters and stores the result when valid.
+  params_result update_params(const std::string& id, std::string_view patch);
+  /// The pair's parameters as JSON (config keys).
+  std::string params_json(const std::string& id) const;
+
+private:
+  mutable std::mutex mtx_;
+  std::map<std::string, pair_config, std::less<>> pairs_;
+};
+
+struct node_api_inputs {
+  const node_config* cfg = nullptr;
+  name_registry* registry = nullptr;
+  status_board* board = nullptr;
+  risk::rate_limit_registry* limits = nullptr;
+  std::shared_ptr<storage::store> store;
+  std::shared_ptr<runtime_pairs> pairs;
+  std::string token; ///< bearer token ("" = control disabled)
+};
+
+/// The control API of a running node: commands to the risk guard and the
+/// pair traders (found by name, so restarted actors are reached), exports
+/// from the store, parameter changes, documents.
+std::shared_ptr<const control_api> make_control_api(const node_api_inputs& in);
+
+/// GET /api/symbols: per canonical symbol, each simulated venue's contract
+/// (native symbol, tick, lot, minimums, multiplier, fees, leverage,
+/// funding interval). A JSON array.
+std::string symbols_json(const node_config& cfg);
+
+} // namespace xarb

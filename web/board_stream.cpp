@@ -1,0 +1,84 @@
+#include "web/board_stream.hpp"
+
+#include "monitoring/board_json.hpp"
+#include "monitoring/status_board.hpp"
+
+namespace xarb {
+
+namespace {
+
+template <class Fn>
+std::string json_of(Fn&& fn) {
+  json::writer w;
+  fn(w);
+  return std::move(w).str();
+}
+
+std::vector<stream_item> keyed_items(const status_board& board, std::string_view topic,
+                                     timestamp_ns now) {
+  std::vector<stream_item> out;
+  if (topic == "tops") {
+    for (auto& v : board.venues())
+      for (auto& b : v.books)
+        out.push_back({v.name + "/" + b.symbol,
+                       json_of([&](json::writer& w) { board_json::write_top(w, v.name, b); })});
+  } else if (topic == "spreads" || topic == "pairs") {
+    const bool full = topic == "pairs";
+    for (auto& p : board.pairs())
+      out.push_back({p.id, json_of([&](json::writer& w) {
+                       if (full)
+                         board_json::write_pair(w, p);
+                       else
+                         board_json::write_spread(w, p);
+                     })});
+  } else if (topic == "risk") {
+    if (auto r = board.risk(); !r.empty())
+      out.push_back({"risk", std::move(r)});
+  } else if (topic == "venues") {
+    for (auto& v : board.venues())
+      out.push_back(
+        {v.name, json_of([&](json::writer& w) { board_json::write_venue(w, v, now, false); })});
+  }
+  return out;
+}
+
+template <class T, class Write>
+std::vector<stream_entry> entries(const std::vector<logged<T>>& log, Write&& write) {
+  std::vector<stream_entry> out;
+  out.reserve(log.size());
+  for (auto& e : log)
+    out.push_back({e.seq, json_of([&](json::writer& w) { write(w, e.item, e.seq); })});
+  return out;
+}
+
+} // namespace
+
+std::shared_ptr<const stream_source> make_board_stream(const status_board& board,
+                                                       std::function<timestamp_ns()> clock) {
+  auto src = std::make_shared<stream_source>();
+  src->keyed = [&board, clock](std::string_view topic) {
+    return keyed_items(board, topic, clock ? clock() : 0);
+  };
+  src->log = [&board](std::string_view topic, uint64_t after,
+                      std::size_t limit) -> std::vector<stream_entry> {
+    if (topic == "orders")
+      return entries(board.orders(after, limit),
+                     [](json::writer& w, const order_update& u, uint64_t seq) {
+                       board_json::write_order(w, u, seq);
+                     });
+    if (topic == "fills")
+      return entries(board.fills(after, limit),
+                     [](json::writer& w, const fill_record& f, uint64_t seq) {
+                       board_json::write_fill(w, f, seq);
+                     });
+    if (topic == "events")
+      return entries(board.events(after, limit),
+                     [](json::writer& w, const event& e, uint64_t seq) {
+                       board_json::write_event(w, e, seq);
+                     });
+    return {};
+  };
+  return src;
+}
+
+} // namespace xarb

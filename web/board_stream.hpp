@@ -1,0 +1,25 @@
+#pragma once
+// The /ws/stream topics over the status board (web/stream.hpp): the same
+// records, in the same JSON, as the read routes (monitoring/board_json.hpp).
+//   tops     id "venue/symbol"  best bid/ask of every book
+//   spreads  id pair id         spreads and z-scores
+//   pairs    id pair id         the full pair row (phase, positions, P&L)
+//   risk     id "risk"          the risk guard's snapshot (GET /api/risk)
+//   venues   id venue           state, book ages, latency, reconnects
+//   orders, fills, events       the board's logs (seq = the log's seq)
+
+#include <functional>
+#include <memory>
+
+#include "messages/market.hpp"
+#include "web/stream.hpp"
+
+namespace xarb {
+
+class status_board;
+
+/// `board` must outlive the source; `clock` gives "now" for ages.
+std::shared_ptr<const stream_source> make_board_stream(const status_board& board,
+                                                       std::function<timestamp_ns()> clock);
+
+} // namespace xarb

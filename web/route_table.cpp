@@ -1,0 +1,166 @@
+// The route table: every route of the web actor, with its documentation.
+// Adding a route here serves it (web/routes.cpp) and documents it
+// (/api/openapi.json); docs/API.md describes the bodies in prose.
+#include "web/route_table.hpp"
+
+namespace xarb::web_detail {
+
+namespace {
+
+constexpr std::string_view reason_body =
+  R"({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":200,"description":"operator's note, logged and passed to the risk guard"}}})";
+
+constexpr query_doc q_reason{"reason", "string", "operator's note (at most 200 characters); also accepted in the JSON body"};
+constexpr query_doc q_limit{"limit", "integer", "most recent entries to return (1..1000, default 100)"};
+constexpr query_doc q_after{"after", "integer", "only entries with seq greater than this (poll with the last seq seen)"};
+constexpr query_doc q_pair{"pair", "string", "only this pair id, e.g. BTC-PERP:sim-a/sim-b"};
+
+constexpr route_spec table[] = {
+  // -- system --------------------------------------------------------------------
+  {"GET", "/healthz", "healthz", "system", "Liveness: 200 while the process runs", "",
+   "", {}, "", content_type_text, 200, "", get_healthz},
+  {"GET", "/readyz", "readyz", "system",
+   "Readiness: 200 when every expected book is synced, else 503 with the reason", "", "",
+   {}, "", content_type_json, 200, "503", get_readyz},
+  {"GET", "/metrics", "metrics", "system", "Prometheus metrics (text exposition 0.0.4)",
+   "Every family is prefixed xarb_; docs/METRICS.md lists them.", "", {}, "",
+   content_type_metrics, 200, "", get_metrics},
+  {"GET", "/api/openapi.json", "openapi", "system", "This document (OpenAPI 3.0)", "", "",
+   {}, "", content_type_json, 200, "", get_openapi},
+  {"GET", "/ws/stream", "stream", "system", "Live stream (WebSocket upgrade)",
+   "Topics tops, spreads, pairs, orders, fills, events, risk, venues: a snapshot, then "
+   "throttled deltas. Bearer token in the Authorization header of the upgrade or as the "
+   "first message {\"op\":\"auth\",\"token\":\"...\"}. docs/API.md describes the protocol. "
+   "A plain GET answers 426.",
+   "", {}, "", content_type_json, 101, "401 403 426 503", get_ws_stream},
+  {"GET", "/api/status", "status", "system",
+   "Node, venues with their books, pairs, P&L per venue and the risk snapshot", "", "", {},
+   "", content_type_json, 200, "", get_status},
+  {"GET", "/api/config", "config", "system", "The effective configuration, secrets masked",
+   "", "", {}, "", content_type_json, 200, "", get_config},
+  // -- market --------------------------------------------------------------------
+  {"GET", "/api/symbols", "symbols", "market",
+   "Instruments: per canonical symbol, each venue's contract and trading rules", "", "", {},
+   "", content_type_json, 200, "", get_symbols},
+  {"GET", "/api/market/top-spreads", "top_spreads", "market",
+   "Pairs ranked by their best executable spread (bps)",
+   "Each pair's better direction; invalid spreads (unsynced or stale books) rank last.", "",
+   {query_doc{"limit", "integer", "rows to return (1..1000, default 10)"}}, "",
+   content_type_json, 200, "400", get_top_spreads},
+  {"GET", "/api/venues", "venues", "market",
+   "Venues: state, book ages, order latency, reconnects, resyncs, request budget headroom",
+   "", "", {}, "", content_type_json, 200, "", get_venues},
+  // -- trading -------------------------------------------------------------------
+  {"GET", "/api/pairs", "pairs", "trading",
+   "Every pair: spread, z-score, phase, positions, P&L", "", "", {}, "", content_type_json,
+   200, "", get_pairs},
+  {"GET", "/api/pairs/{id}", "pair", "trading",
+   "One pair with its legs and its strategy parameters", "",
+   "pair id, URL-encoded: BTC-PERP%3Asim-a%2Fsim-b", {}, "", content_type_json, 200,
+   "400 404", get_pair},
+  {"GET", "/api/positions", "positions", "trading",
+   "Positions per pair and leg, and net per venue and symbol", "", "", {}, "",
+   content_type_json, 200, "", get_positions},
+  {"GET", "/api/orders", "orders", "trading", "Order transitions, newest last",
+   "The log holds the latest 2000 transitions; state=open lists the orders still working.",
+   "",
+   {q_limit, q_after, q_pair,
+    query_doc{"state", "string", "open: only orders still working (latest transition each)"}},
+   "", content_type_json, 200, "400", get_orders},
+  {"GET", "/api/fills", "fills", "trading", "Fills booked, newest last",
+   "The latest 2000; GET /api/export/fills.csv has the full history.", "",
+   {q_limit, q_after, q_pair}, "", content_type_json, 200, "400", get_fills},
+  {"GET", "/api/pnl", "pnl", "trading",
+   "P&L: node total, per venue and per pair (realized, fees, funding, unrealized, net)",
+   "Exact decimal strings in the quote currency; fees positive = paid.", "", {}, "",
+   content_type_json, 200, "", get_pnl},
+  {"GET", "/api/events", "events", "trading", "Operational events, newest last",
+   "The latest 2000 events of pair traders, the risk guard and the node.", "",
+   {q_limit, q_after}, "", content_type_json, 200, "400", get_events},
+  // -- risk ----------------------------------------------------------------------
+  {"GET", "/api/risk", "risk", "risk",
+   "Risk snapshot: limits, utilisation, states, breakers, capital layers", "", "", {}, "",
+   content_type_json, 200, "503", get_risk},
+  // -- export --------------------------------------------------------------------
+  {"GET", "/api/export/{kind}.csv", "export", "export",
+   "The store's records as CSV (xarb export over HTTP)", "",
+   "fills, orders, events, spreads or funding",
+   {query_doc{"from", "string", "inclusive start: ISO-8601 UTC or integer ns"},
+    query_doc{"to", "string", "exclusive end: ISO-8601 UTC or integer ns"}, q_pair},
+   "", "text/csv; charset=utf-8", 200, "400 404 503", get_export},
+  // -- control (bearer token) ----------------------------------------------------
+  {"POST", "/api/engine/start", "engine_start", "control",
+   "Trading on: every pair may open positions again", "", "", {q_reason}, reason_body,
+   content_type_json, 202, "400 503", post_engine_start},
+  {"POST", "/api/engine/stop", "engine_stop", "control",
+   "Trading off: no pair opens anything; open positions stay managed and hedged", "", "",
+   {q_reason}, reason_body, content_type_json, 202, "400 503", post_engine_stop},
+  {"POST", "/api/mode", "mode", "control", "Every pair to normal_arb or zero_wear", "", "",
+   {},
+   R"({"type":"object","required":["mode"],"additionalProperties":false,"properties":{"mode":{"type":"string","enum":["normal_arb","zero_wear"]}}})",
+   content_type_json, 202, "400 503", post_mode},
+  {"POST", "/api/pairs/{id}/params", "pair_params", "control",
+   "Change a pair's strategy parameters (validated; every problem listed on failure)",
+   "The body is an object of [strategy] config keys (docs/CONFIG.md), with signal keys in "
+   "a nested \"signal\" object; {\"params\":{...}} is accepted too. Keys not given keep "
+   "their value. 400 invalid_params lists every problem; nothing changes then.",
+   "pair id, URL-encoded",
+   {},
+   R"({"type":"object","description":"[strategy] keys, e.g. {\"min_profit_bps\":3,\"signal\":{\"z_entry\":2.5}}","additionalProperties":true})",
+   content_type_json, 200, "400 404 415 503", post_pair_params},
+  {"POST", "/api/pairs/{id}/flatten", "pair_flatten", "control",
+   "Reduce-only unwind of one pair", "", "pair id, URL-encoded", {q_reason}, reason_body,
+   content_type_json, 202, "400 404 503", post_pair_flatten},
+  {"POST", "/api/flatten-all", "flatten_all", "control", "Reduce-only unwind of every pair",
+   "", "", {q_reason}, reason_body, content_type_json, 202, "400 503", post_flatten_all},
+  {"POST", "/api/halt", "halt", "control",
+   "Kill switch: HALTED everywhere, every open order cancelled", "", "", {q_reason},
+   reason_body, content_type_json, 202, "400 503", post_halt},
+  {"POST", "/api/resume", "resume", "control",
+   "Leave HALTED/REDUCING: everything, or one scope (pair id, venue or symbol)", "", "",
+   {q_reason, query_doc{"scope", "string", "pair id, venue or symbol; omit for all"}},
+   R"({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":200},"scope":{"type":"string","minLength":1,"maxLength":200}}})",
+   content_type_json, 202, "400 404 503", post_resume},
+  {"POST", "/api/runtime/order-execution", "order_execution", "control",
+   "Live order switch",
+   "Switching on needs market.execution = \"live\" in the config (409 otherwise) and "
+   "confirm_text equal to the configured text (400 confirmation_required otherwise). "
+   "Switching off always works.",
+   "", {},
+   R"({"type":"object","required":["live_order_enabled"],"additionalProperties":false,"properties":{"live_order_enabled":{"type":"boolean"},"confirm_text":{"type":"string"}}})",
+   content_type_json, 200, "400 409 415 503", post_order_execution},
+  {"POST", "/api/runtime/market-data-mode", "market_data_mode", "control",
+   "Market data source: simulated or live",
+   "Give either simulated_market_data (seed 000's form) or mode. Switching to a source "
+   "this node is not configured for answers 409.",
+   "", {},
+   R"({"type":"object","additionalProperties":false,"properties":{"simulated_market_data":{"type":"boolean"},"mode":{"type":"string","enum":["sim","live"]}}})",
+   content_type_json, 200, "400 409 415", post_market_data_mode},
+};
+
+} // namespace
+
+std::span<const route_spec> route_table() {
+  return table;
+}
+
+std::optional<std::string_view> match_template(std::string_view tmpl, std::string_view path) {
+  auto open = tmpl.find('{');
+  if (open == std::string_view::npos) {
+    if (tmpl == path)
+      return std::string_view{};
+    return std::nullopt;
+  }
+  auto close = tmpl.find('}', open);
+  auto prefix = tmpl.substr(0, open);
+  auto suffix = tmpl.substr(close + 1);
+  if (path.size() <= prefix.size() + suffix.size() || !path.starts_with(prefix)
+      || !path.ends_with(suffix))
+    return std::nullopt;
+  auto value = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+  if (value.empty() || value.find('/') != std::string_view::npos)
+    return std::nullopt;
+  return value;
+}
+
+} // namespace xarb::web_detail
