@@ -55,8 +55,10 @@ void write_leg(json::writer& w, const leg_status& l) {
   w.end_object();
 }
 
-void write_pair(json::writer& w, const pair_status& p) {
-  w.begin_object();
+namespace {
+
+/// The fields a pair row and a spread row share.
+void write_spread_fields(json::writer& w, const pair_status& p) {
   w.key("id").value(p.id);
   w.key("symbol").value(p.symbol);
   w.key("venue_a").value(p.venue_a);
@@ -67,6 +69,13 @@ void write_pair(json::writer& w, const pair_status& p) {
   w.key("z_ba").value(p.z_ba);
   w.key("valid").value(p.valid);
   w.key("ts_ns").value(static_cast<int64_t>(p.ts));
+}
+
+} // namespace
+
+void write_pair(json::writer& w, const pair_status& p) {
+  w.begin_object();
+  write_spread_fields(w, p);
   w.key("phase").value(p.phase);
   w.key("mode").value(p.mode);
   w.key("style").value(p.style);
@@ -91,18 +100,9 @@ void write_pair(json::writer& w, const pair_status& p) {
 
 void write_spread(json::writer& w, const pair_status& p) {
   w.begin_object();
-  w.key("id").value(p.id);
-  w.key("symbol").value(p.symbol);
-  w.key("venue_a").value(p.venue_a);
-  w.key("venue_b").value(p.venue_b);
-  w.key("spread_ab").value(p.spread_ab.to_string());
-  w.key("spread_ba").value(p.spread_ba.to_string());
+  write_spread_fields(w, p);
   w.key("spread_ab_bps").value(to_bps(p.spread_ab));
   w.key("spread_ba_bps").value(to_bps(p.spread_ba));
-  w.key("z_ab").value(p.z_ab);
-  w.key("z_ba").value(p.z_ba);
-  w.key("valid").value(p.valid);
-  w.key("ts_ns").value(static_cast<int64_t>(p.ts));
   w.end_object();
 }
 

@@ -149,16 +149,6 @@ http_reply simple_command(const route_ctx& c, control_kind kind) {
   return deliver(c, cmd);
 }
 
-std::optional<http_reply> known_pair(const route_ctx& c, std::string& id) {
-  if (auto e = decoded_param(c, "pair id", id))
-    return e;
-  if (!c.board.pair(id))
-    return error_reply(404, "unknown_pair",
-                       "no pair '" + id
-                         + "' (ids are URL-encoded, e.g. BTC-PERP%3Asim-a%2Fsim-b)");
-  return std::nullopt;
-}
-
 } // namespace
 
 http_reply post_engine_start(const route_ctx& c) {

@@ -61,16 +61,6 @@ std::vector<T> newest(std::vector<T> v, std::size_t limit, Keep&& keep) {
   return out;
 }
 
-std::optional<http_reply> known_pair(const route_ctx& c, std::string& id) {
-  if (auto e = decoded_param(c, "pair id", id))
-    return e;
-  if (!c.board.pair(id))
-    return error_reply(404, "unknown_pair",
-                       "no pair '" + id
-                         + "' (ids are URL-encoded, e.g. BTC-PERP%3Asim-a%2Fsim-b)");
-  return std::nullopt;
-}
-
 void write_money_parts(json::writer& w, money realized, money fees, money funding,
                        money accrued, money unrealized) {
   w.key("realized").value(realized.to_string());

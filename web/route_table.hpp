@@ -101,6 +101,10 @@ std::optional<http_reply> text_param(std::string_view query, std::string_view na
 std::optional<http_reply> decoded_param(const route_ctx& c, std::string_view what,
                                         std::string& out);
 
+/// The decoded pair id of /api/pairs/{id}/...: 400 if malformed, 404
+/// unknown_pair if the board does not know it.
+std::optional<http_reply> known_pair(const route_ctx& c, std::string& id);
+
 // -- handlers (web/api_read.cpp, web/api_control.cpp, web/openapi.cpp) ----------
 
 http_reply get_metrics(const route_ctx&);

@@ -8,6 +8,7 @@
 
 #include "monitoring/json_writer.hpp"
 #include "web/route_table.hpp"
+#include "monitoring/status_board.hpp"
 #include "web/url.hpp"
 
 namespace xarb {
@@ -92,6 +93,16 @@ std::optional<http_reply> decoded_param(const route_ctx& c, std::string_view wha
   if (!v)
     return bad_request(v.error().message);
   out = std::move(*v);
+  return std::nullopt;
+}
+
+std::optional<http_reply> known_pair(const route_ctx& c, std::string& id) {
+  if (auto e = decoded_param(c, "pair id", id))
+    return e;
+  if (!c.board.pair(id))
+    return error_reply(404, "unknown_pair",
+                       "no pair '" + id
+                         + "' (ids are URL-encoded, e.g. BTC-PERP%3Asim-a%2Fsim-b)");
   return std::nullopt;
 }
 

@@ -47,9 +47,10 @@ import tempfile
 import threading
 import time
 
+import overlay
+
 HOST = "127.0.0.1"
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLE = os.path.join(HERE, "..", "..", "deploy", "xarb.example.toml")
 PAIR = "BTC-PERP:sim-a/sim-b"
 PAIR_ENC = "BTC-PERP%3Asim-a%2Fsim-b"
 OTHER_PAIR = "ETH-PERP:sim-a/sim-b"
@@ -566,41 +567,16 @@ class WS:
 
 # -- configuration ----------------------------------------------------------------------
 
-def set_key(text, section, key, value):
-    """Sets `key = value` in [section] of a TOML text: replaces the line if
-    the key is there, else adds it right after the section header."""
-    m = re.search(r"(?m)^\[" + re.escape(section) + r"\]\s*$", text)
-    if not m:
-        return text + f"\n[{section}]\n{key} = {value}\n"
-    nxt = re.search(r"(?m)^\[", text[m.end():])
-    end = m.end() + (nxt.start() if nxt else len(text) - m.end())
-    body = text[m.end():end]
-    body, n = re.subn(r"(?m)^" + re.escape(key) + r"\s*=.*$", f"{key} = {value}", body, count=1)
-    if n == 0:
-        body = f"\n{key} = {value}" + body
-    return text[:m.end()] + body + text[end:]
-
-
 def trading_overlay(rps, burst, stream_ms=100):
-    """The embedded default (deploy/xarb.example.toml is exactly it), trading
-    actively (frequent dislocations, short signal window) with the given rate
-    limit."""
-    text = open(EXAMPLE).read()
-    subs = [
-        (r"(?m)^dislocation_per_hour = [0-9.]+", "dislocation_per_hour = 900.0"),
-        (r"(?m)^dislocation_bps = [0-9.]+", "dislocation_bps = 60.0"),
-        (r"(?m)^window = 240\b", "window = 20"),
-        (r"(?m)^sample_interval_ms = 250\b", "sample_interval_ms = 100"),
-        (r"(?m)^max_hold_s = 1800\b", "max_hold_s = 6"),
-        (r"(?m)^min_profit_bps = 2.0\b", "min_profit_bps = 0.5"),
-    ]
-    for pattern, repl in subs:
-        text, n = re.subn(pattern, repl, text)
-        if n == 0:
-            raise Abort(f"overlay: '{pattern}' not found in {EXAMPLE}")
+    """The embedded default trading actively (overlay.py) with the given rate
+    limit and stream interval."""
+    try:
+        text = overlay.active_market()
+    except ValueError as e:
+        raise Abort(str(e))
     for key, value in (("rate_limit_rps", f"{float(rps)}"), ("rate_limit_burst", f"{float(burst)}"),
                        ("stream_interval_ms", str(stream_ms))):
-        text = set_key(text, "web", key, value)
+        text = overlay.set_key(text, "web", key, value)
     return text
 
 

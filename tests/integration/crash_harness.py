@@ -53,8 +53,9 @@ import time
 import urllib.request
 from decimal import Decimal
 
+import overlay
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXAMPLE = os.path.join(HERE, "..", "..", "deploy", "xarb.example.toml")
 
 PAIRS = [
     ("BTC-PERP", "sim-a", "sim-b", "taker_taker"),
@@ -72,21 +73,12 @@ class Failure(Exception):
 def overlay_config(path):
     """The embedded default (deploy/xarb.example.toml is exactly it) with an
     active market and the five pairs above."""
-    text = open(EXAMPLE).read()
-    subs = [
-        (r"(?m)^dislocation_per_hour = [0-9.]+", "dislocation_per_hour = 900.0"),
-        (r"(?m)^dislocation_bps = [0-9.]+", "dislocation_bps = 60.0"),
-        (r"(?m)^window = 240\b", "window = 20"),
-        (r"(?m)^sample_interval_ms = 250\b", "sample_interval_ms = 100"),
-        (r"(?m)^max_hold_s = 1800\b", "max_hold_s = 6"),
-        (r"(?m)^min_profit_bps = 2.0\b", "min_profit_bps = 0.5"),
-        # Funding every minute: settlements happen while the node is down too.
-        (r"(?m)^funding_interval_s = [0-9]+", "funding_interval_s = 60"),
-    ]
-    for pattern, repl in subs:
-        text, n = re.subn(pattern, repl, text)
-        if n == 0:
-            raise Failure(f"overlay: '{pattern}' not found in {EXAMPLE}")
+    # Funding every minute: settlements happen while the node is down too.
+    try:
+        text = overlay.active_market(
+            [(r"(?m)^funding_interval_s = [0-9]+", "funding_interval_s = 60")])
+    except ValueError as e:
+        raise Failure(str(e))
     for sym, a, b, style in PAIRS:
         text += (f'\n[[pairs]]\nsymbol = "{sym}"\nvenue_a = "{a}"\nvenue_b = "{b}"\n'
                  f'style = "{style}"\n')
