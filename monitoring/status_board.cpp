@@ -148,6 +148,36 @@ std::vector<logged<T>> status_board::ring<T>::since(uint64_t after, std::size_t 
   return out;
 }
 
+template <class T>
+template <class Keep>
+status_board::page<T> status_board::ring<T>::newest(uint64_t after, std::size_t limit,
+                                                    Keep&& keep) const {
+  page<T> out;
+  out.last_seq = next - 1;
+  for (auto i = entries.rbegin(); i != entries.rend() && out.entries.size() < limit; ++i) {
+    if (i->seq <= after)
+      break;
+    if (keep(i->item))
+      out.entries.push_back(*i);
+  }
+  std::reverse(out.entries.begin(), out.entries.end());
+  return out;
+}
+
+status_board::page<order_update> status_board::orders_page(uint64_t after, std::size_t limit,
+                                                           std::string_view pair) const {
+  std::lock_guard guard{mtx_};
+  return orders_.newest(after, limit,
+                        [&](const order_update& u) { return pair.empty() || u.pair_id == pair; });
+}
+
+status_board::page<fill_record> status_board::fills_page(uint64_t after, std::size_t limit,
+                                                         std::string_view pair) const {
+  std::lock_guard guard{mtx_};
+  return fills_.newest(after, limit,
+                       [&](const fill_record& f) { return pair.empty() || f.pair_id == pair; });
+}
+
 void status_board::add_event(const event& e) {
   {
     std::lock_guard guard{mtx_};

@@ -175,6 +175,19 @@ public:
   std::vector<logged<event>> events(uint64_t after, std::size_t limit) const;
   std::vector<logged<order_update>> orders(uint64_t after, std::size_t limit) const;
   std::vector<logged<fill_record>> fills(uint64_t after, std::size_t limit) const;
+  /// The newest `limit` entries with seq > after whose pair id is `pair`
+  /// ("" = any), oldest first, and the log's last seq. Walks back from the
+  /// newest entry and copies only what it returns: the board's lock is held
+  /// for O(limit) copies, never for the whole log (the trading path writes
+  /// under the same lock).
+  template <class T>
+  struct page {
+    std::vector<logged<T>> entries;
+    uint64_t last_seq = 0; ///< newest seq in the log (0 = empty)
+  };
+  page<order_update> orders_page(uint64_t after, std::size_t limit,
+                                 std::string_view pair) const;
+  page<fill_record> fills_page(uint64_t after, std::size_t limit, std::string_view pair) const;
   /// Latest transition of every order not yet terminal, by client id.
   std::vector<order_update> open_orders() const;
 
@@ -237,6 +250,8 @@ private:
     uint64_t next = 1;
     void add(T item);
     std::vector<logged<T>> since(uint64_t after, std::size_t limit) const;
+    template <class Keep>
+    page<T> newest(uint64_t after, std::size_t limit, Keep&& keep) const;
   };
 
   mutable std::mutex mtx_;

@@ -274,13 +274,11 @@ http_reply get_orders(const route_ctx& c) {
       board_json::write_order(w, u);
     w.end_array();
   } else {
-    auto all = c.board.orders(q.after, status_board::log_capacity);
-    uint64_t last = all.empty() ? q.after : all.back().seq;
-    auto rows = newest(std::move(all), q.limit, [&](const auto& e) { return keep(e.item); });
+    auto page = c.board.orders_page(q.after, q.limit, q.has_pair ? q.pair : std::string{});
     w.key("orders").begin_array();
-    for (auto& e : rows)
+    for (auto& e : page.entries)
       board_json::write_order(w, e.item, e.seq);
-    w.end_array().key("last_seq").value(last);
+    w.end_array().key("last_seq").value(std::max(page.last_seq, q.after));
   }
   w.end_object();
   return json_reply(200, std::move(w).str());
@@ -290,14 +288,12 @@ http_reply get_fills(const route_ctx& c) {
   log_query q;
   if (auto e = read_log_query(c, q, true))
     return std::move(*e);
-  auto all = c.board.fills(q.after, status_board::log_capacity);
-  uint64_t last = all.empty() ? q.after : all.back().seq;
-  auto rows = newest(std::move(all), q.limit,
-                     [&](const auto& e) { return !q.has_pair || e.item.pair_id == q.pair; });
+  auto page = c.board.fills_page(q.after, q.limit, q.has_pair ? q.pair : std::string{});
   json::writer w;
   w.begin_object().key("fills").begin_array();
-  for (auto& e : rows)
+  for (auto& e : page.entries)
     board_json::write_fill(w, e.item, e.seq);
+  const auto last = std::max(page.last_seq, q.after);
   w.end_array().key("last_seq").value(last).end_object();
   return json_reply(200, std::move(w).str());
 }

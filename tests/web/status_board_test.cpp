@@ -790,3 +790,42 @@ TEST_CASE("concurrent log writers and readers stay consistent") {
 }
 
 }
+
+TEST_SUITE("status_board pages") {
+
+TEST_CASE("orders_page and fills_page copy only the newest matching entries") {
+  status_board b;
+  for (int i = 1; i <= 30; ++i) {
+    order_update u;
+    u.pair_id = i % 3 == 0 ? "P3" : "P";
+    u.client_id = "c" + std::to_string(i);
+    b.add_order(u);
+    order_fill f;
+    f.fill_id = "f" + std::to_string(i);
+    b.add_fill(i % 3 == 0 ? "P3" : "P", f);
+  }
+  auto all = b.orders_page(0, 5, "");
+  REQUIRE(all.entries.size() == 5);
+  CHECK(all.entries.front().seq == 26);
+  CHECK(all.entries.back().seq == 30);
+  CHECK(all.last_seq == 30);
+  auto p3 = b.orders_page(0, 4, "P3");
+  REQUIRE(p3.entries.size() == 4);
+  CHECK(p3.entries[0].item.client_id == "c21"); // 21, 24, 27, 30
+  CHECK(p3.entries[3].item.client_id == "c30");
+  CHECK(p3.last_seq == 30);
+  // `after` bounds the walk: only entries newer than it.
+  auto since = b.orders_page(27, 100, "P3");
+  REQUIRE(since.entries.size() == 1);
+  CHECK(since.entries[0].seq == 30);
+  CHECK(b.orders_page(30, 10, "").entries.empty());
+  CHECK(b.orders_page(0, 10, "nobody").entries.empty());
+  auto fills = b.fills_page(0, 2, "P");
+  REQUIRE(fills.entries.size() == 2);
+  CHECK(fills.entries[0].item.fill.fill_id == "f28");
+  CHECK(fills.entries[1].item.fill.fill_id == "f29");
+  status_board empty;
+  CHECK(empty.fills_page(0, 10, "").last_seq == 0);
+}
+
+} // TEST_SUITE
