@@ -837,6 +837,18 @@ def behaviour(node, token):
                                   "signal": {"z_entry": before["signal"]["z_entry"]}})
     B.check(r.status == 200, f"params restore: {r}")
     wait_for("params restored", lambda: get_json(node, pair_path)["params"] == before)
+    # The pair trader's engine applies the change, not only the node's copy:
+    # the style shows in the pair row (from the trader's own report).
+    style_before = get_json(node, pair_path)["pair"]["style"]
+    style_new = "maker_taker" if style_before == "taker_taker" else "taker_taker"
+    r = P(pair_path + "/params", {"style": style_new})
+    B.check(r.status == 200, f"params style change: {r}")
+    wait_for("the trader applies the style",
+             lambda: get_json(node, pair_path)["pair"]["style"] == style_new or None)
+    r = P(pair_path + "/params", {"style": style_before})
+    B.check(r.status == 200, f"params style restore: {r}")
+    wait_for("the trader restores the style",
+             lambda: get_json(node, pair_path)["pair"]["style"] == style_before or None)
 
     # Live order switch: paper config -> switching on is refused.
     oe = "/api/runtime/order-execution"
