@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <caf/actor_system.hpp>
+#include <fmt/format.h>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -104,6 +105,19 @@ using self_ptr = venue_session_actor::stateful_pointer<venue_session_state>;
 
 timestamp_ns now_of(self_ptr self) {
   return self->state.cfg.clock();
+}
+
+/// An operational event of the venue: in the text log and on the board's
+/// event log (/api/events, the events topic), so an operator sees resyncs,
+/// stale books and storage failures without reading the log file.
+template <class... Args>
+void venue_event(venue_session_state& st, severity sev, fmt::format_string<Args...> f,
+                 Args&&... args) {
+  auto text = fmt::format(f, std::forward<Args>(args)...);
+  if (st.log)
+    st.log->log(level_of(sev), "{}", text);
+  if (st.svc.board)
+    st.svc.board->add_event(event{st.cfg.clock(), sev, "venue/" + st.cfg.venue, std::move(text)});
 }
 
 health_report make_report(self_ptr self) {
@@ -372,19 +386,17 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
     if (!d) {
       entry.resync_retry_at = std::max(d.retry_at, start + 1);
       ++entry.resyncs_deferred;
-      if (st.log)
-        st.log->warn("venue {} {}: {} -> resync deferred #{} ({}), retry in {} ms",
-                     st.cfg.venue, symbol, why, entry.resyncs_deferred, d.reason,
-                     (entry.resync_retry_at - start) / 1'000'000);
+      venue_event(st, severity::warning, "venue {} {}: {} -> resync deferred #{} ({}), retry in {} ms",
+                  st.cfg.venue, symbol, why, entry.resyncs_deferred, d.reason,
+                  (entry.resync_retry_at - start) / 1'000'000);
       if (st.svc.metrics)
         st.svc.metrics->book_resyncs_deferred(st.cfg.venue).Increment();
       return;
     }
   }
   ++entry.resyncs;
-  if (st.log)
-    st.log->warn("venue {} {}: {} -> resync #{}", st.cfg.venue, symbol, why,
-                 entry.resyncs);
+  venue_event(st, severity::warning, "venue {} {}: {} -> resync #{}", st.cfg.venue, symbol, why,
+              entry.resyncs);
   if (st.vm)
     st.vm->resyncs->Increment();
   if (st.svc.board)
@@ -394,9 +406,8 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
   snap.recv_ts = now;
   record_frame(self, snap);
   if (auto ec = entry.book.apply(snap); ec != error_code::none) {
-    if (st.log)
-      st.log->error("venue {} {}: resync snapshot rejected: {}", st.cfg.venue,
-                    symbol, to_string(ec));
+    venue_event(st, severity::error, "venue {} {}: resync snapshot rejected: {}", st.cfg.venue,
+                symbol, to_string(ec));
     return; // stays unsynced; the next tick tries again
   }
   entry.last_update = now;
@@ -582,9 +593,8 @@ void check_staleness(self_ptr self, timestamp_ns now) {
                  && now - entry.last_update > st.cfg.stale_after_ns;
     if (stale != entry.stale) {
       entry.stale = stale;
-      if (st.log)
-        st.log->warn("venue {} {}: book {}", st.cfg.venue, symbol,
-                     stale ? "stale" : "fresh again");
+      venue_event(st, stale ? severity::warning : severity::info, "venue {} {}: book {}",
+                  st.cfg.venue, symbol, stale ? "stale" : "fresh again");
       publish_book_status(self, symbol, entry);
     }
   }
@@ -650,9 +660,8 @@ void check_consistency(self_ptr self, timestamp_ns now) {
     }
     entry.inconsistent = true;
     ++entry.consistency_failures;
-    if (st.log)
-      st.log->error("venue {} {}: book differs from the REST snapshot: {}", st.cfg.venue,
-                    symbol, diff);
+    venue_event(st, severity::error, "venue {} {}: book differs from the REST snapshot: {}",
+                st.cfg.venue, symbol, diff);
     if (st.svc.metrics)
       st.svc.metrics->book_consistency_failures(st.cfg.venue, symbol).Increment();
     alert(self, venue_alert_kind::consistency_failed, symbol, diff);
@@ -722,9 +731,8 @@ bool log_request(self_ptr self, const Request& r, timestamp_ns now) {
     err = st.flow->append_cancel(r, now);
   if (!err)
     return true;
-  if (st.log)
-    st.log->error("venue {}: flow log append failed, request {} refused: {}", st.cfg.venue,
-                  r.client_id, err.message);
+  venue_event(st, severity::error, "venue {}: flow log append failed, request {} refused: {}",
+              st.cfg.venue, r.client_id, err.message);
   st.events.emplace_back(order_reject{r.client_id, st.cfg.venue, r.symbol, error_code::io_error,
                                       "venue unavailable: " + err.message, now});
   return false;

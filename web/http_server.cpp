@@ -1,5 +1,7 @@
 #include "web/http_server.hpp"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -664,6 +666,8 @@ expected<uint16_t> http_server::start() {
   impl_->port = bound;
   for (unsigned i = 0; i < threads; ++i)
     impl_->threads.emplace_back([io = impl_->ioc.get()] {
+      // Named so `top -H` tells the web apart from CAF's workers.
+      pthread_setname_np(pthread_self(), "xarb.web");
       // A throwing handler must not take the process down: log and resume.
       for (;;) {
         try {

@@ -143,6 +143,15 @@ CAF_TEST(resyncs after sequence gaps are counted once each with their reason) {
   CAF_CHECK_EQUAL(value(other.resyncs), 0.0);
   CAF_CHECK_EQUAL(dropped(other, md_drop_reason::sequence_gap), 0.0);
   CAF_CHECK(board.all_books_synced());
+  // Each resync is an event on the board's log (/api/events), from sim-a only.
+  uint64_t resync_events = 0;
+  for (const auto& e : board.events(0, status_board::log_capacity)) {
+    CAF_CHECK_EQUAL(e.item.source, "venue/sim-a");
+    if (e.item.text.find("-> resync #") != std::string::npos
+        && e.item.sev == severity::warning)
+      ++resync_events;
+  }
+  CAF_CHECK_EQUAL(resync_events, resyncs);
 }
 
 CAF_TEST(order round trips and outcomes reach the board and the metrics) {
