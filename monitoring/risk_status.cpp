@@ -70,6 +70,31 @@ void write_limits(json::writer& w, const risk::risk_config& c) {
 
 } // namespace
 
+void write_rate_limit(json::writer& w, const risk::rate_limit_snapshot& r) {
+  w.begin_object();
+  w.key("venue").value(r.venue);
+  w.key("key").value(r.key_id);
+  w.key("orders_available").value(r.orders_available);
+  w.key("orders_capacity").value(r.orders_capacity);
+  w.key("cancels_available").value(r.cancels_available);
+  w.key("cancels_capacity").value(r.cancels_capacity);
+  w.key("weight_available").value(r.weight_available);
+  w.key("weight_capacity").value(r.weight_capacity);
+  // Share of new-order tokens left: the headroom an operator watches.
+  w.key("headroom_ratio")
+    .value(r.orders_capacity > 0 ? static_cast<double>(r.orders_available)
+                                     / static_cast<double>(r.orders_capacity)
+                                 : 1.0);
+  w.key("backing_off").value(r.backing_off);
+  w.key("stopped").value(r.stopped);
+  w.key("blocked_until").value(static_cast<int64_t>(r.blocked_until));
+  w.key("http_429").value(r.http_429);
+  w.key("http_418").value(r.http_418);
+  w.key("refused").value(r.refused);
+  w.key("reason").value(r.state_reason);
+  w.end_object();
+}
+
 std::string to_json(const risk::risk_snapshot& s, const risk::risk_config& cfg) {
   json::writer w;
   w.begin_object();
@@ -167,25 +192,8 @@ std::string to_json(const risk::risk_snapshot& s, const risk::risk_config& cfg) 
   }
   w.end_array();
   w.key("rate_limits").begin_array();
-  for (const auto& r : s.rate_limits) {
-    w.begin_object();
-    w.key("venue").value(r.venue);
-    w.key("key").value(r.key_id);
-    w.key("orders_available").value(r.orders_available);
-    w.key("orders_capacity").value(r.orders_capacity);
-    w.key("cancels_available").value(r.cancels_available);
-    w.key("cancels_capacity").value(r.cancels_capacity);
-    w.key("weight_available").value(r.weight_available);
-    w.key("weight_capacity").value(r.weight_capacity);
-    w.key("backing_off").value(r.backing_off);
-    w.key("stopped").value(r.stopped);
-    w.key("blocked_until").value(static_cast<int64_t>(r.blocked_until));
-    w.key("http_429").value(r.http_429);
-    w.key("http_418").value(r.http_418);
-    w.key("refused").value(r.refused);
-    w.key("reason").value(r.state_reason);
-    w.end_object();
-  }
+  for (const auto& r : s.rate_limits)
+    write_rate_limit(w, r);
   w.end_array();
   w.end_object();
   return std::move(w).str();

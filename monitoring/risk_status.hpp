@@ -19,10 +19,19 @@ class Counter;
 
 namespace xarb {
 
+namespace json {
+class writer;
+}
+
 /// The snapshot as one JSON object: state, equity, limits (the config),
 /// venues, symbols, pairs, active breakers, trip counts, capital layers and
 /// rate-limit budgets. Money as exact decimal strings.
 std::string to_json(const risk::risk_snapshot& s, const risk::risk_config& cfg);
+
+/// One venue key's request budget as a JSON object (in /api/risk's
+/// rate_limits and /api/venues): tokens available of capacity per kind,
+/// headroom_ratio (new-order tokens left), back-off and ban-guard state.
+void write_rate_limit(json::writer& w, const risk::rate_limit_snapshot& r);
 
 /// The risk guard's metric families, registered on the node's registry.
 class risk_metrics {

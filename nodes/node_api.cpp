@@ -13,6 +13,7 @@
 #include "messages/type_ids.hpp"
 #include "monitoring/json_writer.hpp"
 #include "monitoring/logging.hpp"
+#include "monitoring/risk_status.hpp"
 #include "monitoring/status_board.hpp"
 #include "nodes/config.hpp"
 #include "nodes/export_command.hpp"
@@ -135,26 +136,7 @@ std::string rate_limit_of(const risk::rate_limit_registry& limits, const std::st
     if (s.venue != venue)
       continue;
     json::writer w;
-    w.begin_object();
-    w.key("key_id").value(s.key_id);
-    w.key("orders_available").value(s.orders_available);
-    w.key("orders_capacity").value(s.orders_capacity);
-    w.key("cancels_available").value(s.cancels_available);
-    w.key("cancels_capacity").value(s.cancels_capacity);
-    w.key("weight_available").value(s.weight_available);
-    w.key("weight_capacity").value(s.weight_capacity);
-    w.key("headroom_ratio")
-      .value(s.orders_capacity > 0 ? static_cast<double>(s.orders_available)
-                                       / static_cast<double>(s.orders_capacity)
-                                   : 1.0);
-    w.key("backing_off").value(s.backing_off);
-    w.key("stopped").value(s.stopped);
-    w.key("blocked_until_ns").value(static_cast<int64_t>(s.blocked_until));
-    w.key("refused").value(s.refused);
-    w.key("http_429").value(s.http_429);
-    w.key("http_418").value(s.http_418);
-    w.key("reason").value(s.state_reason);
-    w.end_object();
+    write_rate_limit(w, s);
     return std::move(w).str(); // one key per venue in this version
   }
   return {};
