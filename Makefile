@@ -27,9 +27,7 @@ test: asan
 	  ctest --preset asan -j $(JOBS)
 
 bench: build
-	@for b in build/release/bench/bench_*; do echo "== $$b"; \
-	  case $$b in *bench_web_load) $$b ;; \
-	  *) $$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true ;; esac; done
+	@for b in build/release/bench/bench_*; do echo "== $$b"; $$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true; done
 
 debug: deps
 	@cmake --preset debug >/dev/null

@@ -5,6 +5,7 @@
 
 #include <caf/send.hpp>
 
+#include "actors/clock.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/risk_guard.hpp"
 #include "actors/storage/csv_export.hpp"
@@ -129,10 +130,7 @@ std::string symbols_json(const node_config& cfg) {
 namespace {
 
 std::string rate_limit_of(const risk::rate_limit_registry& limits, const std::string& venue) {
-  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-  for (auto& s : limits.snapshot(now)) {
+  for (auto& s : limits.snapshot(wall_clock_ns())) {
     if (s.venue != venue)
       continue;
     json::writer w;
@@ -268,10 +266,7 @@ std::shared_ptr<const control_api> make_control_api(const node_api_inputs& in) {
     // control characters).
     log::get("web")->warn("operator command {} target='{}' reason='{}'", to_string(cmd.kind),
                           cmd.target, cmd.reason);
-    board->add_event(event{std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count(),
-                           severity::warning, "web",
+    board->add_event(event{wall_clock_ns(), severity::warning, "web",
                            "operator " + std::string{to_string(cmd.kind)}
                              + (cmd.target.empty() ? "" : " " + cmd.target)
                              + (cmd.reason.empty() ? "" : ": " + cmd.reason)});

@@ -15,6 +15,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/core/strategy/params_sample.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -417,49 +419,7 @@ struct sample<account_report> {
 
 template <>
 struct sample<strategy::pair_params> {
-  static strategy::pair_params make() {
-    // Every field off its default, so a field missing from inspect() fails.
-    strategy::pair_params p;
-    auto& s = p.signal;
-    s.model = strategy::signal_model::persistent;
-    s.window = 77;
-    s.sample_interval_ns = 123'000'000;
-    s.min_std_bps = 0.07;
-    s.z_entry = 2.7;
-    s.z_exit = 0.3;
-    s.offset_bps = 11;
-    s.exit_offset_bps = 1.5;
-    s.low_vol_min_profit_bps = 3.5;
-    s.high_vol_min_profit_bps = 13;
-    s.vol_low_bps = 1.25;
-    s.vol_high_bps = 9;
-    s.threshold_bps = 21;
-    s.persist_samples = 4;
-    s.cooldown_ns = 31'000'000'000;
-    s.persistent_exit_bps = 0.5;
-    s.tranche_step = 0.75;
-    p.mode = strategy::trade_mode::zero_wear;
-    p.style = strategy::exec_style::maker_taker;
-    p.maker = strategy::maker_leg::b;
-    p.order_notional = money::from_units(1500);
-    p.max_tranches = 2;
-    p.max_position_notional = money::from_units(3300);
-    p.min_profit_bps = 2.5;
-    p.take_profit_bps = 4;
-    p.stop_loss_bps = 40;
-    p.max_hold_ns = 900'000'000'000;
-    p.slippage_bps = 6;
-    p.hedge_slippage_bps = 21;
-    p.requote_bps = 1.5;
-    p.leg_timeout_ns = 2'500'000'000;
-    p.maker_timeout_ns = 20'000'000'000;
-    p.hedge_timeout_ns = 4'000'000'000;
-    p.max_retries = 5;
-    p.max_book_age_ns = 4'000'000'000;
-    p.rebalance_multiple = 2.5;
-    p.hard_delta_notional = money::from_units(4500);
-    return p;
-  }
+  static strategy::pair_params make() { return test::non_default_params(); }
 };
 
 template <class T>

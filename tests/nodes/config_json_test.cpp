@@ -13,6 +13,7 @@
 #include <simdjson.h>
 
 #include "nodes/config.hpp"
+#include "tests/core/strategy/params_sample.hpp"
 
 using namespace xarb;
 using strategy::pair_params;
@@ -60,55 +61,6 @@ std::vector<std::string> apply_bad(const pair_params& base, std::string_view pat
   return r.errors;
 }
 
-money m(const char* s) {
-  return money::from_string(s).value();
-}
-
-/// A params set that differs from the defaults in every field, with values
-/// that are exact in the config's units.
-pair_params non_default() {
-  pair_params p;
-  p.mode = strategy::trade_mode::zero_wear;
-  p.style = strategy::exec_style::maker_taker;
-  p.maker = strategy::maker_leg::b;
-  p.order_notional = m("1234.5");
-  p.max_tranches = 2;
-  p.max_position_notional = m("2469");
-  p.min_profit_bps = 3.25;
-  p.take_profit_bps = 4.5;
-  p.stop_loss_bps = 40;
-  p.max_hold_ns = 90'000'000'000;
-  p.slippage_bps = 6;
-  p.hedge_slippage_bps = 25;
-  p.requote_bps = 1.5;
-  p.leg_timeout_ns = 1'500'000'000;
-  p.maker_timeout_ns = 20'000'000'000;
-  p.hedge_timeout_ns = 4'000'000'000;
-  p.max_retries = 2;
-  p.max_book_age_ns = 3'000'000'000;
-  p.rebalance_multiple = 3;
-  p.hard_delta_notional = m("6000.123456789");
-  auto& s = p.signal;
-  s.model = strategy::signal_model::persistent;
-  s.window = 120;
-  s.sample_interval_ns = 500'000'000;
-  s.min_std_bps = 0.25;
-  s.z_entry = 2.5;
-  s.z_exit = 0.75;
-  s.offset_bps = 12;
-  s.exit_offset_bps = 1;
-  s.low_vol_min_profit_bps = 4;
-  s.high_vol_min_profit_bps = 14;
-  s.vol_low_bps = 2;
-  s.vol_high_bps = 11;
-  s.threshold_bps = 22;
-  s.persist_samples = 5;
-  s.cooldown_ns = 15'000'000'000;
-  s.persistent_exit_bps = 0.5;
-  s.tranche_step = 0.25;
-  return p;
-}
-
 std::set<std::string> keys_of(simdjson::dom::object obj) {
   std::set<std::string> out;
   for (auto field : obj)
@@ -150,7 +102,7 @@ TEST_CASE("a patch of several keys applies exactly, in the config's units") {
 }
 
 TEST_CASE("a patch applies over a non-default base and keeps its other values") {
-  const auto base = non_default();
+  const auto base = test::non_default_params();
   auto p = apply_ok(base, R"({"min_profit_bps": 7.5, "signal": {"persist_samples": 4}})");
   auto expected = base;
   expected.min_profit_bps = 7.5;
@@ -432,7 +384,7 @@ TEST_CASE("params_to_json has every [strategy] key and parses as JSON") {
 }
 
 TEST_CASE("params_to_json round-trips through patch_params_json") {
-  const auto p = non_default();
+  const auto p = test::non_default_params();
   REQUIRE_MESSAGE(strategy::validate(p, "t").empty(), strategy::validate(p, "t"));
   const pair_params defaults;
   REQUIRE(p != defaults);
