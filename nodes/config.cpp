@@ -233,6 +233,8 @@ std::string describe(const node_config& cfg) {
   kv("sim.step_ms", std::to_string(cfg.sim.step_ms));
   kv("sim.correlation", config_detail::format_double(cfg.sim.correlation));
   kv("sim.symbols", join(cfg.sim.symbols, [](auto& s) { return s.symbol; }));
+  if (cfg.sim.generate_symbols > 0)
+    kv("sim.generate_symbols", std::to_string(cfg.sim.generate_symbols));
   kv("sim.venues", join(cfg.sim.venues, [](auto& v) { return v.name; }));
   if (cfg.pairs.empty())
     kv("pairs", "all");

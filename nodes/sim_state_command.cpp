@@ -101,9 +101,6 @@ int run_sim_state(const node_config& cfg, const sim_state_request& req, std::ost
   w.key("at").value(static_cast<int64_t>(until));
   w.key("venues").begin_array();
   std::size_t found = 0;
-  std::vector<std::string> symbols;
-  for (const auto& s : cfg.sim.symbols)
-    symbols.push_back(s.symbol);
   for (const auto& vc : cfg.sim.venues) {
     const std::string path = dir + "/" + vc.name + ".flow";
     if (!std::filesystem::exists(path))
@@ -122,6 +119,10 @@ int run_sim_state(const node_config& cfg, const sim_state_request& req, std::ost
       (*log)->replay(v);
       std::vector<sim::event> ignored;
       v.advance(std::max(until, v.exchange_time()), ignored);
+      // What this venue lists (configured and generated, minus unlisted).
+      std::vector<std::string> symbols;
+      for (const auto& spec : v.instruments())
+        symbols.push_back(spec.symbol);
       write_venue(w, v, **log, symbols);
       ++found;
     } catch (const std::exception& e) {

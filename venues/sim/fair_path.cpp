@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "venues/sim/world_generator.hpp"
+
 namespace xarb::sim {
 
 fair_path::fair_path(const world_config& cfg)
@@ -11,7 +13,7 @@ fair_path::fair_path(const world_config& cfg)
   sqrt_rho_ = std::sqrt(rho);
   sqrt_idio_ = std::sqrt(1.0 - rho);
   const double dt = static_cast<double>(cfg.step_ms) / 1000.0;
-  for (const auto& s : cfg.symbols) {
+  for (const auto& s : world_symbols(cfg)) { // generated ones too: one path per world
     const double sigma = s.vol_per_sqrt_s * std::sqrt(dt);
     start_.push_back(s.start_price.to_double());
     sigma_.push_back(sigma);

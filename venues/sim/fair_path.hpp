@@ -2,6 +2,9 @@
 // The "true" price of every symbol: a correlated log-random walk on a fixed
 // time grid. Seeded from the world seed only, so every venue object (one per
 // actor) regenerates exactly the same path and venues agree on fair value.
+// Indexed by world index (world_symbols(): configured, then generated), and
+// always computed for every world symbol, whatever a venue lists: the draws
+// of one symbol depend on all of them.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,7 +27,7 @@ public:
 
   std::size_t size() const noexcept { return log_.size(); }
 
-  /// Fair mid of symbol `i` at the current step, quote per canonical unit.
+  /// Fair mid of world symbol `i` at the current step, quote per canonical unit.
   double price(std::size_t i) const;
 
 private:

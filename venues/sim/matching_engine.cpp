@@ -59,16 +59,15 @@ std::size_t matching_engine::add_market(market_rules r) {
   if (!back || *back != r.native_tick || !tick->is_positive() || !lot->is_positive())
     fail("tick does not round-trip through multiplier " + r.multiplier.to_string());
   std::string sym = r.symbol;
+  by_symbol_.emplace(sym, markets_.size());
   markets_.push_back(market{std::move(r), *tick, *lot, {}, {}, {},
                             position_ledger{venue_, std::move(sym)}, {}});
   return markets_.size() - 1;
 }
 
 std::size_t matching_engine::find(std::string_view symbol) const noexcept {
-  for (std::size_t i = 0; i < markets_.size(); ++i)
-    if (markets_[i].rules.symbol == symbol)
-      return i;
-  return npos;
+  const auto it = by_symbol_.find(symbol);
+  return it == by_symbol_.end() ? npos : it->second;
 }
 
 quantity matching_engine::reducible(const market& m, side sd) {

@@ -80,8 +80,16 @@ struct venue_config {
   int32_t ban_s = 60;
   std::string native_format = "{base}USDT"; ///< native symbol; "{base}" is replaced
   std::string quote = "USDT";       ///< settlement asset
+  /// Published maximum leverage; 0 = the venue does not publish one
+  /// (instrument_spec::max_leverage = 0: consumers use their own fallback).
   int32_t max_leverage = 20;
   std::vector<contract_override> contracts; ///< per-symbol naming/multiplier exceptions
+  /// Canonical symbols (configured or generated) this venue does not list.
+  std::vector<std::string> unlisted;
+  /// Fraction of the GENERATED symbols (world_config::generate_symbols) this
+  /// venue lists, chosen per symbol from seed + venue name + symbol (see
+  /// venue_listing.hpp); configured symbols are listed unless `unlisted`.
+  double listing_ratio = 1.0;
 };
 
 struct world_config {
@@ -94,6 +102,9 @@ struct world_config {
   timestamp_ns start_ts = 0;
   std::vector<symbol_config> symbols;
   std::vector<venue_config> venues;
+  /// Synthetic symbols appended after `symbols` (world_generator.hpp):
+  /// "G00001-PERP", ... The world's symbol list is world_symbols(*this).
+  int32_t generate_symbols = 0;
 };
 
 /// The embedded default: 5 symbols x 3 venues with different fees, ticks,

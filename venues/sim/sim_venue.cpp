@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <stdexcept>
+
+#include "venues/sim/world_generator.hpp"
 
 namespace xarb::sim {
 
@@ -64,7 +67,9 @@ venue::venue(const world_config& cfg, std::string name)
     model_(cfg, cfg_),
     wire_(mix_seed(cfg.seed ^ fnv1a(name_), fnv1a("wire"))),
     faults_(mix_seed(cfg.seed ^ fnv1a(name_), fnv1a("faults"))) {
-  require(!cfg.symbols.empty(), name_, "no symbols configured");
+  const auto symbols = world_symbols(cfg);
+  require(!symbols.empty(), name_, "no symbols configured");
+  require(model_.size() > 0, name_, "lists none of the world's symbols");
   require(cfg.step_ms > 0, name_, "step_ms must be > 0");
   require(cfg_.update_hz > 0 && cfg_.update_hz <= 1000, name_, "update_hz must be in (0, 1000]");
   require(cfg_.levels >= 1, name_, "levels must be >= 1");
@@ -81,6 +86,13 @@ venue::venue(const world_config& cfg, std::string name)
             && cfg_.ban_after_429 >= 0, name_,
           "rate_limit_orders_per_s, rate_limit_burst and ban_after_429 must be >= 0");
   require(cfg_.ban_after_429 == 0 || cfg_.ban_s > 0, name_, "ban_s must be > 0");
+  require(cfg_.max_leverage >= 0, name_, "max_leverage must be >= 0 (0 = not published)");
+  require(cfg_.listing_ratio >= 0 && cfg_.listing_ratio <= 1, name_,
+          "listing_ratio must be in [0, 1]");
+  for (const auto& u : cfg_.unlisted)
+    require(std::any_of(symbols.begin(), symbols.end(),
+                        [&](const symbol_config& s) { return s.symbol == u; }),
+            name_, "unlisted symbol '" + u + "' is not a symbol of the world");
   step_ns_ = int64_t{cfg.step_ms} * 1'000'000;
   latency_ns_ = int64_t{cfg_.latency_ms} * 1'000'000;
   period_ns_ = std::max<int64_t>(1, std::llround(1e9 / cfg_.update_hz));
@@ -88,8 +100,10 @@ venue::venue(const world_config& cfg, std::string name)
   interval_ns_ = int64_t{cfg_.funding_interval_s} * ns_per_s;
 
   const uint64_t venue_seed = cfg.seed ^ fnv1a(name_);
-  for (std::size_t i = 0; i < cfg.symbols.size(); ++i) {
-    const auto& s = cfg.symbols[i];
+  world_size_ = symbols.size();
+  for (std::size_t i = 0; i < model_.size(); ++i) {
+    const std::size_t world = model_.world_index(i);
+    const auto& s = symbols[world];
     require(s.start_price.is_positive(), name_, s.symbol + ": start_price must be > 0");
     std::string native = native_name(cfg_, s.base);
     ratio mult = cfg_.multiplier;
@@ -130,6 +144,7 @@ venue::venue(const world_config& cfg, std::string name)
     instruments_.push_back(std::move(spec));
 
     symbol_state st;
+    st.world = world;
     st.quote.tick = engine_.tick(idx);
     st.quote.lot = engine_.lot(idx);
     const double ticks = s.start_price.to_double() * cfg_.level_step_bps / 1e4
@@ -138,7 +153,7 @@ venue::venue(const world_config& cfg, std::string name)
     st.quote.level_qty = s.level_qty;
     st.quote.levels = cfg_.levels;
     st.quote.half_spread_bps = cfg_.half_spread_bps;
-    st.sizes = rng(mix_seed(venue_seed, fnv1a("sizes"), i));
+    st.sizes = rng(mix_seed(venue_seed, fnv1a("sizes"), world));
     syms_.push_back(std::move(st));
   }
 }
@@ -171,7 +186,9 @@ void venue::start(timestamp_ns t0, timestamp_ns at) {
   t0_ = t0;
   started_at_ = at;
   gen_ts_ = at;
-  const auto n = static_cast<int64_t>(syms_.size());
+  const auto n = static_cast<int64_t>(world_size_);
+  book_heap_.clear();
+  book_heap_.reserve(syms_.size());
   for (std::size_t i = 0; i < syms_.size(); ++i) {
     auto& st = syms_[i];
     rebuild(i);
@@ -179,9 +196,11 @@ void venue::start(timestamp_ns t0, timestamp_ns at) {
     st.pub_asks = engine_.asks(i);
     st.seq = 1;
     emit(at, snapshot(instruments_[i].symbol));
-    // Stagger symbols across the first period so updates interleave.
-    st.next_update = at + period_ns_ * (static_cast<int64_t>(i) + 1) / n;
+    // Stagger symbols across the first period so updates interleave; by
+    // world index, so a symbol updates at the same times whatever is listed.
+    book_heap_.emplace_back(at + period_ns_ * (static_cast<int64_t>(st.world) + 1) / n, i);
   }
+  std::make_heap(book_heap_.begin(), book_heap_.end(), std::greater<>{});
   // Funding times are wall-clock aligned, like 00:00/08:00/16:00 UTC.
   next_settle_ts_ = (at / interval_ns_ + 1) * interval_ns_;
   next_rate_ts_ = at + rate_period_ns_;
@@ -193,12 +212,9 @@ void venue::generate(timestamp_ns now) {
   if (!started_ || now <= gen_ts_)
     return;
   for (;;) {
-    // Ties at one timestamp: settlement, then rate refresh, then books.
-    std::size_t next_sym = 0;
-    for (std::size_t i = 1; i < syms_.size(); ++i)
-      if (syms_[i].next_update < syms_[next_sym].next_update)
-        next_sym = i;
-    const timestamp_ns t_book = syms_[next_sym].next_update;
+    // Ties at one timestamp: settlement, then rate refresh, then books
+    // (lowest index first: the heap's order). O(log n) per book update.
+    const timestamp_ns t_book = book_heap_.front().first;
     const timestamp_ns t = std::min({next_settle_ts_, next_rate_ts_, t_book});
     if (t > now)
       break;
@@ -209,8 +225,11 @@ void venue::generate(timestamp_ns now) {
       refresh_rates(t, false);
       next_rate_ts_ += rate_period_ns_;
     } else {
-      book_update(next_sym, t);
-      syms_[next_sym].next_update += period_ns_;
+      std::pop_heap(book_heap_.begin(), book_heap_.end(), std::greater<>{});
+      auto& next = book_heap_.back();
+      book_update(next.second, t);
+      next.first += period_ns_;
+      std::push_heap(book_heap_.begin(), book_heap_.end(), std::greater<>{});
     }
   }
   gen_ts_ = now;

@@ -15,6 +15,14 @@
 // the world is world_config::start_ts, or the first call if that is 0. Time
 // must not go backwards; an earlier `now` is treated as the latest seen.
 //
+// Listings (venue_listing.hpp): the venue lists a subset of the world's
+// symbols (world_symbols(): configured, then generated). Everything below -
+// instruments(), books, funding, matching, queries - covers the listed
+// symbols only; an unlisted one is an unknown symbol. The fair path is the
+// world's and every per-symbol stream (basis, level sizes, update stagger)
+// is keyed by the world index, so a listed symbol's market is the same
+// whatever else the venue lists.
+//
 // Market data timeline, per symbol:
 //   - at start: a book_snapshot (seq 1) and a funding_rate;
 //   - every 1/update_hz (staggered across symbols): the book is rebuilt
@@ -98,7 +106,7 @@ public:
 
   const std::string& name() const noexcept { return name_; }
 
-  /// One spec per symbol, native units (tick, lot, min_qty), world order.
+  /// One spec per listed symbol, native units (tick, lot, min_qty), world order.
   const std::vector<instrument_spec>& instruments() const noexcept { return instruments_; }
 
   /// Simulates the exchange up to `now` and appends every event whose
@@ -193,8 +201,8 @@ private:
     rng sizes;                  // level sizes: depends on order flow
     std::vector<book_level> pub_bids;
     std::vector<book_level> pub_asks;
+    std::size_t world = 0;      // index in world_symbols()
     uint64_t seq = 0;
-    timestamp_ns next_update = 0;
     ratio rate;
     bool corrupt_next = false;
     std::vector<funding_payment> payments; // every settlement on our position
@@ -229,6 +237,10 @@ private:
   matching_engine engine_;
   market_model model_;
   std::vector<symbol_state> syms_;
+  std::size_t world_size_ = 0;  // symbols in the world (listed or not)
+  /// Next book update per symbol: a min-heap of (time, listed index), so
+  /// ties go to the lowest index (std::greater on the pair).
+  std::vector<std::pair<timestamp_ns, std::size_t>> book_heap_;
   rng wire_;                    // gap injection: independent of order flow
   rng faults_;                  // corruption: independent of gaps and order flow
   std::optional<token_bucket> limit_; // created at the first request
