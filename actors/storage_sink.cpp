@@ -61,6 +61,7 @@ struct storage_sink_state {
   uint64_t written = 0;
   uint64_t failed = 0;
   uint64_t dropped_market = 0;
+  uint64_t invalid_samples = 0; ///< market samples whose symbol cannot key history
   std::chrono::steady_clock::time_point error_logged_at{};
   bool error_logged = false;
 
@@ -153,6 +154,18 @@ storage_sink_actor::behavior_type storage_sink_impl(self_ptr self, storage_sink_
         add(self, storage::family::market, d);
       else
         ++self->state.dropped_market;
+    },
+    [=](market_sample& m) {
+      // A symbol history keys cannot hold would make store::write refuse the
+      // whole batch (everyone's records): dropped here, logged once.
+      if (storage::valid_history_symbol(m.symbol)) {
+        add(self, storage::family::history, m);
+        return;
+      }
+      auto& s = self->state;
+      if (++s.invalid_samples == 1 && s.log)
+        s.log->error("storage sink: market sample with an invalid symbol dropped ({} bytes)",
+                     m.symbol.size());
     },
     [=](atom::tick) {
       self->state.flush();

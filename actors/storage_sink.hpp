@@ -7,7 +7,7 @@
 //   order leaves), never through this actor: a message hop would let the
 //   order overtake its journal line;
 // - everything bulk (events, spread samples, position snapshots, recorded
-//   market data) comes here as messages, is buffered and written in one
+//   market data, the scanner's market samples) comes here as messages, is buffered and written in one
 //   WriteBatch when batch_max records are buffered or every flush_interval,
 //   whichever comes first. The hot path only pays a message send.
 //

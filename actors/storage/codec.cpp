@@ -19,6 +19,7 @@ std::string_view to_string(family x) noexcept {
     case family::spreads: return "spreads";
     case family::market: return "market";
     case family::config: return "config";
+    case family::history: return "history";
   }
   return "unknown";
 }
@@ -75,6 +76,48 @@ std::optional<key_parts> decode_key(std::string_view key) noexcept {
                    get_be64(key.substr(8))};
 }
 
+bool valid_history_symbol(std::string_view symbol) noexcept {
+  return !symbol.empty() && symbol.size() <= max_history_symbol
+         && symbol.find(history_separator) == std::string_view::npos;
+}
+
+std::string history_prefix(std::string_view symbol) {
+  std::string out;
+  out.reserve(symbol.size() + 1 + key_size);
+  out.append(symbol);
+  out.push_back(history_separator);
+  return out;
+}
+
+std::string encode_history_key(std::string_view symbol, timestamp_ns ts, uint64_t seq) {
+  auto out = history_prefix(symbol);
+  out += encode_key(ts, seq);
+  return out;
+}
+
+std::optional<history_key_parts> decode_history_key(std::string_view key) noexcept {
+  if (key.size() < key_size + 2)
+    return std::nullopt;
+  const auto sep = key.size() - key_size - 1;
+  auto symbol = key.substr(0, sep);
+  if (key[sep] != history_separator || !valid_history_symbol(symbol))
+    return std::nullopt;
+  auto parts = decode_key(key.substr(sep + 1));
+  return history_key_parts{symbol, parts->ts, parts->seq};
+}
+
+std::optional<key_parts> decode_key_of(family fam, std::string_view key) noexcept {
+  if (fam != family::history)
+    return decode_key(key);
+  auto parts = decode_history_key(key);
+  if (!parts)
+    return std::nullopt;
+  return key_parts{parts->ts, parts->seq};
+}
+
+// family_of() switches on the alternative's index.
+static_assert(std::is_same_v<std::variant_alternative_t<9, record>, market_sample>);
+
 family family_of(const record& x) noexcept {
   switch (x.index()) {
     case 0: return family::orders;
@@ -85,6 +128,7 @@ family family_of(const record& x) noexcept {
     case 4: return family::spreads;
     case 5:
     case 6: return family::market;
+    case 9: return family::history;
     default: return family::config;
   }
 }
@@ -157,6 +201,7 @@ expected<record> decode_value(family fam, std::string_view bytes) {
     case family::events: return deserialize<event>(fam, data, size);
     case family::spreads: return deserialize<spread_update>(fam, data, size);
     case family::config: return deserialize<std::string>(fam, data, size);
+    case family::history: return deserialize<market_sample>(fam, data, size);
     case family::market: {
       if (size == 0)
         return error_info{error_code::parse_error, "storage: market value without tag"};

@@ -5,9 +5,19 @@
 // bytewise order of RocksDB is time order (negative times first), then
 // sequence order for equal times.
 //
+// History keys (family history, the scanner's market samples) put the symbol
+// first: symbol bytes, one 0x00 separator, then the 16-byte key above. One
+// symbol's samples are contiguous and in time order, so reading a symbol's
+// time range is one seek however many symbols are stored (1,000 at scale).
+// The symbol bytes, not a hash: no collision to check, readable keys, and the
+// separator (below every byte a symbol may hold) keeps "BTC-PERP" apart from
+// "BTC-PERPX". RocksDB's block prefix compression stores the repeated symbol
+// once per restart interval, so it costs about what a hash would.
+//
 // Value: one version byte (value_version) then the CAF binary serialization
 // of the record; market values put a tag byte (market_tag) between the two,
-// and so do fills values (version fills_version, fills_tag).
+// and so do fills values (version fills_version, fills_tag). History values
+// are value_version then the market_sample.
 // A value with an unknown version or tag, or that does not decode exactly, is
 // an error: a newer or corrupt database never crashes an older binary.
 
@@ -44,7 +54,35 @@ std::string encode_key(timestamp_ns ts, uint64_t seq);
 /// nullopt unless `key` is exactly key_size bytes.
 std::optional<key_parts> decode_key(std::string_view key) noexcept;
 
-/// The family a record belongs to (market for snapshots and deltas).
+// -- history keys ---------------------------------------------------------------
+
+inline constexpr char history_separator = '\0';
+/// Longest symbol a history key holds (canonical symbols are ~10 bytes).
+inline constexpr std::size_t max_history_symbol = 128;
+
+/// Whether `symbol` can key history: 1..max_history_symbol bytes, no NUL.
+bool valid_history_symbol(std::string_view symbol) noexcept;
+
+/// symbol + separator: the prefix of every history key of `symbol`.
+std::string history_prefix(std::string_view symbol);
+
+/// history_prefix(symbol) + encode_key(ts, seq). `symbol` must be valid.
+std::string encode_history_key(std::string_view symbol, timestamp_ns ts, uint64_t seq);
+
+struct history_key_parts {
+  std::string_view symbol; ///< a view into the decoded key
+  timestamp_ns ts = 0;
+  uint64_t seq = 0;
+};
+
+/// nullopt unless `key` is a valid symbol, the separator and key_size bytes.
+std::optional<history_key_parts> decode_history_key(std::string_view key) noexcept;
+
+/// Time and sequence of a key of family `fam` (history keys included).
+std::optional<key_parts> decode_key_of(family fam, std::string_view key) noexcept;
+
+/// The family a record belongs to (market for snapshots and deltas, history
+/// for market samples).
 family family_of(const record& x) noexcept;
 
 /// The timestamp a record is keyed by (its own ts; recv_ts for market data).

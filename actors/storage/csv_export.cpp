@@ -53,6 +53,27 @@ bool contains(std::string_view hay, std::string_view needle) {
   return hay.find(needle) != std::string_view::npos;
 }
 
+/// (bid + ask) / 2 rounded to 1e-9 (half away from zero); empty when a side
+/// is missing (zero or less) or on overflow.
+std::string mid_of(price bid, price ask) {
+  if (bid.raw() <= 0 || ask.raw() <= 0)
+    return {};
+  int64_t half = 0;
+  if (detail::mul_div(ask.raw() - bid.raw(), 1, 2, rounding::nearest, half) != error_code::none)
+    return {};
+  return (bid + price::from_raw(half)).to_string();
+}
+
+/// One row per venue of a market sample.
+void history_rows(row_writer& w, const market_sample& x) {
+  const auto ts_ns = std::to_string(x.ts);
+  const auto ts = iso8601_utc(x.ts);
+  for (const auto& v : x.venues)
+    w.row({ts_ns, ts, x.symbol, v.venue, v.bid.to_string(), v.ask.to_string(),
+           mid_of(v.bid, v.ask), v.funding_rate.to_string(), std::to_string(v.interval_s),
+           v.funding_known ? "true" : "false", v.stale ? "true" : "false"});
+}
+
 } // namespace
 
 std::string iso8601_utc(timestamp_ns ts) {
@@ -171,6 +192,19 @@ error_info export_csv(const store& db, std::string_view kind, timestamp_ns from,
                x.valid ? "true" : "false"});
       return true;
     });
+  } else if (kind == "history") {
+    w.row({"ts_ns", "ts", "symbol", "venue", "bid", "ask", "mid", "funding_rate",
+           "interval_s", "funding_known", "stale"});
+    if (!pair_filter.empty())
+      err = db.scan_history(pair_filter, from, to, [&](const market_sample& x) {
+        history_rows(w, x);
+        return true;
+      });
+    else
+      err = db.scan(family::history, from, to, [&](const stored_record& r) {
+        history_rows(w, std::get<market_sample>(r.value));
+        return true;
+      });
   } else {
     return {error_code::config_error, "unknown export kind '" + std::string{kind}
                                         + "'; valid kinds: " + std::string{csv_kinds}};

@@ -14,13 +14,17 @@
 namespace xarb::storage {
 
 /// Kinds `export_csv` accepts: "fills", "orders", "events", "spreads", "funding"
-/// (the funding payments booked by the pairs).
-inline constexpr std::string_view csv_kinds = "fills, orders, events, spreads, funding";
+/// (the funding payments booked by the pairs), "history" (the scanner's
+/// market samples, one row per symbol and venue).
+inline constexpr std::string_view csv_kinds = "fills, orders, events, spreads, funding, history";
 
 /// Writes records of `kind` with from <= ts < to (to = INT64_MAX: no upper
 /// bound). `pair_filter` ("" = all) keeps records whose pair_id equals it;
 /// events have no pair, so for them it keeps those whose source or text
-/// contains it. Unknown kind -> {config_error, "... valid kinds: ..."}.
+/// contains it; history has no pair either: there it is the symbol (exact,
+/// e.g. "BTC-PERP"; one seek), and rows come symbol by symbol, each in time
+/// order (the family's key order), not in global time order.
+/// Unknown kind -> {config_error, "... valid kinds: ..."}.
 error_info export_csv(const store& db, std::string_view kind, timestamp_ns from,
                       timestamp_ns to, std::string_view pair_filter, std::ostream& out);
 

@@ -13,19 +13,23 @@
 #include "messages/event.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
+#include "messages/scanner.hpp"
 #include "messages/spread.hpp"
 #include "messages/strategy.hpp"
 
 namespace xarb::storage {
 
-/// One RocksDB column family per kind of record.
-enum class family : uint8_t { orders, fills, positions, events, spreads, market, config };
+/// One RocksDB column family per kind of record. Every family is keyed by
+/// time then sequence except `history` (market samples of the scanner),
+/// keyed by symbol first so that one symbol's time range is one seek
+/// (codec.hpp).
+enum class family : uint8_t { orders, fills, positions, events, spreads, market, config, history };
 
-inline constexpr std::size_t family_count = 7;
+inline constexpr std::size_t family_count = 8;
 
 inline constexpr std::array<family, family_count> all_families{
-  family::orders, family::fills,  family::positions, family::events,
-  family::spreads, family::market, family::config};
+  family::orders,  family::fills,  family::positions, family::events,
+  family::spreads, family::market, family::config,    family::history};
 
 /// Column family name: "orders", "fills", ...
 std::string_view to_string(family x) noexcept;
@@ -78,12 +82,13 @@ auto inspect(Inspector& f, position_record& x) {
 /// Any decoded value. The family says which alternatives can occur: orders ->
 /// order_update, fills -> fill_record | funding_record, positions -> position_record, events ->
 /// event, spreads -> spread_update, market -> book_snapshot | book_delta,
-/// config -> std::string (TOML text).
+/// config -> std::string (TOML text), history -> market_sample.
 using record = std::variant<order_update, fill_record, position_record, event,
                             spread_update, book_snapshot, book_delta, std::string,
-                            funding_record>;
+                            funding_record, market_sample>;
 
-/// A record with its key.
+/// A record with its key (for history records, the symbol part of the key
+/// is the sample's own symbol).
 struct stored_record {
   timestamp_ns ts = 0;
   uint64_t seq = 0;

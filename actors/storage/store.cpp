@@ -54,14 +54,16 @@ public:
 };
 
 /// Drops records whose key time is older than now - retention. One shared
-/// instance per family: stateless apart from the constant, so thread-safe.
+/// instance per family (which says how its keys decode: history keys are
+/// symbol-first): stateless apart from the constants, so thread-safe.
 class retention_filter final : public rocksdb::CompactionFilter {
 public:
-  explicit retention_filter(int64_t retention_s) : retention_ns_(retention_s * 1'000'000'000) {}
+  retention_filter(family fam, int64_t retention_s)
+      : fam_(fam), retention_ns_(retention_s * 1'000'000'000) {}
 
   bool Filter(int, const rocksdb::Slice& key, const rocksdb::Slice&, std::string*,
               bool*) const override {
-    auto parts = decode_key(std::string_view{key.data(), key.size()});
+    auto parts = decode_key_of(fam_, std::string_view{key.data(), key.size()});
     if (!parts)
       return false; // not ours: keep
     auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -72,8 +74,35 @@ public:
   const char* Name() const override { return "xarb.retention"; }
 
 private:
+  family fam_;
   int64_t retention_ns_;
 };
+
+std::string_view view(const rocksdb::Slice& s) noexcept { return {s.data(), s.size()}; }
+
+error_info malformed_key(family fam) {
+  return {error_code::parse_error, "storage: malformed key in " + std::string{to_string(fam)}};
+}
+
+/// A history value must hold a sample of its key's symbol: a mismatch is
+/// corruption (or a put_raw mistake), never silently another symbol's data.
+error_info check_history_symbol(std::string_view key_symbol, const record& value,
+                                const key_parts& parts) {
+  const auto& x = std::get<market_sample>(value);
+  if (x.symbol == key_symbol)
+    return {};
+  return {error_code::parse_error,
+          "storage: history key of " + std::string{key_symbol} + " holds a sample of "
+            + x.symbol + " at ts " + std::to_string(parts.ts) + " seq "
+            + std::to_string(parts.seq)};
+}
+
+/// The key just past every history key of `symbol`: symbol + (separator + 1).
+std::string history_end(std::string_view symbol) {
+  auto out = history_prefix(symbol);
+  out.back() = static_cast<char>(history_separator + 1);
+  return out;
+}
 
 } // namespace
 
@@ -87,6 +116,21 @@ void batch::add_record(family fam, timestamp_ns ts, record x) {
     return;
   }
   entries_.push_back(entry{fam, ts, std::move(*bytes)});
+}
+
+void batch::add(const market_sample& x) {
+  if (!valid_history_symbol(x.symbol)) {
+    if (!err_)
+      err_ = {error_code::parse_error,
+              "storage: a market sample's symbol must be 1.."
+                + std::to_string(max_history_symbol) + " bytes without NUL (got "
+                + std::to_string(x.symbol.size()) + " bytes)"};
+    return;
+  }
+  const auto before = entries_.size();
+  add_record(family::history, x.ts, record{x});
+  if (entries_.size() > before)
+    entries_.back().key_prefix = history_prefix(x.symbol);
 }
 
 void batch::add_config(timestamp_ns ts, std::string toml) {
@@ -134,6 +178,12 @@ expected<std::unique_ptr<store>> store::open(const store_options& opts) {
   rocksdb::DBOptions dbo;
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
+  // A WAL file is kept until every family that wrote into it has flushed.
+  // The default family (the sequence meta key) is tiny and would never fill
+  // its memtable, so by default the WAL grows to 4 x all write buffers
+  // (GBs with the history family's ~450 MB/day): cap it, which flushes the
+  // family holding the oldest WAL.
+  dbo.max_total_wal_size = uint64_t{256} << 20;
   // Tickers only (no histograms, no timers): cheap, and they let stats()
   // report what RocksDB really did with the sync policy.
   im.statistics = rocksdb::CreateDBStatistics();
@@ -153,7 +203,7 @@ expected<std::unique_ptr<store>> store::open(const store_options& opts) {
     rocksdb::ColumnFamilyOptions cfo;
     auto i = static_cast<std::size_t>(f);
     if (opts.retention_s[i] > 0) {
-      im.filters[i] = std::make_unique<retention_filter>(opts.retention_s[i]);
+      im.filters[i] = std::make_unique<retention_filter>(f, opts.retention_s[i]);
       cfo.compaction_filter = im.filters[i].get();
     }
     descs.emplace_back(std::string{to_string(f)}, cfo);
@@ -181,11 +231,11 @@ expected<std::unique_ptr<store>> store::open(const store_options& opts) {
     high = from_be64(meta_value);
   else if (!st.IsNotFound())
     return rocks_error(st);
-  for (auto* h : im.cfs) {
-    std::unique_ptr<rocksdb::Iterator> it{im.db->NewIterator(rocksdb::ReadOptions{}, h)};
+  for (auto f : all_families) {
+    std::unique_ptr<rocksdb::Iterator> it{im.db->NewIterator(rocksdb::ReadOptions{}, im.cf(f))};
     it->SeekToLast();
     if (it->Valid())
-      if (auto parts = decode_key(std::string_view{it->key().data(), it->key().size()}))
+      if (auto parts = decode_key_of(f, view(it->key())))
         high = std::max(high, parts->seq);
     if (!it->status().ok())
       return rocks_error(it->status());
@@ -253,7 +303,7 @@ error_info store::write_entries(std::vector<batch::entry>& entries, bool sync) {
   rocksdb::WriteBatch wb;
   for (uint64_t i = 0; i < n; ++i) {
     auto& e = entries[i];
-    auto st = wb.Put(impl_->cf(e.fam), encode_key(e.ts, first + i), e.value);
+    auto st = wb.Put(impl_->cf(e.fam), e.key_prefix + encode_key(e.ts, first + i), e.value);
     if (!st.ok())
       return fail(rocks_error(st));
   }
@@ -323,7 +373,7 @@ error_info store::put_raw(family fam, std::string_view key, std::string_view val
   rocksdb::WriteBatch wb;
   auto st = wb.Put(impl_->cf(fam), rocksdb::Slice{key.data(), key.size()},
                    rocksdb::Slice{value.data(), value.size()});
-  auto parts = decode_key(key);
+  auto parts = decode_key_of(fam, key);
   if (st.ok() && parts) {
     st = wb.Merge(impl_->meta, std::string{seq_meta_key}, be64(parts->seq));
     // Keep the live sequence above the raw one too.
@@ -345,6 +395,8 @@ error_info store::scan(family fam, timestamp_ns from, timestamp_ns to,
   constexpr auto unbounded = std::numeric_limits<timestamp_ns>::max();
   if (from >= to || !impl_->cf(fam))
     return {}; // empty range, or a family a read-only open did not find
+  if (fam == family::history)
+    return scan_all_history(from, to, on_record);
   std::string lower = encode_key(from, 0);
   std::string upper = encode_key(to, 0);
   rocksdb::Slice upper_slice{upper};
@@ -356,12 +408,86 @@ error_info store::scan(family fam, timestamp_ns from, timestamp_ns to,
     auto key = it->key();
     auto parts = decode_key(std::string_view{key.data(), key.size()});
     if (!parts)
-      return {error_code::parse_error, "storage: malformed key in " + std::string{to_string(fam)}};
+      return malformed_key(fam);
     auto value = decode_value(fam, std::string_view{it->value().data(), it->value().size()});
     if (!value)
       return {value.error().code, value.error().message + " at ts " + std::to_string(parts->ts)
                                     + " seq " + std::to_string(parts->seq)};
     if (!on_record(stored_record{parts->ts, parts->seq, std::move(*value)}))
+      return {};
+  }
+  if (!it->status().ok())
+    return rocks_error(it->status());
+  return {};
+}
+
+error_info store::scan_all_history(timestamp_ns from, timestamp_ns to,
+                                   const visitor& on_record) const {
+  // Skip scan: per symbol, one seek to its `from`, then its records up to
+  // `to`, then one seek past the symbol. Costs one seek per stored symbol,
+  // never a read of records outside [from, to).
+  constexpr auto unbounded = std::numeric_limits<timestamp_ns>::max();
+  constexpr auto fam = family::history;
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(rocksdb::ReadOptions{},
+                                                               impl_->cf(fam))};
+  it->SeekToFirst();
+  while (it->Valid()) {
+    auto parts = decode_history_key(view(it->key()));
+    if (!parts)
+      return malformed_key(fam);
+    if (parts->ts < from) {
+      it->Seek(encode_history_key(parts->symbol, from, 0));
+      continue;
+    }
+    if (parts->ts >= to && to != unbounded) {
+      it->Seek(history_end(parts->symbol));
+      continue;
+    }
+    const key_parts kp{parts->ts, parts->seq};
+    auto value = decode_value(fam, view(it->value()));
+    if (!value)
+      return {value.error().code, value.error().message + " at ts " + std::to_string(kp.ts)
+                                    + " seq " + std::to_string(kp.seq)};
+    if (auto err = check_history_symbol(parts->symbol, *value, kp))
+      return err;
+    if (!on_record(stored_record{kp.ts, kp.seq, std::move(*value)}))
+      return {};
+    it->Next();
+  }
+  if (!it->status().ok())
+    return rocks_error(it->status());
+  return {};
+}
+
+error_info store::scan_history(std::string_view symbol, timestamp_ns from, timestamp_ns to,
+                               const std::function<bool(const market_sample&)>& visit) const {
+  constexpr auto unbounded = std::numeric_limits<timestamp_ns>::max();
+  constexpr auto fam = family::history;
+  if (!valid_history_symbol(symbol))
+    return {error_code::parse_error, "storage: invalid history symbol (1.."
+                                       + std::to_string(max_history_symbol)
+                                       + " bytes without NUL)"};
+  if (from >= to || !impl_->cf(fam))
+    return {};
+  const auto lower = encode_history_key(symbol, from, 0);
+  // to = max includes ts == max: bound at the end of the symbol instead.
+  const auto upper = to == unbounded ? history_end(symbol) : encode_history_key(symbol, to, 0);
+  rocksdb::Slice upper_slice{upper};
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(ro, impl_->cf(fam))};
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    auto parts = decode_history_key(view(it->key()));
+    if (!parts || parts->symbol != symbol)
+      return malformed_key(fam);
+    const key_parts kp{parts->ts, parts->seq};
+    auto value = decode_value(fam, view(it->value()));
+    if (!value)
+      return {value.error().code, value.error().message + " at ts " + std::to_string(kp.ts)
+                                    + " seq " + std::to_string(kp.seq)};
+    if (auto err = check_history_symbol(symbol, *value, kp))
+      return err;
+    if (!visit(std::get<market_sample>(*value)))
       return {};
   }
   if (!it->status().ok())

@@ -18,7 +18,9 @@
 // Sequences never repeat, even across restarts and with out-of-order times:
 // every write also merges its highest sequence into a "max" meta key in the
 // default column family (atomically, in the same WriteBatch), and open()
-// starts above max(meta, sequence of the last key of every family).
+// starts above max(meta, sequence of the last key of every family). History
+// keys are symbol-first, so their last key is only a lower bound: the meta
+// key is what covers them, as it covers out-of-order times elsewhere.
 
 #include <array>
 #include <atomic>
@@ -61,6 +63,10 @@ public:
   void add(const spread_update& x) { add_record(family::spreads, x.ts, x); }
   void add(const book_snapshot& x) { add_record(family::market, x.recv_ts, x); }
   void add(const book_delta& x) { add_record(family::market, x.recv_ts, x); }
+  /// One market sample (family history; keyed by symbol, then time). A
+  /// symbol history keys cannot hold (valid_history_symbol) is a parse_error
+  /// of the batch.
+  void add(const market_sample& x);
   /// Config history: the TOML text in force from `ts`.
   void add_config(timestamp_ns ts, std::string toml);
 
@@ -75,6 +81,7 @@ private:
     family fam;
     timestamp_ns ts;
     std::string value;
+    std::string key_prefix; ///< history: history_prefix(symbol); else empty
   };
   void add_record(family fam, timestamp_ns ts, record x);
   std::vector<entry> entries_;
@@ -133,8 +140,18 @@ public:
   /// INT64_MAX means no upper bound, so it includes ts == INT64_MAX); the
   /// visitor returns false to stop early. Fails on the first value that does
   /// not decode (unknown version, corruption) or on a RocksDB error.
+  /// The history family's key order is symbol by symbol, each in time order:
+  /// scan() visits every symbol's [from, to) that way (one seek per symbol).
+  /// Reading one symbol: scan_history().
   error_info scan(family fam, timestamp_ns from, timestamp_ns to,
                   const visitor& on_record) const;
+
+  /// Samples of `symbol` with from <= ts < to, in time order; visitor returns
+  /// false to stop. One seek: never reads another symbol's keys. Errors like
+  /// scan(), plus parse_error for a symbol history keys cannot hold and for a
+  /// stored sample whose symbol differs from its key's.
+  error_info scan_history(std::string_view symbol, timestamp_ns from, timestamp_ns to,
+                          const std::function<bool(const market_sample&)>& visit) const;
 
   /// Every order transition with ts >= from, in key order (recovery).
   expected<std::vector<order_update>> orders_since(timestamp_ns from) const;
@@ -160,6 +177,8 @@ private:
   explicit store(store_options opts);
 
   error_info write_entries(std::vector<batch::entry>& entries, bool sync);
+  /// scan() of the history family (symbol-first keys).
+  error_info scan_all_history(timestamp_ns from, timestamp_ns to, const visitor& on_record) const;
   /// One record, keyed by its own time, written with the journal's sync policy.
   error_info journal_one(const record& x);
   error_info fail(error_info err);

@@ -115,6 +115,7 @@ inline storage_sink_actor::behavior_type event_recorder(storage_sink_actor::poin
     [=](std::string&, position&) {},
     [=](book_snapshot&) {},
     [=](book_delta&) {},
+    [=](market_sample&) {},
     [=](atom::tick) {},
     [=](atom::status) -> caf::result<uint64_t, uint64_t> { return {uint64_t{0}, uint64_t{0}}; },
   };

@@ -37,6 +37,7 @@ TEST_CASE("defaults: journal fsynced, batches of 1000 every 50 ms, retention per
   CHECK(d.spreads == 7);
   CHECK(d.market == 1);
   CHECK(d.config == 0);
+  CHECK(d.history == 30);
   CHECK_FALSE(validate(c));
 }
 
@@ -50,6 +51,7 @@ sim_history = false
 [storage.retention_days]
 events = 90
 market = 3
+history = 400
 )");
   REQUIRE_MESSAGE(res.has_value(), (res ? "" : res.error().message));
   const auto& s = res->storage;
@@ -62,6 +64,7 @@ market = 3
   CHECK(s.retention_days.market == 3);
   CHECK(s.retention_days.spreads == 7);  // not given: default
   CHECK(s.retention_days.orders == 0);
+  CHECK(s.retention_days.history == 400);
 }
 
 TEST_CASE("to_toml round-trips a changed [storage]") {
@@ -71,9 +74,10 @@ TEST_CASE("to_toml round-trips a changed [storage]") {
   c.storage.flush_ms = 1234;
   c.storage.record_market = true;
   c.storage.sim_history = false;
-  c.storage.retention_days = {1, 0, 3, 4, 5, 6, 7};
+  c.storage.retention_days = {1, 0, 3, 4, 5, 6, 7, 8};
   auto text = to_toml(c);
   CHECK(contains(text, "[storage.retention_days]"));
+  CHECK(contains(text, "\nhistory = 8\n"));
   auto back = load_config_string(text, "round.toml");
   REQUIRE_MESSAGE(back.has_value(), (back ? "" : back.error().message));
   CHECK(back->storage == c.storage);
@@ -89,6 +93,7 @@ flush_ms = "fast"
 events = -1
 orders = 40000
 trades = 3
+history = 36501
 )");
   CHECK(contains(e, "storage.sync_jurnal"));
   CHECK(contains(e, "storage.batch_max: must be between 1 and 1000000 (got 0)"));
@@ -96,6 +101,7 @@ trades = 3
   CHECK(contains(e, "storage.retention_days.events: must be between 0 and 36500 (got -1)"));
   CHECK(contains(e, "storage.retention_days.orders: must be between 0 and 36500 (got 40000)"));
   CHECK(contains(e, "storage.retention_days.trades"));
+  CHECK(contains(e, "storage.retention_days.history: must be between 0 and 36500 (got 36501)"));
   CHECK(contains(errors_of("[storage]\nretention_days = 3\n"), "storage.retention_days"));
   // Recovery rebuilds every ledger from all of its fills: they are kept.
   CHECK(contains(errors_of("[storage.retention_days]\nfills = 30\n"),

@@ -218,6 +218,35 @@ TEST_CASE("xarb export: --pair, --from, --to") {
   CHECK(csv_rows(r.out).size() == 1);
 }
 
+TEST_CASE("xarb export history: every symbol, or one with --pair") {
+  fixture f;
+  {
+    auto db = f.open_rw();
+    batch b;
+    b.add(sample_market(t0, "BTC-PERP"));
+    b.add(sample_market(t0 + sec, "BTC-PERPX"));
+    b.add(sample_market(t0 + 2 * sec, "BTC-PERP"));
+    REQUIRE_FALSE(db->write(std::move(b)));
+  }
+  auto r = f.xarb("export history -d " + f.data());
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  auto rows = csv_rows(r.out);
+  REQUIRE(rows.size() == 1 + 3 * 2); // a row per sample and venue
+  CHECK(rows[0] == "ts_ns,ts,symbol,venue,bid,ask,mid,funding_rate,interval_s,"
+                   "funding_known,stale");
+  CHECK(rows[1] == "1795323600000000000,2026-11-22T05:00:00.000000000Z,BTC-PERP,sim-a,"
+                   "65000.5,65001,65000.75,0.0001,28800,true,false");
+  CHECK(r.out == f.expected_csv("history", ts_min, ts_max, ""));
+  r = f.xarb("export history -d " + f.data() + " --pair BTC-PERP --from "
+             + std::to_string(t0 + 1));
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  rows = csv_rows(r.out);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1].rfind("1795323602000000000,2026-11-22T05:00:02.000000000Z,BTC-PERP,sim-a,", 0)
+        == 0);
+  CHECK(r.out == f.expected_csv("history", t0 + 1, ts_max, "BTC-PERP"));
+}
+
 TEST_CASE("xarb export: --out writes a file, truncating it") {
   fixture f;
   auto file = f.tmp.path() / "fills.csv";

@@ -152,3 +152,46 @@ TEST_CASE_FIXTURE(fixture, "a corrupt value fails the export") {
   auto err = export_csv(*db, "orders", ts_min, ts_max, "", out);
   CHECK(err.code == error_code::parse_error);
 }
+
+TEST_CASE_FIXTURE(fixture, "history: one row per symbol and venue, exact mids, symbol filter") {
+  batch b;
+  b.add(sample_market(t0 + 1, "BTC-PERPX"));
+  b.add(sample_market(t0, "BTC-PERP"));
+  auto odd = sample_market(t0 + 2, "BTC-PERP");
+  odd.venues = {{"v", px("0.000000001"), px("0.000000002"), rt("-0.5"), 3'600, true, false},
+                {"w", px("0"), px("3"), rt("0"), 0, false, true}};
+  b.add(odd);
+  b.add(sample_market(t0 + 3, "ETH-PERP"));
+  REQUIRE_FALSE(db->write(std::move(b)));
+  auto rows = csv_rows(run("history"));
+  REQUIRE(rows.size() == 1 + 4 * 2);
+  CHECK(rows[0] == "ts_ns,ts,symbol,venue,bid,ask,mid,funding_rate,interval_s,"
+                   "funding_known,stale");
+  CHECK(rows[1] == "1709294400000000001,2024-03-01T12:00:00.000000001Z,BTC-PERP,sim-a,"
+                   "65000.5,65001,65000.75,0.0001,28800,true,false");
+  CHECK(rows[2] == "1709294400000000001,2024-03-01T12:00:00.000000001Z,BTC-PERP,sim-b,"
+                   "64999.9,65000.25,65000.075,0,0,false,true");
+  // Half a nano rounds away from zero; a missing side leaves mid empty.
+  CHECK(rows[3] == "1709294400000000003,2024-03-01T12:00:00.000000003Z,BTC-PERP,v,"
+                   "0.000000001,0.000000002,0.000000002,-0.5,3600,true,false");
+  CHECK(rows[4] == "1709294400000000003,2024-03-01T12:00:00.000000003Z,BTC-PERP,w,"
+                   "0,3,,0,0,false,true");
+  // Key order: symbol by symbol ("BTC-PERP" before "BTC-PERPX").
+  CHECK(rows[5].find(",BTC-PERPX,sim-a,") != std::string::npos);
+  CHECK(rows[7].find(",ETH-PERP,sim-a,") != std::string::npos);
+  // The pair argument is the symbol, exact: BTC-PERPX is not BTC-PERP.
+  auto btc = csv_rows(run("history", ts_min, ts_max, "BTC-PERP"));
+  REQUIRE(btc.size() == 5);
+  CHECK(btc[0] == rows[0]);
+  CHECK(std::vector<std::string>(btc.begin() + 1, btc.end())
+        == std::vector<std::string>(rows.begin() + 1, rows.begin() + 5));
+  auto later = csv_rows(run("history", t0 + 1, ts_max, "BTC-PERP"));
+  REQUIRE(later.size() == 3);
+  CHECK(later[1] == rows[3]);
+  // The time range without a symbol: every symbol's samples in it.
+  auto mid = csv_rows(run("history", t0 + 1, t0 + 3));
+  REQUIRE(mid.size() == 5);
+  CHECK(mid[1] == rows[3]);
+  CHECK(mid[3] == rows[5]);
+  CHECK(csv_rows(run("history", ts_min, ts_max, "SOL-PERP")).size() == 1);
+}

@@ -101,4 +101,19 @@ inline book_delta sample_delta(timestamp_ns ts) {
           {{px("51"), qt("4")}, {px("52"), qt("5")}}};
 }
 
+/// A market sample of `symbol` on sim-a (funding known) and sim-b (stale,
+/// no funding yet); more venues "v2".. "vN-1" when `venues` > 2.
+inline market_sample sample_market(timestamp_ns ts, std::string symbol = "BTC-PERP",
+                                   int venues = 2) {
+  market_sample x;
+  x.symbol = std::move(symbol);
+  x.ts = ts;
+  x.venues.push_back({"sim-a", px("65000.5"), px("65001"), rt("0.0001"), 28'800, true, false});
+  x.venues.push_back({"sim-b", px("64999.9"), px("65000.25"), rt("0"), 0, false, true});
+  for (int i = 2; i < venues; ++i)
+    x.venues.push_back({"v" + std::to_string(i), px("65000.123456789"), px("65000.987654321"),
+                        rt("-0.000123456"), 3'600, true, false});
+  return x;
+}
+
 } // namespace xarb::storage::test
