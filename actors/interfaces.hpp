@@ -37,6 +37,12 @@ using venue_session_actor = caf::typed_actor<
   // ask (price or size) changes, plus health_report. For light consumers
   // (scanner, UI). Idempotent.
   caf::reacts_to<atom::subscribe, atom::top, std::string, caf::actor>,
+  // Watch the whole market (the scanner): a full market_watch_batch (every
+  // instrument, top and funding rate, the session's health), then one batch
+  // per tick with what changed (actors/market_watch.hpp). The watcher is
+  // monitored and dropped when it dies. Idempotent.
+  caf::reacts_to<atom::subscribe, atom::watch, caf::actor>,
+  caf::reacts_to<atom::unsubscr, atom::watch, caf::actor>,
   // Run a pair's decision inline after each update of the hook's symbol
   // (actors/engine_host.hpp). Local only. Idempotent per host.
   caf::reacts_to<atom::subscribe, inline_hook>,
@@ -159,9 +165,30 @@ using storage_sink_actor = caf::typed_actor<
   // Market data for replay; dropped unless record_market is on.
   caf::reacts_to<book_snapshot>,
   caf::reacts_to<book_delta>,
+  // Cross-venue market samples (the scanner: one per symbol every
+  // history_interval_s), kept in the history family.
+  caf::reacts_to<market_sample>,
   // Internal timer: flush what is buffered.
   caf::reacts_to<atom::tick>,
   // Flushes now, then replies (records written, records failed) since start.
   caf::replies_to<atom::status>::with<uint64_t, uint64_t>>;
+
+/// SCANNER: the cross-venue scanner and funding monitor (actors/scanner.hpp).
+/// Registered as "scanner". Watches every venue session's whole market and
+/// publishes a ranked view of every common symbol on the scan_board.
+using scanner_actor = caf::typed_actor<
+  // A watched name was (re)bound: a venue session (watch its market) or
+  // the storage sink (history samples).
+  caf::reacts_to<atom::rebound, std::string, caf::strong_actor_ptr>,
+  // A venue session's market watch (full, then per tick).
+  caf::reacts_to<market_watch_batch>,
+  // Internal timer: one refresh (snapshot, signals).
+  caf::reacts_to<atom::tick>,
+  // Internal timer: one history sample per symbol to storage.
+  caf::reacts_to<atom::report>,
+  // (refreshes, signals, watch batches) since this instance started.
+  caf::replies_to<atom::status>::with<uint64_t, uint64_t, uint64_t>,
+  // Fail on purpose (chaos testing).
+  caf::reacts_to<atom::crash>>;
 
 } // namespace xarb

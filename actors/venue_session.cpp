@@ -18,6 +18,7 @@
 #include "actors/clock.hpp"
 #include "actors/engine_host.hpp"
 #include "actors/exception_logging.hpp"
+#include "actors/market_watch.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/risk_guard.hpp"
 #include "actors/storage_sink.hpp"
@@ -41,6 +42,8 @@ struct book_entry {
   std::vector<caf::actor> top_subscribers; ///< top of book only
   std::vector<inline_hook> hooks;          ///< pairs deciding inline
   top_of_book last_top;                    ///< last one published
+  funding_rate last_rate;                  ///< last one received (market watch)
+  bool has_rate = false;
   timestamp_ns last_update = 0;
   bool stale = false;
   // Changed during this batch of events, published once the batch is
@@ -99,6 +102,7 @@ struct venue_session_state {
   timestamp_ns last_frame = 0;    ///< last market-data frame (liveness)
   bool liveness_lost = false;
   book_snapshot check;            ///< reused by the consistency check
+  market_watch watch;             ///< whole-market watchers (the scanner)
 };
 
 using self_ptr = venue_session_actor::stateful_pointer<venue_session_state>;
@@ -242,6 +246,7 @@ void update_state(self_ptr self) {
                  to_string(st.state), to_string(next), detail);
   st.state = next;
   st.detail = detail;
+  st.watch.note_state();
   if (st.svc.board)
     st.svc.board->set_venue_state(st.cfg.venue, st.state, st.detail);
   if (st.svc.metrics)
@@ -252,14 +257,15 @@ void update_state(self_ptr self) {
 /// Sends a top_of_book to the top subscribers if the best bid or ask changed.
 void publish_top(self_ptr self, const std::string& symbol, book_entry& entry,
                  timestamp_ns exchange_ts, timestamp_ns recv_ts, bool force) {
-  if (entry.top_subscribers.empty())
+  auto& st = self->state;
+  if (entry.top_subscribers.empty() && st.watch.empty())
     return;
   auto bid = entry.book.best_bid().value_or(book_level{});
   auto ask = entry.book.best_ask().value_or(book_level{});
   auto& top = entry.last_top;
   if (!force && top.bid == bid && top.ask == ask)
     return;
-  top.venue = self->state.cfg.venue;
+  top.venue = st.cfg.venue;
   top.symbol = symbol;
   top.seq = entry.book.seq();
   top.bid = bid;
@@ -268,6 +274,7 @@ void publish_top(self_ptr self, const std::string& symbol, book_entry& entry,
   top.recv_ts = recv_ts;
   for (auto& sub : entry.top_subscribers)
     caf::anon_send(sub, top);
+  st.watch.note_top(top);
 }
 
 bool hooked(const book_entry& entry, const caf::actor& sub) {
@@ -361,6 +368,14 @@ void publish_dirty(self_ptr self) {
   }
 }
 
+/// The book of `symbol` is not usable: watchers drop its top, and the next
+/// top after it recovers goes out even if the prices did not change.
+void forget_top(venue_session_state& st, const std::string& symbol, book_entry& entry) {
+  entry.last_top.bid = {};
+  entry.last_top.ask = {};
+  st.watch.note_unsynced(symbol);
+}
+
 /// REST-style resync: fetch a full snapshot and replace the book. The
 /// snapshot takes the key's request budget: when it is refused the book
 /// stays unsynced and the resync waits for the limiter's retry_at.
@@ -378,6 +393,7 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
             std::string_view why, bool paid = false) {
   auto& st = self->state;
   entry.book.clear();
+  forget_top(st, symbol, entry);
   const auto start = now_of(self);
   if (start < entry.resync_retry_at)
     return; // deferred: the tick retries once the budget allows
@@ -547,9 +563,13 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
         } else if constexpr (std::is_same_v<T, funding_rate>) {
           note_frame(self, recv_ts);
           auto i = st.books.find(x.symbol);
-          if (i != st.books.end())
+          if (i != st.books.end()) {
+            i->second.last_rate = x;
+            i->second.has_rate = true;
+            st.watch.note_rate(x);
             for (auto& sub : i->second.subscribers)
               caf::anon_send(sub, x);
+          }
         } else if constexpr (std::is_same_v<T, funding_payment>) {
           auto i = st.books.find(x.symbol);
           if (i != st.books.end())
@@ -593,6 +613,8 @@ void check_staleness(self_ptr self, timestamp_ns now) {
                  && now - entry.last_update > st.cfg.stale_after_ns;
     if (stale != entry.stale) {
       entry.stale = stale;
+      if (stale)
+        forget_top(st, symbol, entry);
       venue_event(st, stale ? severity::warning : severity::info, "venue {} {}: book {}",
                   st.cfg.venue, symbol, stale ? "stale" : "fresh again");
       publish_book_status(self, symbol, entry);
@@ -794,6 +816,8 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
     });
   if (st.cfg.record_market && st.svc.registry)
     st.svc.registry->watch(storage_sink_name, caf::actor_cast<caf::actor>(self));
+  // Market watchers are monitored: one that dies is no longer fed.
+  self->set_down_handler([self](caf::down_msg& dm) { self->state.watch.remove(dm.source); });
   self->send(self, atom::tick_v);
   auto count = [self] {
     if (self->state.processed)
@@ -852,6 +876,37 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       // (Not a frame just received: kept out of the latency histogram.)
       decide_now(self, i->first, i->second, i->second.book.last_update(),
                  i->second.last_update, false);
+    },
+    [=](atom::subscribe, atom::watch, caf::actor watcher) {
+      count();
+      auto& ss = self->state;
+      if (!ss.watch.add(watcher))
+        return;
+      self->monitor(watcher);
+      // The whole market as it is now, then changes with every tick.
+      market_watch_batch full;
+      full.venue = ss.cfg.venue;
+      full.state = ss.state;
+      full.ts = now_of(self);
+      full.specs = ss.venue->instruments();
+      for (auto& [symbol, entry] : ss.books) {
+        if (entry.has_rate)
+          full.rates.push_back(entry.last_rate);
+        auto bid = entry.book.best_bid();
+        auto ask = entry.book.best_ask();
+        if (!entry.book.synced() || entry.stale || !bid || !ask)
+          continue;
+        // What later deltas are compared with: the watcher's view.
+        auto& top = entry.last_top;
+        top = top_of_book{ss.cfg.venue, symbol, entry.book.seq(), *bid, *ask,
+                          entry.book.last_update(), entry.last_update};
+        full.tops.push_back(top);
+      }
+      market_watch::send_full(watcher, std::move(full));
+    },
+    [=](atom::unsubscr, atom::watch, caf::actor watcher) {
+      count();
+      self->state.watch.remove(watcher.address());
     },
     [=](atom::unsubscr, const std::string& symbol, caf::actor sub) {
       count();
@@ -935,6 +990,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       update_state(self);
       // Last: subscribers on this worker run as soon as we return.
       publish_dirty(self);
+      s.watch.flush(s.cfg.venue, s.state, recv);
     },
     [=](atom::resync, const std::string& symbol) {
       count();
@@ -944,6 +1000,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         publish_book_status(self, symbol, i->second);
         update_state(self);
         publish_dirty(self);
+        self->state.watch.flush(self->state.cfg.venue, self->state.state, now_of(self));
       }
     },
     [=](atom::crash) -> void {

@@ -16,6 +16,7 @@
 #include "messages/order.hpp"
 #include "messages/reconcile.hpp"
 #include "messages/risk.hpp"
+#include "messages/scanner.hpp"
 #include "messages/spread.hpp"
 #include "messages/strategy.hpp"
 
@@ -58,6 +59,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(xarb, (xarb::account_query))
   CAF_ADD_TYPE_ID(xarb, (xarb::account_report))
   CAF_ADD_TYPE_ID(xarb, (xarb::strategy::pair_params))
+  CAF_ADD_TYPE_ID(xarb, (xarb::market_watch_batch))
+  CAF_ADD_TYPE_ID(xarb, (xarb::venue_quote_sample))
+  CAF_ADD_TYPE_ID(xarb, (xarb::market_sample))
 
   // -- atoms (<= 10 characters) ---------------------------------------------
   CAF_ADD_ATOM(xarb, xarb::atom, subscribe, "subscribe")
@@ -80,5 +84,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_ATOM(xarb, xarb::atom, halt, "halt")
   CAF_ADD_ATOM(xarb, xarb::atom, risk, "risk")
   CAF_ADD_ATOM(xarb, xarb::atom, params, "params")
+  CAF_ADD_ATOM(xarb, xarb::atom, watch, "watch")
 
 CAF_END_TYPE_ID_BLOCK(xarb)

@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,7 +116,28 @@ struct storage_retention {
   int spreads = 7;
   int market = 1;
   int config = 0;
+  int history = 30;  ///< the scanner's market samples (one per symbol per interval)
   friend bool operator==(const storage_retention&, const storage_retention&) = default;
+};
+
+/// [scanner]: the cross-venue scanner and funding monitor (actors/scanner.hpp).
+struct scanner_section {
+  bool enabled = true;
+  int refresh_ms = 500;              ///< one refresh (and one signal sample) this often
+  int top_n = 20;                    ///< default limit of top-spreads, size of the rankings topic
+  std::string sort = "notional";     ///< default key: spread | notional | funding | carry
+  int stale_after_ms = 5000;         ///< a quote older than this is stale (never ranked)
+  int funding_basis_hours = 8;       ///< funding rates shown per this many hours
+  int carry_horizon_hours = 8;       ///< funding counted in the net expected carry
+  /// Leverage of a venue that publishes none, by venue ([scanner.fallback_leverage]).
+  std::map<std::string, int, std::less<>> fallback_leverage;
+  int default_fallback_leverage = 1; ///< for venues not listed there
+  double signal_threshold_bps = 60;  ///< a signal: spread >= this (0.6 %) ...
+  int signal_samples = 3;            ///< ... for this many consecutive refreshes,
+  int signal_cooldown_s = 30;        ///< then quiet this long per symbol and direction
+  int signals_kept = 50;             ///< the latest signals kept for the API
+  int history_interval_s = 60;       ///< one sample per symbol to storage; 0 = none
+  friend bool operator==(const scanner_section&, const scanner_section&) = default;
 };
 
 /// [storage]: the RocksDB store at node.data_dir + "/db" (actors/storage).
@@ -151,6 +173,7 @@ struct node_config {
   shutdown_section shutdown;
   market_section market;
   storage_section storage;          ///< [storage]
+  scanner_section scanner;          ///< [scanner]
   strategy::pair_params strategy;   ///< [strategy]: the defaults of every pair
   sim::world_config sim;            ///< venues/sim/sim_config.hpp
   std::vector<pair_entry> pairs;    ///< empty = every venue pair of every symbol

@@ -26,9 +26,9 @@ static_assert(field_count<sim::symbol_config>() == 6,
               "sim::symbol_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<sim::contract_override>() == 3,
               "sim::contract_override changed: update nodes/config_toml.cpp");
-static_assert(field_count<sim::venue_config>() == 32,
+static_assert(field_count<sim::venue_config>() == 34,
               "sim::venue_config changed: update nodes/config_toml.cpp");
-static_assert(field_count<sim::world_config>() == 6,
+static_assert(field_count<sim::world_config>() == 7,
               "sim::world_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<web_section>() == 10,
               "web_section changed: update nodes/config_toml.cpp");
@@ -36,9 +36,9 @@ static_assert(field_count<market_section>() == 3,
               "market_section changed: update nodes/config_toml.cpp");
 static_assert(field_count<storage_section>() == 6,
               "storage_section changed: update nodes/config_toml.cpp");
-static_assert(field_count<storage_retention>() == 7,
+static_assert(field_count<storage_retention>() == 8,
               "storage_retention changed: update nodes/config_toml.cpp");
-static_assert(field_count<node_config>() == 11,
+static_assert(field_count<node_config>() == 12,
               "node_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<pair_entry>() == 4,
               "pair_entry changed: update nodes/config_toml.cpp");
@@ -141,6 +141,8 @@ void read_venue(problem_list& out, table_reader& r, sim::venue_config& v) {
   r.read("native_format", v.native_format);
   r.read("quote", v.quote);
   r.read("max_leverage", v.max_leverage);
+  r.read("unlisted", v.unlisted);
+  r.read("listing_ratio", v.listing_ratio);
   std::vector<sim::contract_override> contracts;
   if (r.each_table("contracts", [&](const toml::table* t, const std::string& p) {
         sim::contract_override c;
@@ -161,6 +163,7 @@ void read_sim(problem_list& out, table_reader& r, sim::world_config& w) {
   r.read("step_ms", w.step_ms);
   r.read("correlation", w.correlation);
   r.read("start_ts", w.start_ts);
+  r.read("generate_symbols", w.generate_symbols);
   std::vector<sim::symbol_config> symbols;
   if (r.each_table("symbols", [&](const toml::table* t, const std::string& p) {
         sim::symbol_config s;
@@ -388,6 +391,7 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
       rr.read("spreads", d.spreads);
       rr.read("market", d.market);
       rr.read("config", d.config);
+      rr.read("history", d.history);
       rr.finish();
     }
   });
@@ -395,6 +399,7 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
   read_section(out, r, "strategy",
                [&](table_reader& s) { read_strategy(out, s, cfg.strategy, window_s); });
   read_section(out, r, "risk", [&](table_reader& s) { read_risk(out, s, cfg.risk); });
+  read_section(out, r, "scanner", [&](table_reader& s) { read_scanner(out, s, cfg.scanner); });
   read_section(out, r, "sim", [&](table_reader& s) { read_sim(out, s, cfg.sim); });
   // Pairs start from [strategy] (read above, wherever it is in the file).
   std::vector<pair_entry> pairs;
@@ -485,6 +490,7 @@ std::string write_toml(const node_config& c) {
   w.kv("spreads", c.storage.retention_days.spreads);
   w.kv("market", c.storage.retention_days.market);
   w.kv("config", c.storage.retention_days.config);
+  w.kv("history", c.storage.retention_days.history);
   w.header("[strategy]");
   write_strategy(w, c.strategy, nullptr, "[strategy.signal]");
   write_risk(w, c.risk);
@@ -493,6 +499,7 @@ std::string write_toml(const node_config& c) {
   w.kv("step_ms", c.sim.step_ms);
   w.kv("correlation", c.sim.correlation);
   w.kv("start_ts", c.sim.start_ts);
+  w.kv("generate_symbols", c.sim.generate_symbols);
   for (auto& s : c.sim.symbols) {
     w.header("[[sim.symbols]]");
     w.kv("symbol", s.symbol);
@@ -535,6 +542,8 @@ std::string write_toml(const node_config& c) {
     w.kv("native_format", v.native_format);
     w.kv("quote", v.quote);
     w.kv("max_leverage", v.max_leverage);
+    w.kv("unlisted", v.unlisted);
+    w.kv("listing_ratio", v.listing_ratio);
     for (auto& k : v.contracts) {
       w.header("[[sim.venues.contracts]]");
       w.kv("symbol", k.symbol);
@@ -549,6 +558,7 @@ std::string write_toml(const node_config& c) {
     w.kv("venue_b", p.venue_b);
     write_strategy(w, p.params, &c.strategy, "[pairs.signal]");
   }
+  write_scanner(w, c.scanner);
   return std::move(w).str();
 }
 

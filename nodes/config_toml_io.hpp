@@ -486,4 +486,11 @@ void read_risk(problem_list& out, table_reader& r, risk::risk_config& c);
 /// Writes [risk] and its sub-tables, every key.
 void write_risk(toml_writer& w, const risk::risk_config& c);
 
+// -- [scanner] (config_scanner.cpp) -------------------------------------------------
+
+void read_scanner(problem_list& out, table_reader& r, scanner_section& c);
+void write_scanner(toml_writer& w, const scanner_section& c);
+/// Semantic rules of [scanner] (venues of fallback_leverage must exist).
+void check_scanner(const node_config& cfg, problem_list& out);
+
 } // namespace xarb::config_detail

@@ -2,9 +2,11 @@
 //
 //   xarb run [--config FILE] [--listen HOST:PORT] [--data-dir DIR]
 //   xarb check-config FILE
-//   xarb export {fills,orders,events,spreads,funding} [--config FILE] [--data-dir DIR]
+//   xarb export {fills,orders,events,spreads,funding,history} [--config FILE] [--data-dir DIR]
 //               [--from T] [--to T] [--pair ID] [--out FILE]
 //   xarb sim-state [--config FILE] [--data-dir DIR] [--until TIME]
+//   xarb scan [--url URL | --standalone [--config FILE]] [--limit N] [--sort KEY]
+//             [--fallback-leverage VENUE=N]... [--interval S] [--once] [--plain]
 //   xarb version
 //
 // Exit codes: 0 ok, 1 failure (invalid config, no data, ...), 2 usage error
@@ -19,6 +21,7 @@
 
 #include "nodes/config.hpp"
 #include "nodes/export_command.hpp"
+#include "nodes/scan_command.hpp"
 #include "nodes/sim_state_command.hpp"
 #include "monitoring/logging.hpp"
 #include "nodes/node.hpp"
@@ -65,9 +68,10 @@ int main(int argc, char** argv) {
                               return t ? std::string{} : t.error().message;
                             },
                             "TIME"};
-  exp->add_option("kind", ereq.kind, "What to export: fills, orders, events, spreads or funding")
+  exp->add_option("kind", ereq.kind,
+                  "What to export: fills, orders, events, spreads, funding or history")
     ->required()
-    ->check(CLI::IsMember({"fills", "orders", "events", "spreads", "funding"}));
+    ->check(CLI::IsMember({"fills", "orders", "events", "spreads", "funding", "history"}));
   exp->add_option("-c,--config", exp_config, "TOML configuration giving node.data_dir")
     ->check(CLI::ExistingFile);
   exp->add_option("-d,--data-dir", ereq.data_dir,
@@ -76,7 +80,8 @@ int main(int argc, char** argv) {
     ->check(time_check);
   exp->add_option("--to", exp_to, "Up to this time, exclusive: ISO-8601 UTC or ns since epoch")
     ->check(time_check);
-  exp->add_option("--pair", ereq.pair, "Only this pair id (events: source or text contains it)");
+  exp->add_option("--pair", ereq.pair,
+                  "Only this pair id (events: source or text contains it; history: this symbol)");
   exp->add_option("-o,--out", ereq.out_file, "Write to FILE (created/truncated), not stdout");
 
   auto* sst = app.add_subcommand(
@@ -91,6 +96,9 @@ int main(int argc, char** argv) {
   sst->add_option("--until", sst_until,
                   "Simulate the venues up to this time (default: now): ISO-8601 UTC or ns")
     ->check(time_check);
+
+  xarb::cli::scan_options scan_opts;
+  auto* scan = xarb::cli::add_scan_subcommand(app, scan_opts);
 
   app.add_subcommand("version", "Print the version");
 
@@ -130,6 +138,15 @@ int main(int argc, char** argv) {
     if (!exp_to.empty())
       ereq.to = xarb::cli::parse_time(exp_to).value();
     return xarb::cli::run_export(ereq, std::cout, std::cerr);
+  }
+
+  if (app.got_subcommand(scan)) {
+    if (scan_opts.standalone)
+      return xarb::cli::run_scan_standalone(scan_opts, std::cout, std::cerr);
+    return xarb::cli::run_scan(scan_opts,
+                               xarb::cli::http_scan_fetch(scan_opts.url,
+                                                          xarb::cli::scan_http_timeout),
+                               std::cout, std::cerr);
   }
 
   if (app.got_subcommand(sst)) {

@@ -23,6 +23,7 @@
 #include "actors/name_registry.hpp"
 #include "actors/pair_trader.hpp"
 #include "actors/risk_guard.hpp"
+#include "actors/scanner.hpp"
 #include "actors/storage/csv_export.hpp"
 #include "actors/storage/store.hpp"
 #include "actors/storage_sink.hpp"
@@ -31,12 +32,16 @@
 #include "messages/caf_errors.hpp"
 #include "messages/expected.hpp"
 #include "messages/type_ids.hpp"
+#include "monitoring/scan_board.hpp"
+#include "monitoring/scanner_metrics.hpp"
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
 #include "monitoring/logging.hpp"
 #include "nodes/export_command.hpp"
 #include "nodes/scheduler_config.hpp"
 #include "nodes/node_api.hpp"
+#include "venues/sim/venue_listing.hpp"
+#include "venues/sim/world_generator.hpp"
 #include "web/api_token.hpp"
 #include "web/board_stream.hpp"
 #include "web/control_api.hpp"
@@ -92,7 +97,7 @@ void mark_sole_owners(std::vector<pair_config>& pairs) {
 }
 
 /// Every pair to watch: the configured list, or every venue pair of every
-/// symbol the venues have in common.
+/// symbol (configured or generated) both venues list.
 std::vector<pair_config> make_pairs(const node_config& cfg) {
   std::vector<pair_config> out;
   auto add = [&](const std::string& symbol, const std::string& a, const std::string& b,
@@ -118,10 +123,16 @@ std::vector<pair_config> make_pairs(const node_config& cfg) {
     return out;
   }
   auto& venues = cfg.sim.venues;
-  for (auto& sym : cfg.sim.symbols)
+  const auto symbols = sim::world_symbols(cfg.sim);
+  std::vector<std::vector<bool>> lists(venues.size(), std::vector<bool>(symbols.size()));
+  for (std::size_t v = 0; v < venues.size(); ++v)
+    for (std::size_t k : sim::listed_indices(cfg.sim, venues[v], symbols))
+      lists[v][k] = true;
+  for (std::size_t k = 0; k < symbols.size(); ++k)
     for (std::size_t i = 0; i < venues.size(); ++i)
       for (std::size_t j = i + 1; j < venues.size(); ++j)
-        add(sym.symbol, venues[i].name, venues[j].name, cfg.strategy);
+        if (lists[i][k] && lists[j][k])
+          add(symbols[k].symbol, venues[i].name, venues[j].name, cfg.strategy);
   mark_sole_owners(out);
   return out;
 }
@@ -172,6 +183,7 @@ storage::store_options store_options_of(const node_config& cfg) {
   set(storage::family::spreads, d.spreads);
   set(storage::family::market, d.market);
   set(storage::family::config, d.config);
+  set(storage::family::history, d.history);
   return so;
 }
 
@@ -216,6 +228,11 @@ int run_node(const node_config& cfg) {
   board.set_event_hook([&metrics](const event& e) { metrics.count_event(e.sev); });
   name_registry registry;
   risk::rate_limit_registry limits;
+  // The scanner's results, read by the web threads; its metric series
+  // outlive restarts of the scanner.
+  scan_board scans;
+  scans.set_settings(scanner_settings_of(cfg.scanner));
+  auto scan_metrics = make_scanner_metrics(*metrics.registry());
   actor_services svc{&registry, &board, &metrics, &limits};
   svc.store = store.get();
   // The risk book outlives restarts of the risk guard actor.
@@ -305,6 +322,7 @@ int run_node(const node_config& cfg) {
   api_in.store = store;
   api_in.pairs = pairs_rt;
   api_in.token = token->token;
+  api_in.scan = cfg.scanner.enabled ? &scans : nullptr;
   web_config wc;
   wc.listen = cfg.web.listen;
   wc.http.control = make_control_api(api_in);
@@ -315,7 +333,8 @@ int run_node(const node_config& cfg) {
   wc.http.stream.interval = std::chrono::milliseconds(cfg.web.stream_interval_ms);
   wc.http.stream.max_clients = static_cast<std::size_t>(cfg.web.ws_max_clients);
   wc.http.stream.max_queue_bytes = static_cast<std::size_t>(cfg.web.ws_queue_bytes);
-  wc.http.stream_data = make_board_stream(board, wall_clock_ns);
+  wc.http.stream_data =
+    make_board_stream(board, wall_clock_ns, cfg.scanner.enabled ? &scans : nullptr);
   root_cfg.children.push_back(child_spec{
     "web", restart_policy::permanent,
     [wc, &board, &metrics](caf::actor_system& s) {
@@ -350,6 +369,17 @@ int run_node(const node_config& cfg) {
   // Nested supervisors get a shutdown timeout that covers stopping all of
   // their children one after the other.
   root_cfg.children.push_back(supervisor_child(venues_cfg));
+  // The scanner watches every venue's whole market (by name: it finds
+  // restarted sessions again) and trades nothing.
+  if (cfg.scanner.enabled) {
+    auto sc = scanner_config_of(cfg);
+    root_cfg.children.push_back(child_spec{
+      scanner_name, restart_policy::permanent,
+      [sc, svc, &scans, &scan_metrics](caf::actor_system& s) {
+        return caf::actor_cast<caf::actor>(spawn_scanner(s, sc, svc, &scans, &scan_metrics));
+      },
+      grace(cfg)});
+  }
   root_cfg.children.push_back(supervisor_child(strategies_cfg));
   auto root = sys.spawn(supervisor, root_cfg);
 

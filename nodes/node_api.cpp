@@ -15,6 +15,7 @@
 #include "monitoring/json_writer.hpp"
 #include "monitoring/logging.hpp"
 #include "monitoring/risk_status.hpp"
+#include "monitoring/scan_json.hpp"
 #include "monitoring/status_board.hpp"
 #include "nodes/config.hpp"
 #include "nodes/export_command.hpp"
@@ -161,6 +162,81 @@ std::string one_line(std::string_view text, std::size_t max = 500) {
 
 } // namespace
 
+scanner::signal_params signal_params_of(const scanner_section& c) {
+  scanner::signal_params p;
+  p.threshold_bps = c.signal_threshold_bps;
+  p.samples = c.signal_samples;
+  p.cooldown_ns = int64_t{c.signal_cooldown_s} * 1'000'000'000;
+  p.keep = static_cast<std::size_t>(c.signals_kept);
+  return p;
+}
+
+scanner_settings scanner_settings_of(const scanner_section& c) {
+  scanner_settings s;
+  s.enabled = c.enabled;
+  s.top_n = static_cast<std::size_t>(c.top_n);
+  auto sort = scanner::parse_sort_key(c.sort); // validated with the config
+  s.sort = sort ? *sort : scanner::sort_key::notional;
+  s.refresh_ms = c.refresh_ms;
+  s.history_interval_s = c.history_interval_s;
+  s.signals = signal_params_of(c);
+  return s;
+}
+
+scanner_config scanner_config_of(const node_config& cfg) {
+  const auto& c = cfg.scanner;
+  scanner_config sc;
+  for (auto& v : cfg.sim.venues)
+    sc.venues.push_back(v.name);
+  sc.refresh_interval = std::chrono::milliseconds(c.refresh_ms);
+  sc.params.stale_after_ns = int64_t{c.stale_after_ms} * 1'000'000;
+  sc.params.funding_basis_hours = c.funding_basis_hours;
+  sc.params.carry_horizon_hours = c.carry_horizon_hours;
+  for (auto& [venue, lev] : c.fallback_leverage)
+    sc.params.fallback_leverage[venue] = lev;
+  sc.params.default_fallback_leverage = c.default_fallback_leverage;
+  sc.signals = signal_params_of(c);
+  sc.history_interval = std::chrono::seconds(c.history_interval_s);
+  return sc;
+}
+
+
+expected<std::string> history_json(const storage::store& store, const history_query& q,
+                                   int32_t basis_hours, timestamp_ns now) {
+  constexpr timestamp_ns day_ns = 86'400'000'000'000;
+  timestamp_ns to = now;
+  if (!q.to.empty()) {
+    auto t = cli::parse_time(q.to);
+    if (!t)
+      return t.error();
+    to = *t;
+  }
+  timestamp_ns from = to - day_ns;
+  if (!q.from.empty()) {
+    auto t = cli::parse_time(q.from);
+    if (!t)
+      return t.error();
+    from = *t;
+  }
+  if (from >= to)
+    return error_info{error_code::parse_error, "from must be before to"};
+  std::vector<market_sample> samples;
+  bool truncated = false;
+  auto err = store.scan_history(q.symbol, from, to, [&](const market_sample& m) {
+    if (samples.size() == q.limit) {
+      truncated = true;
+      return false;
+    }
+    samples.push_back(m);
+    return true;
+  });
+  if (err)
+    return err;
+  json::writer w;
+  scan_json::write_history(w, q.symbol, q.venue, from, to, samples, truncated, basis_hours);
+  return std::move(w).str();
+}
+
 std::shared_ptr<const control_api> make_control_api(const node_api_inputs& in) {
   auto api = std::make_shared<control_api>();
   api->token = in.token;
@@ -183,6 +259,15 @@ std::shared_ptr<const control_api> make_control_api(const node_api_inputs& in) {
         return err;
       return std::move(out).str();
     };
+  // GET /api/history/{symbol}: the scanner's samples of one symbol (one
+  // prefix seek in the store's history family).
+  if (auto store = in.store) {
+    const int32_t basis = in.cfg->scanner.funding_basis_hours;
+    api->history = [store, basis](const history_query& q) -> expected<std::string> {
+      return history_json(*store, q, basis, wall_clock_ns());
+    };
+  }
+  api->scan = in.scan;
   api->config_json = config_to_json(*in.cfg);
   api->symbols_json = symbols_json(*in.cfg);
   if (auto* limits = in.limits)

@@ -16,6 +16,9 @@
 #include <vector>
 
 #include "actors/pair_trader.hpp"
+#include "actors/scanner.hpp"
+#include "monitoring/scan_board.hpp"
+#include "nodes/config.hpp"
 #include "web/api_token.hpp"
 #include "web/control_api.hpp"
 
@@ -64,7 +67,21 @@ struct node_api_inputs {
   std::shared_ptr<storage::store> store;
   std::shared_ptr<runtime_pairs> pairs;
   std::string token; ///< bearer token ("" = control disabled)
+  const scan_board* scan = nullptr; ///< the scanner's results (null: no scanner)
 };
+
+/// [scanner] as the scanner actor, the scan_board and the detector take it.
+scanner::signal_params signal_params_of(const scanner_section& c);
+scanner_settings scanner_settings_of(const scanner_section& c);
+/// Watches every configured venue.
+scanner_config scanner_config_of(const node_config& cfg);
+
+/// GET /api/history/{symbol} from the store: samples with from <= ts < to
+/// (defaults: the 24 h before now), at most q.limit, as JSON
+/// (monitoring/scan_json.hpp write_history). Errors: parse_error for bad
+/// times.
+expected<std::string> history_json(const storage::store& store, const history_query& q,
+                                   int32_t basis_hours, timestamp_ns now);
 
 /// The control API of a running node: commands to the risk guard and the
 /// pair traders (found by name, so restarted actors are reached), exports

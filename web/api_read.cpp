@@ -133,56 +133,6 @@ http_reply get_events(const route_ctx& c) {
   return json_reply(200, std::move(w).str());
 }
 
-http_reply get_top_spreads(const route_ctx& c) {
-  std::size_t limit = 10;
-  if (auto e = limit_param(c, 10, max_limit, limit))
-    return std::move(*e);
-  struct row {
-    const pair_status* p;
-    bool ab; ///< the better direction sells A and buys B
-    ratio spread;
-  };
-  auto pairs = c.board.pairs();
-  std::vector<row> rows;
-  rows.reserve(pairs.size());
-  for (auto& p : pairs) {
-    const bool ab = p.spread_ab >= p.spread_ba;
-    rows.push_back(row{&p, ab, ab ? p.spread_ab : p.spread_ba});
-  }
-  // Valid spreads first, best first; ties by id for a stable order.
-  std::sort(rows.begin(), rows.end(), [](const row& x, const row& y) {
-    if (x.p->valid != y.p->valid)
-      return x.p->valid;
-    if (x.spread != y.spread)
-      return y.spread < x.spread;
-    return x.p->id < y.p->id;
-  });
-  if (rows.size() > limit)
-    rows.resize(limit);
-  json::writer w;
-  w.begin_object().key("source").value("pairs");
-  w.key("rows").begin_array();
-  std::size_t rank = 0;
-  for (auto& r : rows) {
-    const auto& p = *r.p;
-    w.begin_object();
-    w.key("rank").value(static_cast<uint64_t>(++rank));
-    w.key("pair").value(p.id);
-    w.key("symbol").value(p.symbol);
-    w.key("sell_venue").value(r.ab ? p.venue_a : p.venue_b);
-    w.key("buy_venue").value(r.ab ? p.venue_b : p.venue_a);
-    w.key("direction").value(r.ab ? "ab" : "ba");
-    w.key("spread").value(r.spread.to_string());
-    w.key("spread_bps").value(board_json::to_bps(r.spread));
-    w.key("z").value(r.ab ? p.z_ab : p.z_ba);
-    w.key("valid").value(p.valid);
-    w.key("ts_ns").value(static_cast<int64_t>(p.ts));
-    w.end_object();
-  }
-  w.end_array().end_object();
-  return json_reply(200, std::move(w).str());
-}
-
 http_reply get_pairs(const route_ctx& c) {
   json::writer w;
   w.begin_object().key("pairs").begin_array();
@@ -363,10 +313,10 @@ http_reply get_venues(const route_ctx& c) {
 
 http_reply get_export(const route_ctx& c) {
   static constexpr std::string_view kinds[] = {"fills", "orders", "events", "spreads",
-                                               "funding"};
+                                               "funding", "history"};
   if (std::find(std::begin(kinds), std::end(kinds), c.param) == std::end(kinds))
     return error_reply(404, "unknown_kind",
-                       "export kinds: fills, orders, events, spreads, funding");
+                       "export kinds: fills, orders, events, spreads, funding, history");
   export_query q;
   q.kind = std::string{c.param};
   bool present = false;

@@ -1,6 +1,8 @@
 #include "web/board_stream.hpp"
 
 #include "monitoring/board_json.hpp"
+#include "monitoring/scan_board.hpp"
+#include "monitoring/scan_json.hpp"
 #include "monitoring/status_board.hpp"
 
 namespace xarb {
@@ -12,6 +14,28 @@ std::string json_of(Fn&& fn) {
   json::writer w;
   fn(w);
   return std::move(w).str();
+}
+
+/// The scanner's default ranking, one item per row.
+std::vector<stream_item> ranking_items(const scan_board* scan) {
+  std::vector<stream_item> out;
+  if (!scan)
+    return out;
+  auto snap = scan->snapshot();
+  if (!snap)
+    return out;
+  const auto settings = scan->settings();
+  scanner::rank_query q;
+  q.sort = settings.sort;
+  q.limit = settings.top_n;
+  q.stale_limit = 0;
+  auto ranked = scanner::rank(*snap, q);
+  out.reserve(ranked.rows.size());
+  for (std::size_t i = 0; i < ranked.rows.size(); ++i)
+    out.push_back({scan_json::row_id(*snap, *ranked.rows[i].row), json_of([&](json::writer& w) {
+                     scan_json::write_row(w, *snap, ranked.rows[i], i + 1);
+                   })});
+  return out;
 }
 
 std::vector<stream_item> keyed_items(const status_board& board, std::string_view topic,
@@ -54,13 +78,23 @@ std::vector<stream_entry> entries(const std::vector<logged<T>>& log, Write&& wri
 } // namespace
 
 std::shared_ptr<const stream_source> make_board_stream(const status_board& board,
-                                                       std::function<timestamp_ns()> clock) {
+                                                       std::function<timestamp_ns()> clock,
+                                                       const scan_board* scan) {
   auto src = std::make_shared<stream_source>();
-  src->keyed = [&board, clock](std::string_view topic) {
+  src->keyed = [&board, clock, scan](std::string_view topic) {
+    if (topic == "rankings")
+      return ranking_items(scan);
     return keyed_items(board, topic, clock ? clock() : 0);
   };
-  src->log = [&board](std::string_view topic, uint64_t after,
-                      std::size_t limit) -> std::vector<stream_entry> {
+  src->log = [&board, scan](std::string_view topic, uint64_t after,
+                            std::size_t limit) -> std::vector<stream_entry> {
+    if (topic == "signals") {
+      std::vector<stream_entry> out;
+      if (scan)
+        for (auto& s : scan->signals(after, limit))
+          out.push_back({s.seq, json_of([&](json::writer& w) { scan_json::write_signal(w, s); })});
+      return out;
+    }
     if (topic == "orders")
       return entries(board.orders(after, limit),
                      [](json::writer& w, const order_update& u, uint64_t seq) {

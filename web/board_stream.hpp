@@ -6,7 +6,10 @@
 //   pairs    id pair id         the full pair row (phase, positions, P&L)
 //   risk     id "risk"          the risk guard's snapshot (GET /api/risk)
 //   venues   id venue           state, book ages, latency, reconnects
+//   rankings id "symbol/venue_a/venue_b"  the scanner's top [scanner] top_n rows
+//                                (default sort), as in /api/market/top-spreads
 //   orders, fills, events       the board's logs (seq = the log's seq)
+//   signals                     the scanner's signals (seq = the signal's seq)
 
 #include <functional>
 #include <memory>
@@ -17,9 +20,12 @@
 namespace xarb {
 
 class status_board;
+class scan_board;
 
-/// `board` must outlive the source; `clock` gives "now" for ages.
+/// `board` (and `scan`, null = no scanner) must outlive the source; `clock`
+/// gives "now" for ages.
 std::shared_ptr<const stream_source> make_board_stream(const status_board& board,
-                                                       std::function<timestamp_ns()> clock);
+                                                       std::function<timestamp_ns()> clock,
+                                                       const scan_board* scan = nullptr);
 
 } // namespace xarb

@@ -13,6 +13,8 @@
 
 namespace xarb {
 
+class scan_board;
+
 enum class control_kind {
   halt,         ///< HALTED everywhere, every open order cancelled
   flatten_all,  ///< reduce-only unwind of every pair
@@ -54,6 +56,15 @@ struct export_query {
   std::string from;  ///< "" = no bound; ISO-8601 UTC or integer ns
   std::string to;    ///< "" = no bound (exclusive)
   std::string pair;  ///< "" = every pair
+};
+
+/// GET /api/history/{symbol}: which samples (raw query texts, decoded).
+struct history_query {
+  std::string symbol;
+  std::string venue;          ///< "" = every venue
+  std::string from;           ///< "" = 24 h before `to`; ISO-8601 UTC or integer ns
+  std::string to;             ///< "" = now (exclusive)
+  std::size_t limit = 2000;   ///< samples at most (oldest first; next_from pages on)
 };
 
 /// POST /api/pairs/{id}/params: the outcome of a parameter change.
@@ -100,6 +111,12 @@ struct control_api {
   /// object ("" = none known). Thread-safe.
   std::function<std::string(const std::string& venue)> rate_limit_json;
   live_order_policy live_orders;
+  /// The scanner's results (top-spreads, funding, signals); null = no
+  /// scanner in this node (those routes answer 503).
+  const scan_board* scan = nullptr;
+  /// Spread and funding history from the store (JSON); errors as for
+  /// export_csv. Null: the history route answers 503. Thread-safe.
+  std::function<expected<std::string>(const history_query&)> history;
   /// Market data modes this build can switch to ("sim"; "live" once venue
   /// adapters exist and are configured).
   std::vector<std::string> data_modes{"sim"};

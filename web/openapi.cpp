@@ -76,8 +76,14 @@ void write_operation(json::writer& w, const route_spec& r) {
   w.key("operationId").value(r.id);
   w.key("tags").begin_array().value(r.tag).end_array();
   w.key("summary").value(r.summary);
-  if (!r.description.empty())
-    w.key("description").value(r.description);
+  std::string description{r.description};
+  for (auto& q : r.query)
+    if (q.name.starts_with('*'))
+      description += std::string{description.empty() ? "" : " "} + "Query parameters {venue}"
+                     + std::string{q.name.substr(1)} + " (" + std::string{q.type}
+                     + "): " + std::string{q.description} + ".";
+  if (!description.empty())
+    w.key("description").value(description);
   w.key("parameters").begin_array();
   if (auto name = param_name(r.path); !name.empty()) {
     w.begin_object().key("name").value(name).key("in").value("path").key("required")
@@ -85,8 +91,8 @@ void write_operation(json::writer& w, const route_spec& r) {
     w.key("schema").begin_object().key("type").value("string").end_object().end_object();
   }
   for (auto& q : r.query) {
-    if (q.name.empty())
-      continue;
+    if (q.name.empty() || q.name.starts_with('*'))
+      continue; // families are described in the description
     w.begin_object().key("name").value(q.name).key("in").value("query").key("required")
       .value(false).key("description").value(q.description);
     w.key("schema").begin_object().key("type").value(q.type).end_object().end_object();

@@ -28,7 +28,8 @@ constexpr route_spec table[] = {
   {"GET", "/api/openapi.json", "openapi", "system", "This document (OpenAPI 3.0)", "", "",
    {}, "", content_type_json, 200, "", get_openapi},
   {"GET", "/ws/stream", "stream", "system", "Live stream (WebSocket upgrade)",
-   "Topics tops, spreads, pairs, orders, fills, events, risk, venues: a snapshot, then "
+   "Topics tops, spreads, pairs, orders, fills, events, risk, venues, rankings, signals: a "
+   "snapshot, then "
    "throttled deltas. Bearer token in the Authorization header of the upgrade or as the "
    "first message {\"op\":\"auth\",\"token\":\"...\"}. docs/API.md describes the protocol. "
    "A plain GET answers 426.",
@@ -43,10 +44,49 @@ constexpr route_spec table[] = {
    "Instruments: per canonical symbol, each venue's contract and trading rules", "", "", {},
    "", content_type_json, 200, "", get_symbols},
   {"GET", "/api/market/top-spreads", "top_spreads", "market",
-   "Pairs ranked by their best executable spread (bps)",
-   "Each pair's better direction; invalid spreads (unsynced or stale books) rank last.", "",
-   {query_doc{"limit", "integer", "rows to return (1..1000, default 10)"}}, "",
-   content_type_json, 200, "400", get_top_spreads},
+   "Cross-venue scanner: every common symbol x venue pair ranked by a key",
+   "Both directions' executable spreads (bps), notional spread = spread x min leverage of "
+   "the two venues, funding normalised to one interval, its differential (annualised) and "
+   "the net expected carry. Rows of a stale venue (session not ready, old or unsynced "
+   "quote) are listed under stale, never ranked.",
+   "",
+   {query_doc{"limit", "integer", "rows to return (1..500, default [scanner] top_n)"},
+    query_doc{"sort", "string", "spread | notional | funding | carry (default [scanner] sort)"},
+    query_doc{"symbol", "string", "only this canonical symbol, e.g. BTC-PERP"},
+    query_doc{"venue", "string", "only rows with this venue"},
+    query_doc{"include_stale", "boolean", "list stale rows (default true; never ranked)"},
+    query_doc{"force_refresh", "boolean", "accepted for compatibility: rankings are always "
+                                          "computed from the latest refresh"},
+    query_doc{"*_fallback_leverage", "integer",
+              "leverage (1..1000) used for that venue when it publishes none, e.g. "
+              "paradex_fallback_leverage=2"}},
+   "", content_type_json, 200, "400 503", get_top_spreads},
+  {"GET", "/api/market/funding", "funding", "market",
+   "Funding monitor: every common symbol's rates on each venue, normalised to one interval",
+   "Largest differential first: the venue to short (pays most) and to long (pays least), "
+   "in bps per [scanner] funding_basis_hours and annualised.",
+   "",
+   {query_doc{"limit", "integer", "symbols to return (1..5000, default 50)"},
+    query_doc{"symbol", "string", "only this canonical symbol"}},
+   "", content_type_json, 200, "400 503", get_funding},
+  {"GET", "/api/arbitrage/signals", "signals", "market",
+   "Persistent opportunities: the latest signals, newest first",
+   "A signal is a spread at or above [scanner] signal_threshold_bps for signal_samples "
+   "consecutive refreshes, then quiet for signal_cooldown_s; the latest 50 are kept.",
+   "",
+   {query_doc{"limit", "integer", "signals to return (1..1000, default all kept)"}, q_after},
+   "", content_type_json, 200, "400 503", get_signals},
+  {"GET", "/api/history/{symbol}", "history", "market",
+   "Spread and funding history of one symbol, sampled by the scanner",
+   "Per venue the sampled quotes and funding, per venue pair the spreads derived from them; "
+   "oldest first, at most limit samples (next_from pages on).",
+   "canonical symbol, e.g. BTC-PERP",
+   {query_doc{"venue", "string", "only this venue (and the spreads it is part of)"},
+    query_doc{"from", "string", "from this time, inclusive: ISO-8601 UTC or ns (default 24 h "
+                                "before to)"},
+    query_doc{"to", "string", "up to this time, exclusive: ISO-8601 UTC or ns (default now)"},
+    query_doc{"limit", "integer", "samples at most (1..10000, default 2000)"}},
+   "", content_type_json, 200, "400 404 503", get_history},
   {"GET", "/api/venues", "venues", "market",
    "Venues: state, book ages, order latency, reconnects, resyncs, request budget headroom",
    "", "", {}, "", content_type_json, 200, "", get_venues},
@@ -84,7 +124,7 @@ constexpr route_spec table[] = {
   // -- export --------------------------------------------------------------------
   {"GET", "/api/export/{kind}.csv", "export", "export",
    "The store's records as CSV (xarb export over HTTP)", "",
-   "fills, orders, events, spreads or funding",
+   "fills, orders, events, spreads, funding or history (pair = the symbol for history)",
    {query_doc{"from", "string", "inclusive start: ISO-8601 UTC or integer ns"},
     query_doc{"to", "string", "exclusive end: ISO-8601 UTC or integer ns"}, q_pair},
    "", "text/csv; charset=utf-8", 200, "400 404 503", get_export},

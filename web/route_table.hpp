@@ -35,7 +35,10 @@ struct route_ctx {
 
 using route_handler = http_reply (*)(const route_ctx&);
 
-/// A documented query parameter ("integer", "string", "boolean").
+/// A documented query parameter ("integer", "string", "boolean"). A name
+/// starting with '*' is a family: "*_fallback_leverage" accepts
+/// "paradex_fallback_leverage" etc. (OpenAPI has no spelling for it: the
+/// generator lists it in the operation's description).
 struct query_doc {
   std::string_view name;
   std::string_view type;
@@ -50,7 +53,7 @@ struct route_spec {
   std::string_view summary;  ///< one line
   std::string_view description; ///< details, may be ""
   std::string_view param_doc;   ///< meaning of {placeholder}, "" if none
-  std::array<query_doc, 5> query{}; ///< accepted query parameters (empty names unused)
+  std::array<query_doc, 8> query{}; ///< accepted query parameters (empty names unused)
   /// JSON Schema of the request body (POST), "" = none accepted beyond an
   /// empty body.
   std::string_view body_schema;
@@ -84,6 +87,9 @@ http_reply make_reply(unsigned status, std::string_view type, std::string body);
 http_reply json_reply(unsigned status, std::string body);
 http_reply bad_request(std::string_view message);
 
+/// True if `key` is the documented name (or belongs to a '*' family).
+bool query_name_matches(std::string_view doc_name, std::string_view key);
+
 /// Refuses query parameters the route does not document (a misspelt filter
 /// must not silently widen a result or a command).
 std::optional<http_reply> check_query(const route_ctx& c, const route_spec& r);
@@ -113,7 +119,10 @@ http_reply get_readyz(const route_ctx&);
 http_reply get_status(const route_ctx&);
 http_reply get_symbols(const route_ctx&);
 http_reply get_events(const route_ctx&);
-http_reply get_top_spreads(const route_ctx&);
+http_reply get_top_spreads(const route_ctx&); // web/api_market.cpp
+http_reply get_funding(const route_ctx&);
+http_reply get_signals(const route_ctx&);
+http_reply get_history(const route_ctx&);
 http_reply get_pairs(const route_ctx&);
 http_reply get_pair(const route_ctx&);
 http_reply get_positions(const route_ctx&);

@@ -31,6 +31,14 @@ http_reply bad_request(std::string_view message) {
   return error_reply(400, "bad_request", message);
 }
 
+bool query_name_matches(std::string_view doc_name, std::string_view key) {
+  if (doc_name.starts_with('*')) {
+    const auto suffix = doc_name.substr(1);
+    return key.size() > suffix.size() && key.ends_with(suffix);
+  }
+  return doc_name == key;
+}
+
 std::optional<http_reply> check_query(const route_ctx& c, const route_spec& r) {
   if (c.query.empty())
     return std::nullopt;
@@ -45,7 +53,7 @@ std::optional<http_reply> check_query(const route_ctx& c, const route_spec& r) {
     auto key = item.substr(0, item.find('='));
     bool known = false;
     for (auto& q : r.query)
-      known = known || (!q.name.empty() && q.name == key);
+      known = known || (!q.name.empty() && query_name_matches(q.name, key));
     if (!known) {
       auto shown = url::decode_text(key, true, 40, "parameter");
       return bad_request("unknown query parameter '" + (shown ? *shown : std::string{"?"})

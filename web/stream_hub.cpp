@@ -13,11 +13,11 @@ namespace xarb {
 
 bool is_keyed_topic(std::string_view topic) noexcept {
   return topic == "tops" || topic == "spreads" || topic == "pairs" || topic == "risk"
-         || topic == "venues";
+         || topic == "venues" || topic == "rankings";
 }
 
 bool is_log_topic(std::string_view topic) noexcept {
-  return topic == "orders" || topic == "fills" || topic == "events";
+  return topic == "orders" || topic == "fills" || topic == "events" || topic == "signals";
 }
 
 std::optional<std::size_t> stream_topic_index(std::string_view topic) noexcept {

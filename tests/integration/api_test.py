@@ -56,8 +56,9 @@ PAIR_ENC = "BTC-PERP%3Asim-a%2Fsim-b"
 OTHER_PAIR = "ETH-PERP:sim-a/sim-b"
 OTHER_PAIR_ENC = "ETH-PERP%3Asim-a%2Fsim-b"
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-TOPICS = ["tops", "spreads", "pairs", "orders", "fills", "events", "risk", "venues"]
-KEYED = {"tops", "spreads", "pairs", "risk", "venues"}
+TOPICS = ["tops", "spreads", "pairs", "orders", "fills", "events", "risk", "venues",
+          "rankings", "signals"]
+KEYED = {"tops", "spreads", "pairs", "risk", "venues", "rankings"}
 
 # The routes issue 6 asks for: all must be in the spec.
 ISSUE_ROUTES = [
@@ -70,7 +71,15 @@ ISSUE_ROUTES = [
     ("post", "/api/flatten-all"), ("post", "/api/halt"), ("post", "/api/resume"),
     ("post", "/api/runtime/order-execution"), ("post", "/api/runtime/market-data-mode"),
     ("get", "/api/export/{kind}.csv"), ("get", "/ws/stream"), ("get", "/metrics"),
+    # issue 7: the scanner
+    ("get", "/api/market/funding"), ("get", "/api/arbitrage/signals"),
+    ("get", "/api/history/{symbol}"),
 ]
+SCAN_ROW_KEYS = {"rank", "symbol", "venue_a", "venue_b", "bid_a", "ask_a", "bid_b", "ask_b",
+                 "spread_ab_bps", "spread_ba_bps", "sell_venue", "buy_venue", "spread_bps",
+                 "leverage", "leverage_fallback", "notional_spread_bps", "funding_a_bps",
+                 "funding_b_bps", "funding_diff_bps", "funding_diff_apr_pct", "fees_bps",
+                 "carry_bps", "stale", "age_ms_a", "age_ms_b"}
 
 # What each GET route's success body holds at the top level (from the
 # handlers in web/api_read.cpp and monitoring/board_json.cpp). A route in the
@@ -84,7 +93,12 @@ GET_KEYS = {
     "/api/status": {"node", "venues", "pairs", "venue_pnl", "risk"},
     "/api/config": {"node", "web", "market", "strategy", "risk", "storage", "sim"},
     "/api/symbols": {"symbols"},
-    "/api/market/top-spreads": {"source", "rows"},
+    "/api/market/top-spreads": {"ready", "ts", "sort", "limit", "symbols", "rows_total",
+                                "ranked", "stale_rows", "venues", "rows", "stale"},
+    "/api/market/funding": {"ready", "ts", "funding_basis_hours", "symbols", "rows"},
+    "/api/arbitrage/signals": {"threshold_bps", "samples", "cooldown_s", "kept", "signals"},
+    "/api/history/{symbol}": {"symbol", "from", "to", "samples", "truncated", "series",
+                              "spreads"},
     "/api/venues": {"venues"},
     "/api/pairs": {"pairs"},
     "/api/pairs/{id}": {"pair", "params"},
@@ -577,7 +591,8 @@ def trading_overlay(rps, burst, stream_ms=100):
     for key, value in (("rate_limit_rps", f"{float(rps)}"), ("rate_limit_burst", f"{float(burst)}"),
                        ("stream_interval_ms", str(stream_ms))):
         text = overlay.set_key(text, "web", key, value)
-    return text
+    # History samples every second: /api/history has data within the test.
+    return overlay.set_key(text, "scanner", "history_interval_s", "1")
 
 
 def small_overlay(rps, burst):
@@ -587,7 +602,8 @@ def small_overlay(rps, burst):
 # -- 1. contract --------------------------------------------------------------------------
 
 def concrete(path):
-    return path.replace("{id}", PAIR_ENC).replace("{kind}", "fills")
+    return path.replace("{id}", PAIR_ENC).replace("{kind}", "fills").replace("{symbol}",
+                                                                            "BTC-PERP")
 
 
 def documented(spec, method, tmpl):
@@ -610,6 +626,9 @@ def contract(node, token):
         table = GET_KEYS if m == "get" else POST_OK
         B.check(p in table, f"spec: {m.upper()} {p} is not in this test's tables: add it")
 
+    # The scanner's first refresh with every venue's quotes (a few hundred ms).
+    wait_for("scanner ready with 15 fresh rows", lambda: (lambda j: j["ready"] and j["ranked"] == 15)(
+        get_json(node, "/api/market/top-spreads")), timeout=20)
     for m, p in ops:
         op = spec["paths"][p][m]
         codes = documented(spec, m, p)
@@ -624,7 +643,8 @@ def contract(node, token):
     # would refuse it as unknown).
     samples = {"limit": "5", "after": "0", "pair": PAIR_ENC, "state": "open",
                "from": "2020-01-01T00%3A00%3A00Z", "to": "4000000000000000000", "reason": "itest",
-               "scope": PAIR_ENC}
+               "scope": PAIR_ENC, "sort": "carry", "symbol": "BTC-PERP", "venue": "sim-a",
+               "include_stale": "false", "force_refresh": "true"}
     for m, p in ops:
         op = spec["paths"][p][m]
         for prm in op.get("parameters", []):
@@ -698,6 +718,15 @@ def check_get_route(node, spec, tmpl, path, success, media, codes):
                 B.check(len(j["symbols"]) == 5, f"/api/symbols: {len(j['symbols'])} symbols")
             if tmpl == "/api/pairs":
                 B.check(len(j["pairs"]) == 15, f"/api/pairs: {len(j['pairs'])} pairs")
+            if tmpl == "/api/market/top-spreads":
+                # 5 symbols x 3 venue pairs, all fresh; the default 20 rows.
+                B.check(j["ready"] and j["symbols"] == 5 and j["rows_total"] == 15
+                        and len(j["rows"]) == 15 and j["stale_rows"] == 0
+                        and all(SCAN_ROW_KEYS <= set(x) for x in j["rows"]),
+                        f"/api/market/top-spreads: {str(j)[:400]}")
+            if tmpl == "/api/market/funding":
+                B.check(len(j["rows"]) == 5 and all(len(x["venues"]) == 3 for x in j["rows"]),
+                        f"/api/market/funding: {str(j)[:400]}")
             if tmpl == "/api/config":
                 # A path to the token is not a secret (nodes/config.hpp is_secret_key);
                 # the token itself never enters the config (checked by the grep below).
@@ -891,6 +920,8 @@ def behaviour(node, token):
     r = P("/api/resume", {"scope": "nowhere"})
     B.check(r.status == 404 and r.json()["error"] == "unknown_scope", f"resume nowhere: {r}")
 
+    scanner_behaviour(node)
+
     # Flatten one pair.
     r = P(pair_path + "/flatten", {"reason": "itest"})
     j = r.json() or {}
@@ -900,6 +931,45 @@ def behaviour(node, token):
     B.check(r.status == 404 and r.json()["error"] == "unknown_pair", f"flatten unknown pair: {r}")
     r = P("/api/resume")
     B.check(r.status == 202, f"resume after flatten: {r}")
+
+
+def scanner_behaviour(node):
+    """Issue 7 on the running node: rankings by each key, seed 000's per-venue
+    fallback leverage, funding, signals and the history sampled to storage."""
+    G = lambda path: get_json(node, path)
+    for key in ("spread", "notional", "funding", "carry"):
+        j = G(f"/api/market/top-spreads?sort={key}&limit=5")
+        rows = j["rows"]
+        B.check(j["sort"] == key and len(rows) == 5, f"top-spreads sort={key}: {str(j)[:300]}")
+        field = {"spread": "spread_bps", "notional": "notional_spread_bps",
+                 "funding": "funding_diff_bps", "carry": "carry_bps"}[key]
+        values = [x[field] for x in rows]
+        B.check(all(v is not None for v in values) and values == sorted(values, reverse=True),
+                f"top-spreads sort={key}: {field} not descending: {values}")
+    # The sim publishes leverage (20x): a fallback changes nothing there.
+    j = G("/api/market/top-spreads?limit=3&sim-a_fallback_leverage=2&sim-c_fallback_leverage=3")
+    B.check(all(x["leverage"] == 20 and not x["leverage_fallback"] for x in j["rows"]),
+            f"fallback leverage with published leverage: {str(j['rows'])[:300]}")
+    j = G("/api/market/top-spreads?symbol=PEPE-PERP")
+    B.check(j["rows_total"] == 3 and {x["symbol"] for x in j["rows"]} == {"PEPE-PERP"},
+            f"top-spreads symbol=PEPE-PERP: {str(j)[:300]}")
+    j = G("/api/arbitrage/signals")
+    B.check(j["threshold_bps"] == 60 and j["samples"] == 3 and j["cooldown_s"] == 30
+            and isinstance(j["signals"], list), f"signals: {str(j)[:300]}")
+    # History: samples every second ([scanner] history_interval_s = 1).
+    h = wait_for("history samples of BTC-PERP", lambda: (lambda x: x if x["samples"] >= 2 else None)(
+        G("/api/history/BTC-PERP")), timeout=15)
+    if B.check(h is not None, "GET /api/history/BTC-PERP: no samples within 15 s"):
+        B.check({s["venue"] for s in h["series"]} == {"sim-a", "sim-b", "sim-c"}
+                and len(h["spreads"]) == 3 and len(h["spreads"][0]["points"]) >= 2,
+                f"history BTC-PERP: {str(h)[:400]}")
+        v = G("/api/history/BTC-PERP?venue=sim-c&limit=1")
+        B.check(v["samples"] == 1 and v["truncated"] and v["next_from"] is not None
+                and [s["venue"] for s in v["series"]] == ["sim-c"] and len(v["spreads"]) == 2,
+                f"history venue=sim-c limit=1: {str(v)[:400]}")
+    r = request(node, "GET", "/api/history/BTC-PERP?from=yesterday")
+    B.check(r.status == 400, f"history from=yesterday: {r}")
+    print("ok: scanner rankings, fallback leverage, funding, signals, history", flush=True)
 
 
 # -- 3. hostile requests ----------------------------------------------------------------------
@@ -1219,8 +1289,11 @@ def websocket(node, token):
           flush=True)
     B.check(ok_order, "WS: a delta arrived before its topic's snapshot")
     B.check(set(snaps) == set(TOPICS), f"WS snapshots for {sorted(snaps)}, expected every topic")
-    for topic in ("pairs", "spreads", "tops", "venues"):
+    for topic in ("pairs", "spreads", "tops", "venues", "rankings"):
         B.check(deltas.get(topic, 0) >= 3, f"WS: {deltas.get(topic, 0)} {topic} deltas in 3 s")
+    if "rankings" in snaps:
+        B.check(len(snaps["rankings"]["items"]) == 15,
+                f"WS rankings: {len(snaps['rankings']['items'])} items")
     if "pairs" in snaps:
         items = snaps["pairs"]["items"]
         B.check(len(items) == 15 and PAIR in items and PAIR_KEYS <= set(items[PAIR]),

@@ -422,6 +422,39 @@ struct sample<strategy::pair_params> {
   static strategy::pair_params make() { return test::non_default_params(); }
 };
 
+template <>
+struct sample<market_watch_batch> {
+  static market_watch_batch make() {
+    market_watch_batch b;
+    b.venue = "sim-b";
+    b.full = true;
+    b.state = health_state::degraded;
+    b.specs = {sample<instrument_spec>::make()};
+    b.tops = {sample<top_of_book>::make()};
+    b.rates = {sample<funding_rate>::make()};
+    b.unsynced = {"DOGE-PERP"};
+    b.ts = 1'769'905'200'000'000'123;
+    return b;
+  }
+};
+template <>
+struct sample<venue_quote_sample> {
+  static venue_quote_sample make() {
+    return {"sim-c", px("0.0119"), px("0.0121"), rt("-0.0000125"), 3600, true, true};
+  }
+};
+template <>
+struct sample<market_sample> {
+  static market_sample make() {
+    market_sample m;
+    m.symbol = "PEPE-PERP";
+    m.ts = 1'769'905'200'000'000'456;
+    m.venues = {sample<venue_quote_sample>::make(),
+                {"sim-a", px("0.012"), px("0.0121"), rt("0.0001"), 28800, true, false}};
+    return m;
+  }
+};
+
 template <class T>
 T direct_roundtrip(const T& x) {
   std::vector<char> buf;
