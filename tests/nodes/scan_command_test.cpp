@@ -640,4 +640,26 @@ TEST_CASE("xarb scan (the binary): usage errors exit 2, an unreachable node exit
   CHECK(help.code == 0);
   CHECK(help.out.find("--fallback-leverage") != std::string::npos);
 }
+TEST_CASE("xarb scan --standalone: the embedded market, scanned in-process") {
+  auto r = xarb_scan("--standalone --once -n 5 --sort spread");
+  CHECK(r.code == 0);
+  CAPTURE(r.out);
+  CAPTURE(r.err);
+  // 5 symbols x 3 venue pairs, every venue fresh, the first screen complete.
+  CHECK(r.out.find("standalone") != std::string::npos);
+  CHECK(r.out.find("symbols 5  ranked 15  stale 0  sort spread") != std::string::npos);
+  CHECK(r.out.find("sim-a ready 5/5  sim-b ready 5/5  sim-c ready 5/5") != std::string::npos);
+  CHECK(r.out.find("  5 ") != std::string::npos);
+  CHECK(r.out.find("  6 ") == std::string::npos);
+  // A config that does not load: exit 1 with the errors.
+  auto dir = std::filesystem::temp_directory_path()
+             / ("xarb_scan_cfg_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto bad = dir / "bad.toml";
+  std::ofstream{bad} << "[scanner]\nrefresh_ms = 1\n";
+  auto b = xarb_scan("--standalone --once -c " + bad.string());
+  CHECK(b.code == 1);
+  CHECK(b.err.find("scanner.refresh_ms") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
 #endif
