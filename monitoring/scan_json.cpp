@@ -43,6 +43,17 @@ void write_venues(json::writer& w, const scan_snapshot& snap, const rank_query& 
   w.end_array();
 }
 
+/// "ready", "ts" and "age_ms" of a document over the latest snapshot.
+void write_freshness(json::writer& w, const scan_snapshot* snap, timestamp_ns now) {
+  w.key("ready").value(snap != nullptr);
+  w.key("ts").value(snap ? snap->ts : int64_t{0});
+  w.key("age_ms");
+  if (snap)
+    w.value(ms(now - snap->ts));
+  else
+    w.null();
+}
+
 double mid_of(const venue_quote_sample& q) { return (q.bid.to_double() + q.ask.to_double()) / 2; }
 
 } // namespace
@@ -106,13 +117,7 @@ void write_row(json::writer& w, const scan_snapshot& snap, const ranked_row& r,
 void write_top_spreads(json::writer& w, const scan_snapshot* snap, const ranking& ranked,
                        const rank_query& q, timestamp_ns now) {
   w.begin_object();
-  w.key("ready").value(snap != nullptr);
-  w.key("ts").value(snap ? snap->ts : int64_t{0});
-  w.key("age_ms");
-  if (snap)
-    w.value(ms(now - snap->ts));
-  else
-    w.null();
+  write_freshness(w, snap, now);
   w.key("refresh_ms").value(snap ? round4(snap->refresh_ms) : 0.0);
   w.key("sort").value(to_string(q.sort));
   w.key("limit").value(static_cast<uint64_t>(q.limit));
@@ -171,13 +176,7 @@ void write_funding(json::writer& w, const scan_snapshot* snap, std::size_t limit
   const int32_t basis = snap ? snap->params.funding_basis_hours : 0;
   const double per_year = basis > 0 ? 365.0 * 24.0 / basis : 0.0;
   w.begin_object();
-  w.key("ready").value(snap != nullptr);
-  w.key("ts").value(snap ? snap->ts : int64_t{0});
-  w.key("age_ms");
-  if (snap)
-    w.value(ms(now - snap->ts));
-  else
-    w.null();
+  write_freshness(w, snap, now);
   w.key("funding_basis_hours").value(basis);
   w.key("symbols").value(static_cast<uint64_t>(rows.size()));
   w.key("rows").begin_array();

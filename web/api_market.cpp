@@ -168,14 +168,8 @@ http_reply get_history(const route_ctx& c) {
   if (c.api == nullptr || !c.api->history)
     return error_reply(503, "unavailable", "no store to read history from");
   auto json = c.api->history(q);
-  if (!json) {
-    const auto code = json.error().code;
-    if (code == error_code::unknown_symbol)
-      return error_reply(404, "unknown_symbol", json.error().message);
-    const bool theirs = code == error_code::parse_error || code == error_code::config_error;
-    return error_reply(theirs ? 400 : 500, theirs ? "bad_request" : "internal",
-                       json.error().message);
-  }
+  if (!json)
+    return store_error_reply(json.error());
   return json_reply(200, std::move(*json));
 }
 

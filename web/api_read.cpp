@@ -327,12 +327,8 @@ http_reply get_export(const route_ctx& c) {
   if (c.api == nullptr || !c.api->export_csv)
     return error_reply(503, "unavailable", "no store to export from");
   auto csv = c.api->export_csv(q);
-  if (!csv) {
-    const auto code = csv.error().code;
-    const bool theirs = code == error_code::parse_error || code == error_code::config_error;
-    return error_reply(theirs ? 400 : 500, theirs ? "bad_request" : "internal",
-                       csv.error().message);
-  }
+  if (!csv)
+    return store_error_reply(csv.error());
   auto r = make_reply(200, "text/csv; charset=utf-8", std::move(*csv));
   r.headers.emplace_back("Content-Disposition",
                          "attachment; filename=\"" + q.kind + ".csv\"");

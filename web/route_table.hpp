@@ -103,6 +103,11 @@ std::optional<http_reply> limit_param(const route_ctx& c, std::size_t def, std::
 std::optional<http_reply> text_param(std::string_view query, std::string_view name,
                                      std::string& out, bool& present);
 
+/// The reply to a failed store read (export, history): parse_error and
+/// config_error are the request's fault (400 bad_request), unknown_symbol
+/// is 404, anything else the node's (500 internal).
+http_reply store_error_reply(const error_info& err);
+
 /// The decoded {placeholder} (a pair id etc.).
 std::optional<http_reply> decoded_param(const route_ctx& c, std::string_view what,
                                         std::string& out);

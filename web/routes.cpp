@@ -95,6 +95,13 @@ std::optional<http_reply> text_param(std::string_view query, std::string_view na
   return std::nullopt;
 }
 
+http_reply store_error_reply(const error_info& err) {
+  if (err.code == error_code::unknown_symbol)
+    return error_reply(404, "unknown_symbol", err.message);
+  const bool theirs = err.code == error_code::parse_error || err.code == error_code::config_error;
+  return error_reply(theirs ? 400 : 500, theirs ? "bad_request" : "internal", err.message);
+}
+
 std::optional<http_reply> decoded_param(const route_ctx& c, std::string_view what,
                                         std::string& out) {
   auto v = url::decode_text(c.param, false, max_control_text_chars, what);
