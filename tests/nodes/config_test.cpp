@@ -881,3 +881,15 @@ TEST_CASE("process_env reads the real environment") {
 }
 
 }
+
+#include <thread>
+
+#include "nodes/scheduler_config.hpp"
+
+TEST_CASE("scheduler: max_threads 0 is one worker per core, never CAF's default of 4") {
+  xarb::scheduler_section s;
+  const auto cores = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  CHECK(xarb::worker_threads(s) == cores);
+  s.max_threads = 3;
+  CHECK(xarb::worker_threads(s) == 3u);
+}
