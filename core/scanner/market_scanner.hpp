@@ -96,6 +96,7 @@ private:
   bool index_dirty_ = true;
   std::vector<std::string> problems_;
   uint64_t ignored_ = 0;
+  std::size_t last_rows_ = 0;    ///< rows of the last refresh: the next one reserves as many
 };
 
 /// Funding rate normalised to `basis_hours`, in bps: rate x basis / interval.
