@@ -56,6 +56,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/node_probe.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -74,6 +76,8 @@ extern char** environ;
 using namespace xarb;
 
 namespace {
+
+using namespace xarb::bench; // node_probe.hpp: /metrics, /proc, quantiles
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -115,15 +119,6 @@ double thread_cpu_ms() {
   timespec ts{};
   ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
-/// Exact quantile of a sample (nearest rank); 0 if empty.
-double exact_q(std::vector<double> v, double q) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  auto i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
-  return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
 }
 
 double mean_of(const std::vector<double>& v) {
@@ -689,47 +684,6 @@ double json_number(const std::string& body, const std::string& key) {
 
 // -- /metrics -------------------------------------------------------------------------
 
-struct hist {
-  std::vector<double> upper; // bucket upper bounds, +Inf last
-  std::vector<double> cumulative;
-  double count = 0;
-  double sum = 0;
-};
-
-double line_value(std::string_view line) {
-  auto sp = line.rfind(' ');
-  return std::strtod(std::string{line.substr(sp + 1)}.c_str(), nullptr);
-}
-
-hist parse_hist(const std::string& text, const std::string& name) {
-  std::map<double, double> buckets;
-  hist h;
-  std::istringstream in{text};
-  for (std::string line; std::getline(in, line);) {
-    std::string_view l = line;
-    if (!l.starts_with(name))
-      continue;
-    auto rest = l.substr(name.size());
-    if (rest.starts_with("_bucket{")) {
-      auto le = rest.find("le=\"");
-      if (le == std::string_view::npos)
-        continue;
-      auto end = rest.find('"', le + 4);
-      auto bound = std::strtod(std::string{rest.substr(le + 4, end - le - 4)}.c_str(), nullptr);
-      buckets[bound] += line_value(l);
-    } else if (rest.starts_with("_sum")) {
-      h.sum += line_value(l);
-    } else if (rest.starts_with("_count")) {
-      h.count += line_value(l);
-    }
-  }
-  for (auto [b, c] : buckets) {
-    h.upper.push_back(b);
-    h.cumulative.push_back(c);
-  }
-  return h;
-}
-
 /// Sum of every series of a gauge/counter family with the given label text
 /// (e.g. `{state="live"}`, or "" for all).
 double parse_gauge(const std::string& text, const std::string& name, std::string_view labels) {
@@ -749,60 +703,6 @@ double parse_gauge(const std::string& text, const std::string& name, std::string
   return s;
 }
 
-hist minus(hist a, const hist& b) {
-  if (a.cumulative.size() != b.cumulative.size())
-    return a;
-  for (std::size_t i = 0; i < a.cumulative.size(); ++i)
-    a.cumulative[i] -= b.cumulative[i];
-  a.count -= b.count;
-  a.sum -= b.sum;
-  return a;
-}
-
-/// histogram_quantile(): linear inside the bucket holding the rank.
-double quantile(const hist& h, double q, double* hi = nullptr) {
-  if (h.count <= 0 || h.upper.empty())
-    return 0;
-  const double rank = q * h.count;
-  double prev = 0, lower = 0;
-  for (std::size_t i = 0; i < h.upper.size(); ++i) {
-    if (h.cumulative[i] >= rank) {
-      if (hi)
-        *hi = h.upper[i];
-      if (std::isinf(h.upper[i]))
-        return lower;
-      return lower + (h.upper[i] - lower) * (rank - prev) / (h.cumulative[i] - prev);
-    }
-    prev = h.cumulative[i];
-    lower = h.upper[i];
-  }
-  return lower;
-}
-
-// -- /proc ----------------------------------------------------------------------------
-
-/// utime + stime of a /proc stat file, in seconds; -1 if unreadable.
-double stat_cpu(const std::string& path, std::string* comm = nullptr) {
-  std::ifstream f{path};
-  std::string s;
-  if (!std::getline(f, s))
-    return -1;
-  auto open = s.find('('), close = s.rfind(')');
-  if (open == std::string::npos || close == std::string::npos)
-    return -1;
-  if (comm)
-    *comm = s.substr(open + 1, close - open - 1);
-  std::istringstream in{s.substr(close + 2)};
-  std::vector<std::string> f3; // fields from 3 (state) on
-  for (std::string t; in >> t && f3.size() < 13;)
-    f3.push_back(t);
-  if (f3.size() < 13)
-    return -1;
-  const double hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  return (std::strtod(f3[11].c_str(), nullptr) + std::strtod(f3[12].c_str(), nullptr)) / hz;
-}
-
-/// A "VmRSS:   12345 kB" line of /proc/<pid>/status, in MB; -1 if absent.
 double status_mb(pid_t pid, std::string_view key) {
   std::ifstream f{"/proc/" + std::to_string(pid) + "/status"};
   for (std::string line; std::getline(f, line);)
@@ -1079,7 +979,7 @@ bool print_node(const node_result& r, const options& opt) {
               r.symbols, r.rows_live, r.rows_stale, r.batches_per_s);
   const auto& h = r.refresh_window;
   double hi = 0;
-  const double p99 = quantile(h, 0.99, &hi) * 1e3;
+  const double p99 = quantile(h, 0.99, nullptr, &hi) * 1e3;
   std::printf("  xarb_scanner_refresh_seconds in the window: %.0f refreshes, mean %.3f ms, p50 "
               "%.3f ms, p99 %.3f ms (bucket <= %.1f ms); since start: %.0f, mean %.3f ms, p99 "
               "%.3f ms\n",
