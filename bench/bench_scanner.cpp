@@ -490,80 +490,16 @@ bool print_micro(const micro_result& r, const options& opt) {
   std::exit(1);
 }
 
-struct node_process {
-  pid_t pid = -1;
-
+struct node_process : node_child {
   void start(const options& opt, const std::string& data, const std::string& log,
              const std::string& token) {
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e)
-      if (!std::string_view{*e}.starts_with("XARB_"))
-        env.emplace_back(*e);
-    env.push_back("XARB_API_TOKEN=" + token);
-    std::vector<char*> envp;
-    for (auto& e : env)
-      envp.push_back(e.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> args{opt.xarb,   "run",  "--config", opt.config, "--data-dir",
-                                  data,       "--listen",
-                                  "127.0.0.1:" + std::to_string(opt.port)};
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid = ::fork(); // before any thread of ours exists
-    if (pid < 0)
+    if (!node_child::start({opt.xarb, "run", "--config", opt.config, "--data-dir", data,
+                            "--listen", "127.0.0.1:" + std::to_string(opt.port)},
+                           {"XARB_API_TOKEN=" + token}, log))
       die("fork failed");
-    if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM); // never outlive the bench
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        ::close(fd);
-      }
-      ::execve(argv[0], argv.data(), envp.data());
-      std::_Exit(127);
-    }
   }
-
-  bool alive() {
-    if (pid <= 0)
-      return false;
-    int st = 0;
-    if (::waitpid(pid, &st, WNOHANG) == pid) {
-      pid = -1;
-      return false;
-    }
-    return true;
-  }
-
-  /// SIGTERM, then SIGKILL after `grace`. The exit code, or -1 (signal/kill).
   int stop(std::string& how, std::chrono::seconds grace = 30s) {
-    if (pid <= 0) {
-      how = "not running";
-      return -1;
-    }
-    ::kill(pid, SIGTERM);
-    const auto end = steady::now() + grace;
-    int st = 0;
-    while (steady::now() < end) {
-      if (::waitpid(pid, &st, WNOHANG) == pid) {
-        pid = -1;
-        if (WIFEXITED(st)) {
-          how = "exit " + std::to_string(WEXITSTATUS(st));
-          return WEXITSTATUS(st);
-        }
-        how = "signal " + std::to_string(WTERMSIG(st));
-        return -1;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &st, 0);
-    pid = -1;
-    how = "killed after the " + std::to_string(grace.count()) + " s grace period";
-    return -1;
+    return node_child::stop(how, grace);
   }
 };
 

@@ -234,71 +234,20 @@ std::string overlay(const options& opt) {
 
 // -- the node process ---------------------------------------------------------------
 
-struct node_process {
-  pid_t pid = -1;
-
+struct node_process : node_child {
   void start(const options& opt, const std::string& cfg, const std::string& data,
              const std::string& log, const std::string& token) {
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e)
-      if (!std::string_view{*e}.starts_with("XARB_"))
-        env.emplace_back(*e);
-    env.push_back("XARB_API_TOKEN=" + token);
-    env.push_back("XARB_LISTEN=127.0.0.1:" + std::to_string(opt.port));
-    std::vector<char*> envp;
-    for (auto& e : env)
-      envp.push_back(e.data());
-    envp.push_back(nullptr);
-    std::string run = "run", c = "--config", d = "--data-dir";
-    std::string xarb = opt.xarb, cfg_arg = cfg, data_arg = data;
-    char* argv[] = {xarb.data(), run.data(), c.data(), cfg_arg.data(),
-                    d.data(),    data_arg.data(), nullptr};
-    pid = ::fork(); // before any thread of ours exists
-    if (pid < 0)
+    if (!node_child::start({opt.xarb, "run", "--config", cfg, "--data-dir", data},
+                           {"XARB_API_TOKEN=" + token,
+                            "XARB_LISTEN=127.0.0.1:" + std::to_string(opt.port)},
+                           log))
       die("fork failed");
-    if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM); // never outlive the bench
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        ::close(fd);
-      }
-      ::execve(argv[0], argv, envp.data());
-      std::_Exit(127);
-    }
   }
-
-  bool alive() {
-    if (pid <= 0)
-      return false;
-    int st = 0;
-    if (::waitpid(pid, &st, WNOHANG) == pid) {
-      pid = -1;
-      return false;
-    }
-    return true;
-  }
-
   /// SIGTERM, then SIGKILL after `grace`. Returns the exit status text.
   std::string stop(std::chrono::seconds grace = 20s) {
-    if (pid <= 0)
-      return "not running";
-    ::kill(pid, SIGTERM);
-    const auto end = steady::now() + grace;
-    int st = 0;
-    while (steady::now() < end) {
-      if (::waitpid(pid, &st, WNOHANG) == pid) {
-        pid = -1;
-        return WIFEXITED(st) ? "exit " + std::to_string(WEXITSTATUS(st))
-                             : "signal " + std::to_string(WTERMSIG(st));
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &st, 0);
-    pid = -1;
-    return "killed after the grace period";
+    std::string how;
+    node_child::stop(how, grace);
+    return how;
   }
 };
 

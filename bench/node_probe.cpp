@@ -6,7 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
+
+extern char** environ;
 
 namespace xarb::bench {
 
@@ -144,6 +151,77 @@ double exact_q(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
   auto i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) ;
   return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
+}
+
+bool node_child::start(const std::vector<std::string>& argv_in,
+                       const std::vector<std::string>& env_extra, const std::string& log) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e)
+    if (!std::string_view{*e}.starts_with("XARB_"))
+      env.emplace_back(*e);
+  env.insert(env.end(), env_extra.begin(), env_extra.end());
+  std::vector<char*> envp;
+  for (auto& e : env)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = argv_in;
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid = ::fork();
+  if (pid < 0)
+    return false;
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM); // never outlive the bench
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::close(fd);
+    }
+    ::execve(argv[0], argv.data(), envp.data());
+    std::_Exit(127);
+  }
+  return true;
+}
+
+bool node_child::alive() {
+  if (pid <= 0)
+    return false;
+  int st = 0;
+  if (::waitpid(pid, &st, WNOHANG) == pid) {
+    pid = -1;
+    return false;
+  }
+  return true;
+}
+
+int node_child::stop(std::string& how, std::chrono::seconds grace) {
+  if (pid <= 0) {
+    how = "not running";
+    return -1;
+  }
+  ::kill(pid, SIGTERM);
+  const auto end = std::chrono::steady_clock::now() + grace;
+  int st = 0;
+  while (std::chrono::steady_clock::now() < end) {
+    if (::waitpid(pid, &st, WNOHANG) == pid) {
+      pid = -1;
+      if (WIFEXITED(st)) {
+        how = "exit " + std::to_string(WEXITSTATUS(st));
+        return WEXITSTATUS(st);
+      }
+      how = "signal " + std::to_string(WTERMSIG(st));
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &st, 0);
+  pid = -1;
+  how = "killed after the " + std::to_string(grace.count()) + " s grace period";
+  return -1;
 }
 
 } // namespace xarb::bench

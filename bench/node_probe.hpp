@@ -1,8 +1,9 @@
 #pragma once
 // What the whole-node benchmarks (bench_web_load, bench_scanner) read from a
 // running xarb: Prometheus text exposition (histograms, series), /proc CPU
-// time, and sample quantiles. Plain functions, no Asio.
+// time, and sample quantiles; and the child process itself. No Asio.
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -45,5 +46,21 @@ double stat_cpu(const std::string& path, std::string* comm = nullptr);
 
 /// Exact quantile of a sample (nearest rank); 0 if empty.
 double exact_q(std::vector<double> v, double q);
+
+/// The node under test as a child process.
+struct node_child {
+  int pid = -1;
+
+  /// fork + execve of `argv` (argv[0] = the binary) with this process's
+  /// environment minus XARB_* plus `env_extra`, stdout and stderr to `log`.
+  /// The child gets SIGTERM if the bench dies. Call before starting threads.
+  /// False if fork failed.
+  bool start(const std::vector<std::string>& argv, const std::vector<std::string>& env_extra,
+             const std::string& log);
+  bool alive();
+  /// SIGTERM, then SIGKILL after `grace`: the exit code, or -1 (signal,
+  /// kill, not running); `how` says which.
+  int stop(std::string& how, std::chrono::seconds grace);
+};
 
 } // namespace xarb::bench
