@@ -30,51 +30,28 @@ public:
     : obj_(obj), where_(std::move(where)), found_(found) {}
 
   num number(std::string_view key) {
-    num out;
-    if (auto e = lookup(key, out.bad)) {
-      double v = 0;
-      if (e->get_double().get(v) == simdjson::SUCCESS)
-        out.v = v;
-      else
-        wrong(key, "a number", *e, out.bad);
-    }
-    return out;
+    return read<double>(key, "a number",
+                        [](const dom::element& e, double& v) { return e.get_double().get(v); });
   }
 
   stamp timestamp(std::string_view key) {
-    stamp out;
-    if (auto e = lookup(key, out.bad)) {
-      int64_t v = 0;
-      if (e->get_int64().get(v) == simdjson::SUCCESS)
-        out.v = v;
-      else
-        wrong(key, "an integer (ns since the epoch)", *e, out.bad);
-    }
-    return out;
+    return read<int64_t>(key, "an integer (ns since the epoch)",
+                         [](const dom::element& e, int64_t& v) { return e.get_int64().get(v); });
   }
 
   text string(std::string_view key) {
-    text out;
-    if (auto e = lookup(key, out.bad)) {
+    return read<std::string>(key, "a string", [](const dom::element& e, std::string& v) {
       std::string_view s;
-      if (e->get_string().get(s) == simdjson::SUCCESS)
-        out.v = printable(s);
-      else
-        wrong(key, "a string", *e, out.bad);
-    }
-    return out;
+      auto err = e.get_string().get(s);
+      if (err == simdjson::SUCCESS)
+        v = printable(s);
+      return err;
+    });
   }
 
   flag boolean(std::string_view key) {
-    flag out;
-    if (auto e = lookup(key, out.bad)) {
-      bool v = false;
-      if (e->get_bool().get(v) == simdjson::SUCCESS)
-        out.v = v;
-      else
-        wrong(key, "a boolean", *e, out.bad);
-    }
-    return out;
+    return read<bool>(key, "a boolean",
+                      [](const dom::element& e, bool& v) { return e.get_bool().get(v); });
   }
 
   /// The array at `key`; nullopt (and a problem unless `optional`) if it is
@@ -102,6 +79,21 @@ public:
   }
 
 private:
+  /// One field of type T: its value, null, or bad (missing / wrong type,
+  /// recorded). `get` converts the element into T, returning simdjson's error.
+  template <class T, class Get>
+  field<T> read(std::string_view key, std::string_view expected_type, Get get) {
+    field<T> out;
+    if (auto e = lookup(key, out.bad)) {
+      T v{};
+      if (get(*e, v) == simdjson::SUCCESS)
+        out.v = std::move(v);
+      else
+        wrong(key, expected_type, *e, out.bad);
+    }
+    return out;
+  }
+
   /// The element if present and not null; a missing key is a problem.
   std::optional<dom::element> lookup(std::string_view key, bool& bad) {
     dom::element e;

@@ -8,8 +8,11 @@
 #include <vector>
 
 #include "nodes/config.hpp"
+#include "tests/nodes/config_helpers.hpp"
 
 using namespace xarb;
+using xarb::test::contains;
+using xarb::test::errors_of;
 
 namespace {
 
@@ -21,21 +24,10 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-std::string errors_of(std::string_view toml) {
-  auto res = load_config_string(toml, "t.toml");
-  REQUIRE_MESSAGE(!res.has_value(), "expected an error for:\n" << toml);
-  CHECK(res.error().code == error_code::config_error);
-  return res.error().message;
-}
-
 node_config load_ok(std::string_view toml) {
   auto res = load_config_string(toml, "ok.toml");
   REQUIRE_MESSAGE(res.has_value(), (res ? "" : res.error().message));
   return *res;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 money m(const char* s) { return money::from_string(s).value(); }

@@ -4,22 +4,12 @@
 #include <string>
 
 #include "nodes/config.hpp"
+#include "tests/nodes/config_helpers.hpp"
 
 using namespace xarb;
+using xarb::test::contains;
+using xarb::test::errors_of;
 
-namespace {
-
-std::string errors_of(std::string_view toml) {
-  auto res = load_config_string(toml, "t.toml");
-  REQUIRE_MESSAGE(!res.has_value(), "expected an error for:\n" << toml);
-  return res.error().message;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-} // namespace
 
 TEST_SUITE("config: [scanner]") {
 

@@ -7,27 +7,19 @@
 #include <string>
 
 #include "nodes/config.hpp"
+#include "tests/nodes/config_helpers.hpp"
 #include "venues/sim/sim_venue.hpp"
 #include "venues/sim/venue_listing.hpp"
 #include "venues/sim/world_generator.hpp"
 
 using namespace xarb;
+using xarb::test::contains;
+using xarb::test::errors_of;
 
 namespace {
 
 const std::string scale_example =
   std::string{XARB_SOURCE_DIR} + "/deploy/examples/scale-1000x7.toml";
-
-std::string errors_of(std::string_view toml) {
-  auto res = load_config_string(toml, "t.toml");
-  REQUIRE_MESSAGE(!res.has_value(), "expected an error for:\n" << toml);
-  CHECK(res.error().code == error_code::config_error);
-  return res.error().message;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 /// One venue "v1" listing the given keys, after `sim` keys and symbols.
 std::string world(const std::string& sim_keys, const std::string& venue_keys,

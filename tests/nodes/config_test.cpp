@@ -8,8 +8,11 @@
 #include <vector>
 
 #include "nodes/config.hpp"
+#include "tests/nodes/config_helpers.hpp"
 
 using namespace xarb;
+using xarb::test::contains;
+using xarb::test::errors_of;
 
 namespace {
 
@@ -31,17 +34,6 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 // The error text of a config that must fail.
-std::string errors_of(std::string_view toml) {
-  auto res = load_config_string(toml, "t.toml");
-  REQUIRE_MESSAGE(!res.has_value(), "expected an error for:\n" << toml);
-  CHECK(res.error().code == error_code::config_error);
-  return res.error().message;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 // Line-by-line differences of two TOML dumps, for readable failures.
 std::string differences(const std::string& a, const std::string& b) {
   auto la = lines_of(a);
