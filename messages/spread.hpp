@@ -36,6 +36,11 @@ struct spread_update {
   uint64_t samples = 0;
   bool valid = false;    ///< both books synced and deep enough for `size`
   timestamp_ns ts = 0;
+  /// The signal's input: each direction's spread after round-trip fees and
+  /// slippage, in bps. mean_* / std_* / z_* describe this series, so the
+  /// console draws mean ± k·σ bands around it.
+  double net_ab_bps = 0;
+  double net_ba_bps = 0;
   friend bool operator==(const spread_update&, const spread_update&) = default;
 };
 
@@ -43,7 +48,8 @@ template <class Inspector>
 auto inspect(Inspector& f, spread_update& x) {
   return f(x.pair_id, x.symbol, x.venue_a, x.venue_b, x.bid_a, x.ask_a, x.bid_b,
            x.ask_b, x.size, x.spread_ab, x.spread_ba, x.mean_ab, x.std_ab,
-           x.z_ab, x.mean_ba, x.std_ba, x.z_ba, x.samples, x.valid, x.ts);
+           x.z_ab, x.mean_ba, x.std_ba, x.z_ba, x.samples, x.valid, x.ts,
+           x.net_ab_bps, x.net_ba_bps);
 }
 
 } // namespace xarb

@@ -59,6 +59,28 @@ expected<record> deserialize(family fam, const char* data, std::size_t size) {
   return record{std::move(out)};
 }
 
+/// A version-1 spreads value: spread_update as it was before net_*_bps.
+struct spread_update_v1 {
+  spread_update* x;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, spread_update_v1& v) {
+  auto& x = *v.x;
+  return f(x.pair_id, x.symbol, x.venue_a, x.venue_b, x.bid_a, x.ask_a, x.bid_b,
+           x.ask_b, x.size, x.spread_ab, x.spread_ba, x.mean_ab, x.std_ab,
+           x.z_ab, x.mean_ba, x.std_ba, x.z_ba, x.samples, x.valid, x.ts);
+}
+
+expected<record> decode_spread_v1(const char* data, std::size_t size) {
+  spread_update out{};
+  spread_update_v1 legacy{&out};
+  caf::binary_deserializer source{nullptr, data, size};
+  if (auto err = source(legacy); err || source.remaining() != 0)
+    return error_info{error_code::parse_error, "storage: malformed spreads value"};
+  return record{std::move(out)};
+}
+
 } // namespace
 
 std::string encode_key(timestamp_ns ts, uint64_t seq) {
@@ -160,6 +182,8 @@ expected<std::string> encode_value(const record& x) {
   } else if (std::holds_alternative<funding_record>(x)) {
     buf.push_back(static_cast<char>(fills_version));
     buf.push_back(static_cast<char>(fills_tag::funding));
+  } else if (std::holds_alternative<spread_update>(x)) {
+    buf.push_back(static_cast<char>(spreads_version));
   } else {
     buf.push_back(static_cast<char>(value_version));
   }
@@ -188,6 +212,8 @@ expected<record> decode_value(family fam, std::string_view bytes) {
     return error_info{error_code::parse_error,
                       "storage: unknown fills tag " + std::to_string(tag)};
   }
+  if (fam == family::spreads && version == spreads_version)
+    return deserialize<spread_update>(fam, bytes.data() + 1, bytes.size() - 1);
   if (version != value_version)
     return error_info{error_code::parse_error,
                       "storage: unknown value version " + std::to_string(version)
@@ -199,7 +225,7 @@ expected<record> decode_value(family fam, std::string_view bytes) {
     case family::fills: return deserialize<fill_record>(fam, data, size);
     case family::positions: return deserialize<position_record>(fam, data, size);
     case family::events: return deserialize<event>(fam, data, size);
-    case family::spreads: return deserialize<spread_update>(fam, data, size);
+    case family::spreads: return decode_spread_v1(data, size);
     case family::config: return deserialize<std::string>(fam, data, size);
     case family::history: return deserialize<market_sample>(fam, data, size);
     case family::market: {

@@ -43,6 +43,11 @@ enum class market_tag : uint8_t { snapshot = 1, delta = 2 };
 inline constexpr uint8_t fills_version = 2;
 enum class fills_tag : uint8_t { fill = 1, funding = 2 };
 
+/// Spreads-family values are written with version spreads_version (the
+/// spread_update with its net_*_bps fields); version-1 values, written
+/// before those fields existed, still decode (net_*_bps = 0).
+inline constexpr uint8_t spreads_version = 2;
+
 struct key_parts {
   timestamp_ns ts = 0;
   uint64_t seq = 0;

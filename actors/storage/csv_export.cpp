@@ -180,7 +180,8 @@ error_info export_csv(const store& db, std::string_view kind, timestamp_ns from,
   } else if (kind == "spreads") {
     w.row({"ts_ns", "ts", "pair_id", "symbol", "venue_a", "venue_b", "bid_a", "ask_a",
            "bid_b", "ask_b", "size", "spread_ab", "spread_ba", "mean_ab", "std_ab",
-           "z_ab", "mean_ba", "std_ba", "z_ba", "samples", "valid"});
+           "z_ab", "mean_ba", "std_ba", "z_ba", "samples", "valid", "net_ab_bps",
+           "net_ba_bps"});
     err = db.scan(family::spreads, from, to, [&](const stored_record& r) {
       const auto& x = std::get<spread_update>(r.value);
       if (pair_ok(x.pair_id))
@@ -189,7 +190,7 @@ error_info export_csv(const store& db, std::string_view kind, timestamp_ns from,
                x.ask_b.to_string(), x.size.to_string(), x.spread_ab.to_string(),
                x.spread_ba.to_string(), num(x.mean_ab), num(x.std_ab), num(x.z_ab),
                num(x.mean_ba), num(x.std_ba), num(x.z_ba), std::to_string(x.samples),
-               x.valid ? "true" : "false"});
+               x.valid ? "true" : "false", num(x.net_ab_bps), num(x.net_ba_bps)});
       return true;
     });
   } else if (kind == "history") {

@@ -49,6 +49,8 @@ void pair_engine::evaluate(timestamp_ns now, engine_output& out) {
     }
     reading_ = signal_.read(now, quote_.net_bps[0], quote_.net_bps[1]);
     spread_.samples = signal_.count();
+    spread_.net_ab_bps = quote_.net_bps[0];
+    spread_.net_ba_bps = quote_.net_bps[1];
     spread_.mean_ab = reading_.mean[0];
     spread_.std_ab = reading_.std[0];
     spread_.z_ab = reading_.warm ? reading_.z[0] : 0.0;

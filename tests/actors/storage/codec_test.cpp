@@ -57,9 +57,13 @@ TEST_CASE("every record kind round-trips through its value") {
     CAPTURE(x.index());
     auto bytes = encode_value(x);
     REQUIRE(bytes);
-    // Fills-family values carry their own version (a tag follows it).
+    // Fills-family values carry their own version (a tag follows it), and
+    // spreads theirs (the net_*_bps fields came later).
+    const auto fam = family_of(x);
     CHECK(static_cast<uint8_t>((*bytes)[0])
-          == (family_of(x) == family::fills ? fills_version : value_version));
+          == (fam == family::fills     ? fills_version
+              : fam == family::spreads ? spreads_version
+                                       : value_version));
     auto back = decode_value(family_of(x), *bytes);
     REQUIRE(back);
     CHECK(*back == x);
@@ -168,6 +172,31 @@ TEST_CASE("history values: version 1 then the market sample, frozen bytes") {
   REQUIRE(order);
   CHECK_FALSE(decode_value(family::history, *order));
   CHECK_FALSE(decode_value(family::orders, *bytes));
+}
+
+TEST_CASE("spreads values: version 2; version-1 values (no net bps) still decode") {
+  auto x = sample_spread(1'700'000'000'000'000'000);
+  auto bytes = encode_value(x);
+  REQUIRE(bytes);
+  CHECK(static_cast<uint8_t>((*bytes)[0]) == spreads_version);
+  auto back = decode_value(family::spreads, *bytes);
+  REQUIRE(back);
+  CHECK(std::get<spread_update>(*back) == x);
+  // A version-1 value is the same bytes without the two trailing doubles.
+  auto v1 = "\x01" + bytes->substr(1, bytes->size() - 1 - 2 * sizeof(double));
+  auto old = decode_value(family::spreads, v1);
+  REQUIRE(old);
+  auto expect = x;
+  expect.net_ab_bps = 0;
+  expect.net_ba_bps = 0;
+  CHECK(std::get<spread_update>(*old) == expect);
+  // Truncated or padded values of either version are errors.
+  CHECK_FALSE(decode_value(family::spreads, bytes->substr(0, bytes->size() - 1)));
+  CHECK_FALSE(decode_value(family::spreads, v1 + "x"));
+  CHECK_FALSE(decode_value(family::spreads, v1.substr(0, v1.size() - 3)));
+  auto future = *bytes;
+  future[0] = 3;
+  CHECK_FALSE(decode_value(family::spreads, future));
 }
 
 TEST_CASE("history keys: symbol, NUL, then time and sequence") {

@@ -104,7 +104,7 @@ TEST_CASE_FIXTURE(fixture, "spreads: exact ratios and statistics") {
   CHECK(rows[0].rfind("ts_ns,ts,pair_id,symbol,venue_a,venue_b,bid_a,", 0) == 0);
   CHECK(rows[1] == "1709294400000000001,2024-03-01T12:00:00.000000001Z,"
                    "BTC-PERP:sim-a/sim-b,BTC-PERP,sim-a,sim-b,100.5,100.6,100.4,100.45,"
-                   "2,0.0005,-0.002,0.25,1.5,-0.5,0.125,2,3,600,true");
+                   "2,0.0005,-0.002,0.25,1.5,-0.5,0.125,2,3,600,true,-7.25,4.5");
 }
 
 TEST_CASE_FIXTURE(fixture, "an empty range still writes the header") {

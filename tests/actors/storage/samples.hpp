@@ -87,6 +87,8 @@ inline spread_update sample_spread(timestamp_ns ts, std::string pair = "BTC-PERP
   x.samples = 600;
   x.valid = true;
   x.ts = ts;
+  x.net_ab_bps = -7.25;
+  x.net_ba_bps = 4.5;
   return x;
 }
 
