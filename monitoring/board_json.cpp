@@ -67,6 +67,13 @@ void write_spread_fields(json::writer& w, const pair_status& p) {
   w.key("spread_ba").value(p.spread_ba.to_string());
   w.key("z_ab").value(p.z_ab);
   w.key("z_ba").value(p.z_ba);
+  w.key("net_ab_bps").value(p.net_ab_bps);
+  w.key("net_ba_bps").value(p.net_ba_bps);
+  w.key("mean_ab_bps").value(p.mean_ab);
+  w.key("std_ab_bps").value(p.std_ab);
+  w.key("mean_ba_bps").value(p.mean_ba);
+  w.key("std_ba_bps").value(p.std_ba);
+  w.key("samples").value(static_cast<int64_t>(p.samples));
   w.key("valid").value(p.valid);
   w.key("ts_ns").value(static_cast<int64_t>(p.ts));
 }
@@ -191,6 +198,18 @@ void write_order(json::writer& w, const order_update& u, uint64_t seq) {
   w.key("state").value(to_string(u.to));
   w.key("reason").value(u.reason);
   w.key("ts_ns").value(static_cast<int64_t>(u.ts));
+  w.end_object();
+}
+
+void write_equity(json::writer& w, const equity_point& p) {
+  w.begin_object();
+  w.key("seq").value(p.seq);
+  w.key("ts_ns").value(static_cast<int64_t>(p.ts_ns));
+  w.key("realized").value(p.realized.to_string());
+  w.key("fees").value(p.fees.to_string());
+  w.key("funding").value(p.funding.to_string());
+  w.key("unrealized").value(p.unrealized.to_string());
+  w.key("net").value(p.net.to_string());
   w.end_object();
 }
 

@@ -47,6 +47,10 @@ void write_order(json::writer& w, const order_update& u, uint64_t seq = 0);
 void write_fill(json::writer& w, const fill_record& f, uint64_t seq = 0);
 void write_event(json::writer& w, const event& e, uint64_t seq = 0);
 
+/// One equity curve point (GET /api/pnl/equity, the equity topic):
+/// {"seq","ts_ns","realized","fees","funding","unrealized","net"}
+void write_equity(json::writer& w, const equity_point& p);
+
 /// Basis points of a ratio (1 bp = 0.0001), as a number for sorting and
 /// display; the exact ratio stays available as a string.
 double to_bps(ratio r) noexcept;

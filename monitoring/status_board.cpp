@@ -4,6 +4,7 @@
 
 #include "monitoring/board_json.hpp"
 #include "monitoring/json_writer.hpp"
+#include "monitoring/pnl_total.hpp"
 
 namespace xarb {
 
@@ -231,6 +232,38 @@ std::vector<order_update> status_board::open_orders() const {
   return out;
 }
 
+// -- equity curve ---------------------------------------------------------------
+
+equity_point status_board::sample_equity(timestamp_ns ts) {
+  // pairs() copies under the lock; the sum runs outside it.
+  return add_equity(make_equity_point(ts, pnl_total(pairs())));
+}
+
+equity_point status_board::add_equity(equity_point p) {
+  std::lock_guard guard{mtx_};
+  return equity_.add(p);
+}
+
+void status_board::seed_equity(std::vector<equity_point> points) {
+  std::lock_guard guard{mtx_};
+  equity_.seed(std::move(points));
+}
+
+equity_ring::page status_board::equity(uint64_t after, std::size_t limit) const {
+  std::lock_guard guard{mtx_};
+  return equity_.newest(after, limit);
+}
+
+void status_board::set_equity_interval(int seconds) {
+  std::lock_guard guard{mtx_};
+  equity_interval_s_ = seconds;
+}
+
+int status_board::equity_interval_s() const {
+  std::lock_guard guard{mtx_};
+  return equity_interval_s_;
+}
+
 void status_board::set_document(const std::string& name, std::string json) {
   std::lock_guard guard{mtx_};
   documents_.insert_or_assign(name, std::move(json));
@@ -272,6 +305,13 @@ pair_status row_of(const spread_update& u) {
   p.spread_ba = u.spread_ba;
   p.z_ab = u.z_ab;
   p.z_ba = u.z_ba;
+  p.net_ab_bps = u.net_ab_bps;
+  p.net_ba_bps = u.net_ba_bps;
+  p.mean_ab = u.mean_ab;
+  p.std_ab = u.std_ab;
+  p.mean_ba = u.mean_ba;
+  p.std_ba = u.std_ba;
+  p.samples = u.samples;
   p.valid = u.valid;
   p.ts = u.ts;
   return p;

@@ -23,6 +23,7 @@
 #include "messages/order.hpp"
 #include "messages/spread.hpp"
 #include "messages/strategy.hpp"
+#include "monitoring/equity_ring.hpp"
 
 namespace xarb {
 
@@ -61,6 +62,15 @@ struct pair_status {
   double z_ba = 0;
   bool valid = false;
   timestamp_ns ts = 0;
+  /// The signal's series (spread after fees and slippage, bps) and its
+  /// rolling mean and standard deviation per direction (spread_update).
+  double net_ab_bps = 0;
+  double net_ba_bps = 0;
+  double mean_ab = 0;
+  double std_ab = 0;
+  double mean_ba = 0;
+  double std_ba = 0;
+  uint64_t samples = 0;
   // Trading (from the pair trader's pair_report).
   std::string phase = "warmup";  ///< warmup|flat|opening|open|closing|hedging|halted
   std::string mode;              ///< normal_arb|zero_wear
@@ -191,6 +201,22 @@ public:
   /// Latest transition of every order not yet terminal, by client id.
   std::vector<order_update> open_orders() const;
 
+  // -- equity curve (monitoring/equity_ring.hpp) -----------------------------
+
+  /// Appends the pairs' P&L total now (pnl_total, = /api/pnl "total") as a
+  /// point at `ts` and returns it with its seq. The node calls it every
+  /// [web] equity_sample_s seconds.
+  equity_point sample_equity(timestamp_ns ts);
+  /// Appends `p` (its seq is assigned).
+  equity_point add_equity(equity_point p);
+  /// Replaces the curve (e.g. from the store at start), oldest first.
+  void seed_equity(std::vector<equity_point> points);
+  /// The newest `limit` points with seq > after, oldest first.
+  equity_ring::page equity(uint64_t after, std::size_t limit) const;
+  /// The sampling interval reported with the curve (seconds).
+  void set_equity_interval(int seconds);
+  int equity_interval_s() const;
+
   // -- documents (set once by the node: symbols, config) ---------------------
   void set_document(const std::string& name, std::string json);
   std::string document(const std::string& name) const; ///< "" if unset
@@ -259,6 +285,8 @@ private:
   ring<event> events_;
   ring<order_update> orders_;
   ring<fill_record> fills_;
+  equity_ring equity_;
+  int equity_interval_s_ = 5;
   std::map<std::string, order_update, std::less<>> open_orders_;
   std::map<std::string, std::string, std::less<>> documents_;
   std::map<std::string, std::string, std::less<>> params_;

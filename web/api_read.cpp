@@ -5,6 +5,7 @@
 #include <map>
 
 #include "monitoring/board_json.hpp"
+#include "monitoring/pnl_total.hpp"
 #include "monitoring/status_board.hpp"
 #include "monitoring/telemetry.hpp"
 #include "web/route_table.hpp"
@@ -61,14 +62,13 @@ std::vector<T> newest(std::vector<T> v, std::size_t limit, Keep&& keep) {
   return out;
 }
 
-void write_money_parts(json::writer& w, money realized, money fees, money funding,
-                       money accrued, money unrealized) {
-  w.key("realized").value(realized.to_string());
-  w.key("fees").value(fees.to_string());
-  w.key("funding").value(funding.to_string());
-  w.key("funding_accrued").value(accrued.to_string());
-  w.key("unrealized").value(unrealized.to_string());
-  w.key("net").value((realized - fees + funding + unrealized).to_string());
+void write_money_parts(json::writer& w, const pnl_parts& p) {
+  w.key("realized").value(p.realized.to_string());
+  w.key("fees").value(p.fees.to_string());
+  w.key("funding").value(p.funding.to_string());
+  w.key("funding_accrued").value(p.funding_accrued.to_string());
+  w.key("unrealized").value(p.unrealized.to_string());
+  w.key("net").value(p.net().to_string());
 }
 
 } // namespace
@@ -250,43 +250,48 @@ http_reply get_fills(const route_ctx& c) {
 
 http_reply get_pnl(const route_ctx& c) {
   auto pairs = c.board.pairs();
-  struct parts {
-    money realized, fees, funding, accrued, unrealized;
-    void add(const leg_status& l) {
-      realized += l.realized;
-      fees += l.fees;
-      funding += l.funding;
-      accrued += l.funding_accrued;
-      unrealized += l.unrealized;
-    }
-  };
-  parts total;
-  std::map<std::string, parts> by_venue;
+  std::map<std::string, pnl_parts> by_venue;
   json::writer w;
   w.begin_object().key("pairs").begin_array();
   for (auto& p : pairs) {
-    parts pp;
+    pnl_parts pp;
     for (const auto* l : {&p.leg_a, &p.leg_b})
       if (!l->venue.empty()) {
         pp.add(*l);
         by_venue[l->venue].add(*l);
-        total.add(*l);
       }
     w.begin_object().key("pair").value(p.id);
-    write_money_parts(w, pp.realized, pp.fees, pp.funding, pp.accrued, pp.unrealized);
+    write_money_parts(w, pp);
     w.key("round_trips").value(p.round_trips);
     w.end_object();
   }
   w.end_array().key("venues").begin_array();
   for (auto& [venue, v] : by_venue) {
     w.begin_object().key("venue").value(venue);
-    write_money_parts(w, v.realized, v.fees, v.funding, v.accrued, v.unrealized);
+    write_money_parts(w, v);
     w.end_object();
   }
+  // The same sum the equity curve samples (monitoring/pnl_total.hpp).
   w.end_array().key("total").begin_object();
-  write_money_parts(w, total.realized, total.fees, total.funding, total.accrued,
-                    total.unrealized);
+  write_money_parts(w, pnl_total(pairs));
   w.end_object().end_object();
+  return json_reply(200, std::move(w).str());
+}
+
+http_reply get_pnl_equity(const route_ctx& c) {
+  std::size_t limit = 0;
+  uint64_t after = 0;
+  if (auto e = limit_param(c, 2000, 20'000, limit))
+    return std::move(*e);
+  if (auto e = after_param(c, after))
+    return std::move(*e);
+  auto page = c.board.equity(after, limit);
+  json::writer w;
+  w.begin_object().key("interval_s").value(static_cast<int64_t>(c.board.equity_interval_s()));
+  w.key("points").begin_array();
+  for (auto& p : page.points)
+    board_json::write_equity(w, p);
+  w.end_array().key("last_seq").value(std::max(page.last_seq, after)).end_object();
   return json_reply(200, std::move(w).str());
 }
 

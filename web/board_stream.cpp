@@ -105,6 +105,12 @@ std::shared_ptr<const stream_source> make_board_stream(const status_board& board
                      [](json::writer& w, const fill_record& f, uint64_t seq) {
                        board_json::write_fill(w, f, seq);
                      });
+    if (topic == "equity") {
+      std::vector<stream_entry> out;
+      for (auto& p : board.equity(after, limit).points)
+        out.push_back({p.seq, json_of([&](json::writer& w) { board_json::write_equity(w, p); })});
+      return out;
+    }
     if (topic == "events")
       return entries(board.events(after, limit),
                      [](json::writer& w, const event& e, uint64_t seq) {

@@ -10,6 +10,7 @@
 //                                (default sort), as in /api/market/top-spreads
 //   orders, fills, events       the board's logs (seq = the log's seq)
 //   signals                     the scanner's signals (seq = the signal's seq)
+//   equity                      the equity curve (GET /api/pnl/equity's points)
 
 #include <functional>
 #include <memory>

@@ -22,6 +22,8 @@
 
 #include "web/client_limiter.hpp"
 #include "web/routes.hpp"
+#include "web/static_files.hpp"
+#include "web/url.hpp"
 #include "web/stream_hub.hpp"
 #include "web/web_metrics.hpp"
 
@@ -413,6 +415,8 @@ private:
     auto method = req.method_string();
     auto target = std::string_view{req.target().data(), req.target().size()};
     auto path = target.substr(0, target.find('?'));
+    const auto method_text = std::string_view{method.data(), method.size()};
+    bool console = false; // the browser console's file, counted as route "ui"
     http_reply reply;
     try {
       if (auto framing = framing_error(req)) {
@@ -435,11 +439,17 @@ private:
             ->run();
           return;
         }
+      } else if (!ctx_->cfg.ui_dir.empty()
+                 && is_console_request(method_text, url::split_target(target).path)) {
+        console = true;
+        auto inm = req[http::field::if_none_match];
+        reply = serve_static(ctx_->cfg.ui_dir, method_text, url::split_target(target).path,
+                             std::string_view{inm.data(), inm.size()});
       } else {
         auto now = ctx_->clock ? ctx_->clock() : wall_clock();
         auto auth = req[http::field::authorization];
         auto type = req[http::field::content_type];
-        http_request in{std::string_view{method.data(), method.size()},
+        http_request in{method_text,
                         target,
                         std::string_view{auth.data(), auth.size()},
                         std::string_view{req.body()},
@@ -451,7 +461,7 @@ private:
       log::get("web")->warn("request {} failed: {}", path, e.what());
       reply = error_reply(500, "internal", "internal error");
     }
-    record(path, reply.status, started);
+    record(path, reply.status, started, console);
     send(std::move(reply), req.version(), req.keep_alive(), req.method() == http::verb::head);
   }
 
@@ -510,9 +520,11 @@ private:
     return std::nullopt;
   }
 
-  void record(std::string_view path, unsigned status, steady::time_point started) {
+  void record(std::string_view path, unsigned status, steady::time_point started,
+              bool console = false) {
     if (ctx_->metrics)
-      ctx_->metrics->request(http_route_label(path, status), status, seconds_since(started));
+      ctx_->metrics->request(console ? std::string{"ui"} : http_route_label(path, status),
+                             status, seconds_since(started));
   }
 
   void send(http_reply reply, unsigned version, bool keep_alive, bool head) {

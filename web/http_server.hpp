@@ -22,6 +22,8 @@
 // max_clients connected. One timer refreshes the hub per interval and then
 // gives every client its messages; a client whose queue exceeds
 // max_queue_bytes is closed (1008), stop() closes every client (1001).
+// Any other GET/HEAD outside /api, /ws, /metrics, /healthz and /readyz is
+// the browser console's (web/static_files.hpp), counted as route "ui".
 // Metrics: web/web_metrics.hpp (when `tel` is not null).
 
 #include <chrono>
@@ -60,6 +62,10 @@ struct http_server_config {
   /// Kill-switch commands and their bearer token; null = control routes
   /// answer 403 (safe by default). Shared with every I/O thread.
   std::shared_ptr<const control_api> control;
+  /// The browser console's files (web/static_files.hpp), served for every
+  /// GET/HEAD the API does not own; "" = no console (such paths are 404).
+  /// The node passes resolve_ui_dir([web] ui_dir).
+  std::string ui_dir;
 };
 
 class http_server {

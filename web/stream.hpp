@@ -6,8 +6,8 @@
 //          objects by id (a pair id, "venue/symbol", a venue name, "risk",
 //          "symbol/venue_a/venue_b"); a client gets
 //          the whole set, then only the items that changed or went away;
-//   log:   orders, fills, events, signals: an append-only sequence; a client gets
-//          the latest entries, then every new one in order.
+//   log:   orders, fills, events, signals, equity: an append-only sequence;
+//          a client gets the latest entries, then every new one in order.
 // A stream_source (the node builds one over the status board) is polled by
 // the stream_hub once per interval, whatever the number of clients: the
 // engine only ever writes the status board, it never waits for a client.
@@ -24,15 +24,15 @@
 
 namespace xarb {
 
-inline constexpr std::array<std::string_view, 10> stream_topic_names = {
+inline constexpr std::array<std::string_view, 11> stream_topic_names = {
   "tops", "spreads", "pairs", "orders", "fills", "events", "risk", "venues", "rankings",
-  "signals"};
+  "signals", "equity"};
 
 /// True for tops, spreads, pairs, risk, venues, rankings; false for the log
 /// topics and for unknown names.
 bool is_keyed_topic(std::string_view topic) noexcept;
 
-/// True for orders, fills, events, signals.
+/// True for orders, fills, events, signals, equity.
 bool is_log_topic(std::string_view topic) noexcept;
 
 /// Index of `topic` in stream_topic_names; nullopt for an unknown name.

@@ -17,7 +17,8 @@ bool is_keyed_topic(std::string_view topic) noexcept {
 }
 
 bool is_log_topic(std::string_view topic) noexcept {
-  return topic == "orders" || topic == "fills" || topic == "events" || topic == "signals";
+  return topic == "orders" || topic == "fills" || topic == "events" || topic == "signals"
+         || topic == "equity";
 }
 
 std::optional<std::size_t> stream_topic_index(std::string_view topic) noexcept {

@@ -7,11 +7,16 @@
 //
 // Protocol (dynamically typed, handle is caf::actor):
 //   (atom::status) -> uint16_t   the bound TCP port (useful with port 0)
+//   (atom::tick)                 internal: the equity curve's sampling timer
 //
 // The HTTP threads read the status board and telemetry directly (both are
-// thread-safe); they never touch the actor, so the actor stays idle.
+// thread-safe); they never touch the actor. The actor itself only samples
+// the equity curve (status_board::sample_equity) when it starts and then
+// every equity_interval, handing each point to on_equity (the store).
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +24,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "monitoring/equity_ring.hpp"
 #include "web/http_server.hpp"
 
 namespace xarb {
@@ -31,6 +37,10 @@ struct web_config {
   /// Empty = use http.host/http.port as they are.
   std::string listen = "127.0.0.1:8080";
   http_server_config http; ///< threads, limits, timeouts, control API (null = none)
+  /// Equity curve sampling ([web] equity_sample_s); zero = no sampling.
+  std::chrono::seconds equity_interval{5};
+  /// Called with every equity point sampled (e.g. to persist it); may be empty.
+  std::function<void(const equity_point&)> on_equity;
 };
 
 struct web_state {

@@ -10,7 +10,8 @@
 //   xarb_ws_bytes_sent_total                   payload bytes written
 //   xarb_ws_clients_dropped_total{reason}      slow|auth_timeout|errors|shutdown
 //   xarb_ws_hub_refresh_seconds                one poll of the stream source
-// `route` must be a bounded label: see http_route_label().
+// `route` must be a bounded label: see http_route_label(); the browser
+// console's files (web/static_files.hpp) are all "ui".
 
 #include <array>
 #include <cstddef>

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,22 @@ struct reply {
   std::string content_length;
   std::string retry_after;
   bool keep_alive = false;
+  std::vector<std::pair<std::string, std::string>> headers; ///< every field, in order
+
+  /// The first value of header `name` (case-insensitive), "" if absent.
+  std::string header(std::string_view name) const {
+    for (auto& [k, v] : headers)
+      if (beast::iequals(k, name))
+        return v;
+    return {};
+  }
+  /// How many times header `name` occurs.
+  std::size_t header_count(std::string_view name) const {
+    std::size_t n = 0;
+    for (auto& [k, v] : headers)
+      n += beast::iequals(k, name) ? 1 : 0;
+    return n;
+  }
 };
 
 inline reply to_reply(const http::response<http::string_body>& res) {
@@ -47,6 +64,8 @@ inline reply to_reply(const http::response<http::string_body>& res) {
   r.content_length = std::string{res[http::field::content_length]};
   r.retry_after = std::string{res[http::field::retry_after]};
   r.keep_alive = res.keep_alive();
+  for (auto& f : res)
+    r.headers.emplace_back(std::string{f.name_string()}, std::string{f.value()});
   return r;
 }
 

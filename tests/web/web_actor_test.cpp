@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -132,6 +135,50 @@ TEST_CASE_FIXTURE(fixture, "an empty listen string uses the http host and port")
   auto h = test::fetch(port, "/readyz");
   REQUIRE(h);
   CHECK(h->status == 503); // nothing registered on the board
+  caf::anon_send_exit(web, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(fixture, "the equity curve: a point at start, then one per interval") {
+  pair_status p;
+  p.id = "BTC-PERP:sim-a/sim-b";
+  p.leg_a.venue = "sim-a";
+  p.leg_a.realized = money::from_string("2.5").value();
+  board.set_pair(p);
+  std::mutex mtx;
+  std::vector<equity_point> persisted;
+  auto wc = ephemeral();
+  wc.equity_interval = std::chrono::seconds(1);
+  wc.on_equity = [&](const equity_point& e) {
+    std::lock_guard lock{mtx};
+    persisted.push_back(e);
+  };
+  auto web = sys.spawn(web_actor, wc, &board, &tel);
+  REQUIRE(port_of(web) != 0);
+  CHECK(board.equity_interval_s() == 1);
+  // The first point is taken at start (before the port is answered).
+  auto first = board.equity(0, 10);
+  REQUIRE(first.points.size() >= 1);
+  CHECK(first.points[0].net == money::from_string("2.5").value());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (board.equity(0, 10).points.size() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  caf::anon_send_exit(web, caf::exit_reason::user_shutdown);
+  auto pts = board.equity(0, 10).points;
+  REQUIRE(pts.size() >= 2);
+  CHECK(pts[1].seq == 2);
+  CHECK(pts[1].ts_ns > pts[0].ts_ns);
+  std::lock_guard lock{mtx};
+  REQUIRE(persisted.size() >= 2);
+  CHECK(persisted[0] == pts[0]);
+  CHECK(persisted[1] == pts[1]);
+}
+
+TEST_CASE_FIXTURE(fixture, "no equity sampling when the interval is zero") {
+  auto wc = ephemeral();
+  wc.equity_interval = std::chrono::seconds(0);
+  auto web = sys.spawn(web_actor, wc, &board, &tel);
+  REQUIRE(port_of(web) != 0);
+  CHECK(board.equity(0, 10).points.empty());
   caf::anon_send_exit(web, caf::exit_reason::user_shutdown);
 }
 
