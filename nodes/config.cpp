@@ -236,6 +236,20 @@ std::string describe(const node_config& cfg) {
   if (cfg.sim.generate_symbols > 0)
     kv("sim.generate_symbols", std::to_string(cfg.sim.generate_symbols));
   kv("sim.venues", join(cfg.sim.venues, [](auto& v) { return v.name; }));
+  // Which venues are off or have credentials; never a credential itself.
+  std::vector<std::string> disabled, with_keys;
+  for (auto& v : cfg.sim.venues) {
+    auto& vs = venue_of(cfg, v.name);
+    if (!vs.enabled)
+      disabled.push_back(v.name);
+    if (!vs.api_key.empty() || !vs.api_secret.empty() || !vs.passphrase.empty())
+      with_keys.push_back(v.name);
+  }
+  auto same = [](const std::string& s) { return s; };
+  if (!disabled.empty())
+    kv("venues.disabled", join(disabled, same));
+  if (!with_keys.empty())
+    kv("venues.credentials", join(with_keys, same));
   if (cfg.pairs.empty())
     kv("pairs", "all");
   else

@@ -4,8 +4,10 @@
 //
 // Precedence, lowest to highest:
 //   1. built-in defaults: default_config() == deploy/xarb.example.toml
-//   2. the TOML file (a missing section or key keeps its default;
-//      [[sim.symbols]] / [[sim.venues]] / [[pairs]] replace the whole list)
+//   2. the TOML file: --config, else <data_dir>/xarb.toml when it exists
+//      (saved by POST /api/config: nodes/config_save.hpp, nodes/main.cpp).
+//      A missing section or key keeps its default; [[sim.symbols]] /
+//      [[sim.venues]] / [[pairs]] replace the whole list.
 //   3. environment: XARB_LISTEN -> web.listen, XARB_DATA_DIR -> node.data_dir,
 //      XARB_LOG_LEVEL -> node.log_level (an empty variable counts as unset)
 //   4. command-line flags (nodes/main.cpp), then validate() once more.
@@ -32,9 +34,16 @@
 // overrides what it gives; [[risk.venues]] and [[risk.capital.pools]] must
 // name [[sim.venues]].
 //
-// Secrets: none exist yet. describe() and to_toml() are the only printers;
-// a future secret field must be masked there ("<redacted>"/"<unset>") so it
-// never reaches a log or an API response.
+// Venues: [venues.<name>] (name = a [[sim.venues]] name) switches a venue
+// off (enabled = false: no session, no pairs; an explicit [[pairs]] entry on
+// it is skipped with a warning) and holds its market data mode and
+// credentials. At least one venue must stay enabled.
+//
+// Secrets: the venue credentials (api_key, api_secret, passphrase). to_toml()
+// writes them (it is the file format: the config file and POST /api/config
+// need them); describe() never prints them, config_to_json() shows "" for an
+// unset one and "<redacted>" for a set one, redact_secrets() masks them
+// before the config is stored. Error messages never quote their values.
 
 #include <cstddef>
 #include <cstdint>
@@ -75,6 +84,8 @@ struct web_section {
   int ws_queue_bytes = 4194304;   ///< per client: a slower one is dropped
   /// What an operator must type to switch live orders on.
   std::string live_confirm_text = "ENABLE_LIVE_ORDER";
+  std::string ui_dir;       ///< the console's build output; "" = the compiled-in web/ui/dist
+  int equity_sample_s = 5;  ///< equity curve sample interval (1..3600 s)
 };
 
 struct scheduler_section {
@@ -154,6 +165,19 @@ struct storage_section {
   friend bool operator==(const storage_section&, const storage_section&) = default;
 };
 
+/// [venues.<name>]: per venue (a [[sim.venues]] name) whether the node uses
+/// it and with which market data and credentials. A venue without a table
+/// has the defaults. Credentials are secrets: describe() never prints them,
+/// config_to_json() masks them, redact_secrets() blanks them for storage.
+struct venue_section {
+  bool enabled = true;              ///< false: no session, no pairs, not in readiness or the scanner
+  std::string market_data = "sim";  ///< "sim" ("live" needs the venue adapters of issue 9)
+  std::string api_key;              ///< "" = unset
+  std::string api_secret;           ///< "" = unset
+  std::string passphrase;           ///< "" = unset
+  friend bool operator==(const venue_section&, const venue_section&) = default;
+};
+
 /// One explicitly configured pair ([[pairs]]).
 struct pair_entry {
   std::string symbol;
@@ -178,7 +202,26 @@ struct node_config {
   sim::world_config sim;            ///< venues/sim/sim_config.hpp
   std::vector<pair_entry> pairs;    ///< empty = every venue pair of every symbol
   risk::risk_config risk;           ///< [risk]: core/risk/risk_config.hpp
+  /// [venues.<name>] tables given in the file; venue_of() fills in defaults.
+  std::map<std::string, venue_section, std::less<>> venues;
 };
+
+/// The [venues.<name>] settings of `venue` (the defaults when it has no table).
+const venue_section& venue_of(const node_config& cfg, std::string_view venue);
+
+/// True unless [venues.<venue>] enabled = false.
+bool venue_enabled(const node_config& cfg, std::string_view venue);
+
+/// The [[sim.venues]] names the node uses (enabled), in configuration order.
+std::vector<std::string> enabled_venues(const node_config& cfg);
+
+/// The explicit [[pairs]] that name a disabled venue, as "pairs[i] SYMBOL:A/B
+/// (venue X is disabled)": the node skips them (a warning and an event).
+std::vector<std::string> skipped_pairs(const node_config& cfg);
+
+/// `cfg` with every credential that is set replaced by "<redacted>" (for the
+/// stored config history and anything else that leaves the process).
+node_config redact_secrets(node_config cfg);
 
 /// The embedded default (sim section: sim::default_world_config()).
 node_config default_config();
@@ -206,7 +249,7 @@ error_info apply_env_overrides(node_config& cfg, const env_lookup& env = process
 error_info validate(const node_config& cfg);
 
 /// One line for the start-up log: the effective settings, sim and pairs
-/// summarized. Secrets (none yet) are masked.
+/// summarized. Secrets are never shown (only which venues have credentials).
 std::string describe(const node_config& cfg);
 
 /// POST /api/pairs/{id}/params: a JSON object of [strategy] keys (signal
@@ -231,7 +274,9 @@ bool is_secret_key(std::string_view key) noexcept;
 
 /// GET /api/config: the effective configuration as JSON, every secret-like
 /// key (secret, password, passphrase, private, api_key, token, signing)
-/// replaced by "<redacted>" wherever it appears (is_secret_key).
+/// replaced by "<redacted>" wherever it appears (is_secret_key), unless it
+/// is "" (unset stays "", so a reader can tell set from unset). Lists
+/// venues.<name> for every [[sim.venues]] entry, defaults included.
 std::string config_to_json(const node_config& cfg);
 
 /// The complete effective configuration as TOML that load_config_string()

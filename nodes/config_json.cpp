@@ -170,7 +170,9 @@ void mask(toml::table& t) {
   std::vector<std::string> secrets;
   for (auto&& [k, v] : t) {
     if (is_secret_key(k.str())) {
-      secrets.emplace_back(k.str());
+      // Unset ("") stays "": a reader can tell set from unset.
+      if (auto* str = v.as_string(); !str || !str->get().empty())
+        secrets.emplace_back(k.str());
       continue;
     }
     if (auto* sub = v.as_table())

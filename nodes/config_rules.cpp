@@ -119,6 +119,7 @@ void check_node(const node_config& c, rules& r) {
   r.range("web.ws_queue_bytes", c.web.ws_queue_bytes, 65'536, 1 << 30);
   if (c.web.live_confirm_text.size() < 8)
     r.add("web.live_confirm_text", "must be at least 8 characters (it guards live orders)");
+  r.range("web.equity_sample_s", c.web.equity_sample_s, 1, 3600);
   r.range("scheduler.max_threads", c.scheduler.max_threads, 0, 256);
   r.one_of("scheduler.policy", c.scheduler.policy, {"stealing", "sharing"});
   r.range("supervision.max_restarts", c.supervision.max_restarts, 0, 1000);
@@ -585,6 +586,7 @@ void check_rules(const node_config& cfg, problem_list& out) {
   check_strategy(cfg, r);
   check_risk(cfg, r);
   check_scanner(cfg, out);
+  check_venues(cfg, out);
 }
 
 } // namespace xarb::config_detail

@@ -30,7 +30,7 @@ static_assert(field_count<sim::venue_config>() == 34,
               "sim::venue_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<sim::world_config>() == 7,
               "sim::world_config changed: update nodes/config_toml.cpp");
-static_assert(field_count<web_section>() == 10,
+static_assert(field_count<web_section>() == 12,
               "web_section changed: update nodes/config_toml.cpp");
 static_assert(field_count<market_section>() == 3,
               "market_section changed: update nodes/config_toml.cpp");
@@ -38,7 +38,7 @@ static_assert(field_count<storage_section>() == 6,
               "storage_section changed: update nodes/config_toml.cpp");
 static_assert(field_count<storage_retention>() == 8,
               "storage_retention changed: update nodes/config_toml.cpp");
-static_assert(field_count<node_config>() == 12,
+static_assert(field_count<node_config>() == 13,
               "node_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<pair_entry>() == 4,
               "pair_entry changed: update nodes/config_toml.cpp");
@@ -355,6 +355,8 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
     s.read("ws_max_clients", w.ws_max_clients);
     s.read("ws_queue_bytes", w.ws_queue_bytes);
     s.read("live_confirm_text", w.live_confirm_text);
+    s.read("ui_dir", w.ui_dir);
+    s.read("equity_sample_s", w.equity_sample_s);
   });
   read_section(out, r, "scheduler", [&](table_reader& s) {
     s.read("max_threads", cfg.scheduler.max_threads);
@@ -374,6 +376,11 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
     s.read("execution", cfg.market.execution);
     s.read("consistency_check_s", cfg.market.consistency_check_s);
   });
+  if (auto* t = r.section("venues")) {
+    table_reader vr{out, *t, "venues"};
+    read_venues(out, vr, *t, cfg.venues);
+    vr.finish();
+  }
   read_section(out, r, "storage", [&](table_reader& s) {
     auto& st = cfg.storage;
     s.read("sync_journal", st.sync_journal);
@@ -460,6 +467,8 @@ std::string write_toml(const node_config& c) {
   w.kv("ws_max_clients", c.web.ws_max_clients);
   w.kv("ws_queue_bytes", c.web.ws_queue_bytes);
   w.kv("live_confirm_text", c.web.live_confirm_text);
+  w.kv("ui_dir", c.web.ui_dir);
+  w.kv("equity_sample_s", c.web.equity_sample_s);
   w.header("[scheduler]");
   w.kv("max_threads", c.scheduler.max_threads);
   w.kv("policy", c.scheduler.policy);
@@ -476,6 +485,7 @@ std::string write_toml(const node_config& c) {
   w.kv("data", c.market.data);
   w.kv("execution", c.market.execution);
   w.kv("consistency_check_s", c.market.consistency_check_s);
+  write_venues(w, c);
   w.header("[storage]");
   w.kv("sync_journal", c.storage.sync_journal);
   w.kv("batch_max", c.storage.batch_max);

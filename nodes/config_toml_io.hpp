@@ -493,4 +493,14 @@ void write_scanner(toml_writer& w, const scanner_section& c);
 /// Semantic rules of [scanner] (venues of fallback_leverage must exist).
 void check_scanner(const node_config& cfg, problem_list& out);
 
+// -- [venues.<name>] (config_venues.cpp) --------------------------------------------
+
+/// Reads [venues] (`r`, table `t`): one sub-table per venue name.
+void read_venues(problem_list& out, table_reader& r, const toml::table& t,
+                 std::map<std::string, venue_section, std::less<>>& venues);
+/// [venues.<name>] for every [[sim.venues]] entry (defaults included).
+void write_venues(toml_writer& w, const node_config& cfg);
+/// Names, market data modes, credentials' form, at least one venue enabled.
+void check_venues(const node_config& cfg, problem_list& out);
+
 } // namespace xarb::config_detail

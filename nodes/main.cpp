@@ -1,6 +1,7 @@
 // xarb: cross-venue perpetual-futures arbitrage engine.
 //
 //   xarb run [--config FILE] [--listen HOST:PORT] [--data-dir DIR]
+//            (no --config: DIR/xarb.toml when it exists, else the embedded default)
 //   xarb check-config FILE
 //   xarb export {fills,orders,events,spreads,funding,history} [--config FILE] [--data-dir DIR]
 //               [--from T] [--to T] [--pair ID] [--out FILE]
@@ -13,6 +14,7 @@
 // (unknown option, bad value: every CLI11 parse error).
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -46,7 +48,9 @@ int main(int argc, char** argv) {
   std::string config_file;
   std::string listen;
   std::string data_dir;
-  run->add_option("-c,--config", config_file, "TOML configuration file (default: embedded)")
+  run->add_option("-c,--config", config_file,
+                  "TOML configuration file (default: <data-dir>/xarb.toml if it exists, "
+                  "else embedded)")
     ->check(CLI::ExistingFile);
   run->add_option("-l,--listen", listen, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)");
   run->add_option("-d,--data-dir", data_dir, "Directory for the node's data (default ./data)");
@@ -163,11 +167,32 @@ int main(int argc, char** argv) {
     return xarb::cli::run_sim_state(*cfg, sreq, std::cout, std::cerr);
   }
 
-  // run
+  // run. Without --config, a config saved from the console
+  // (<data_dir>/xarb.toml, POST /api/config) is loaded when it exists; the
+  // data dir is the one the node would use: --data-dir, XARB_DATA_DIR, ./data.
+  const std::string start_data_dir = [&] {
+    if (!data_dir.empty())
+      return data_dir;
+    if (auto env = xarb::process_env("XARB_DATA_DIR"); env && !env->empty())
+      return *env;
+    return xarb::default_config().node.data_dir;
+  }();
+  bool saved_config = false;
+  if (config_file.empty()) {
+    std::error_code ec;
+    const std::string saved = start_data_dir + "/xarb.toml";
+    if (std::filesystem::is_regular_file(saved, ec)) {
+      config_file = saved;
+      saved_config = true;
+    }
+  }
   auto cfg = config_file.empty() ? xarb::expected<xarb::node_config>{xarb::default_config()}
                                  : xarb::load_config_file(config_file);
   if (!cfg)
     return print_errors(cfg.error());
+  // What the file (or the embedded default) says, before the overrides:
+  // POST /api/config compares saves with it.
+  const auto origin = xarb::make_config_origin(config_file, start_data_dir, *cfg);
   xarb::apply_env_overrides(*cfg);
   if (!listen.empty())
     cfg->web.listen = listen;
@@ -176,5 +201,12 @@ int main(int argc, char** argv) {
   if (auto err = xarb::validate(*cfg))
     return print_errors(err);
   xarb::init_logging(cfg->node.log_level, cfg->node.log_json);
-  return xarb::run_node(*cfg);
+  if (saved_config)
+    xarb::log::get("node")->info("config: {} (saved from the console; --config FILE "
+                                 "overrides)", config_file);
+  else
+    xarb::log::get("node")->info("config: {}; saves from the console go to {}",
+                                 config_file.empty() ? "embedded default" : config_file,
+                                 origin.save_path);
+  return xarb::run_node(*cfg, origin);
 }

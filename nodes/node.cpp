@@ -45,6 +45,7 @@
 #include "web/api_token.hpp"
 #include "web/board_stream.hpp"
 #include "web/control_api.hpp"
+#include "web/static_files.hpp"
 #include "web/web_actor.hpp"
 
 namespace xarb {
@@ -116,13 +117,19 @@ std::vector<pair_config> make_pairs(const node_config& cfg) {
     out.push_back(std::move(p));
   };
   if (!cfg.pairs.empty()) {
-    // Each entry's params are [strategy] with that [[pairs]] table's overrides.
+    // Each entry's params are [strategy] with that [[pairs]] table's
+    // overrides. Entries on a disabled venue are skipped (run_node warns).
     for (auto& p : cfg.pairs)
-      add(p.symbol, p.venue_a, p.venue_b, p.params);
+      if (venue_enabled(cfg, p.venue_a) && venue_enabled(cfg, p.venue_b))
+        add(p.symbol, p.venue_a, p.venue_b, p.params);
     mark_sole_owners(out);
     return out;
   }
-  auto& venues = cfg.sim.venues;
+  // Every pair of enabled venues ([venues.<name>] enabled = false: none).
+  std::vector<sim::venue_config> venues;
+  for (auto& v : cfg.sim.venues)
+    if (venue_enabled(cfg, v.name))
+      venues.push_back(v);
   const auto symbols = sim::world_symbols(cfg.sim);
   std::vector<std::vector<bool>> lists(venues.size(), std::vector<bool>(symbols.size()));
   for (std::size_t v = 0; v < venues.size(); ++v)
@@ -193,7 +200,7 @@ caf::timespan grace(const node_config& cfg) {
 
 } // namespace
 
-int run_node(const node_config& cfg) {
+int run_node(const node_config& cfg, const config_origin& origin) {
   auto log = log::get("node");
   std::error_code fs_err;
   std::filesystem::create_directories(cfg.node.data_dir, fs_err);
@@ -216,7 +223,7 @@ int run_node(const node_config& cfg) {
   {
     // Config history: the effective config from now on.
     storage::batch b;
-    b.add_config(wall_clock_ns(), to_toml(cfg));
+    b.add_config(wall_clock_ns(), to_toml(redact_secrets(cfg)));
     if (auto err = store->write(std::move(b)))
       log->error("config history not stored: {}", err.message);
   }
@@ -262,6 +269,11 @@ int run_node(const node_config& cfg) {
   }
   auto venues_cfg = make_supervisor(sys, cfg, "venues", &registry, &metrics);
   for (auto& v : cfg.sim.venues) {
+    if (!venue_enabled(cfg, v.name)) {
+      log->warn("venue {} is disabled ([venues.{}] enabled = false): no session, no pairs",
+                v.name, v.name);
+      continue;
+    }
     venue_session_config vc;
     vc.venue = v.name;
     vc.world = world;
@@ -282,6 +294,10 @@ int run_node(const node_config& cfg) {
   }
   // Pair traders start from runtime_pairs: an operator's changes (engine
   // on/off, mode, parameters) survive a trader's restart.
+  for (auto& skipped : skipped_pairs(cfg)) {
+    log->warn("skipping {}", skipped);
+    board.add_event(event{wall_clock_ns(), severity::warning, "node", "pair skipped: " + skipped});
+  }
   auto pairs_rt = std::make_shared<runtime_pairs>(make_pairs(cfg));
   auto strategies_cfg = make_supervisor(sys, cfg, "strategies", &registry, &metrics);
   for (auto& id : pairs_rt->ids()) {
@@ -323,6 +339,7 @@ int run_node(const node_config& cfg) {
   api_in.pairs = pairs_rt;
   api_in.token = token->token;
   api_in.scan = cfg.scanner.enabled ? &scans : nullptr;
+  api_in.config = std::make_shared<config_editor>(origin);
   web_config wc;
   wc.listen = cfg.web.listen;
   wc.http.control = make_control_api(api_in);
@@ -335,6 +352,9 @@ int run_node(const node_config& cfg) {
   wc.http.stream.max_queue_bytes = static_cast<std::size_t>(cfg.web.ws_queue_bytes);
   wc.http.stream_data =
     make_board_stream(board, wall_clock_ns, cfg.scanner.enabled ? &scans : nullptr);
+  // The browser console (issue 8) and its equity curve.
+  wc.http.ui_dir = resolve_ui_dir(cfg.web.ui_dir);
+  wc.equity_interval = std::chrono::seconds(cfg.web.equity_sample_s);
   root_cfg.children.push_back(child_spec{
     "web", restart_policy::permanent,
     [wc, &board, &metrics](caf::actor_system& s) {
@@ -358,8 +378,7 @@ int run_node(const node_config& cfg) {
   // its permit before any entry.
   risk_guard_config gc;
   gc.risk = cfg.risk;
-  for (auto& v : cfg.sim.venues)
-    gc.venues.push_back(v.name);
+  gc.venues = enabled_venues(cfg); // a disabled venue is never waited for
   root_cfg.children.push_back(child_spec{
     risk_guard_name, restart_policy::permanent,
     [gc, svc, risk_store](caf::actor_system& s) {

@@ -92,6 +92,8 @@ std::string symbols_json(const node_config& cfg) {
   // Per symbol, each venue's spec, as the venue sessions publish them.
   std::map<std::string, std::vector<instrument_spec>> by_symbol;
   for (auto& v : cfg.sim.venues) {
+    if (!venue_enabled(cfg, v.name))
+      continue; // the node leaves a disabled venue out
     try {
       sim::venue venue{cfg.sim, v.name};
       for (auto& spec : venue.instruments())
@@ -186,8 +188,7 @@ scanner_settings scanner_settings_of(const scanner_section& c) {
 scanner_config scanner_config_of(const node_config& cfg) {
   const auto& c = cfg.scanner;
   scanner_config sc;
-  for (auto& v : cfg.sim.venues)
-    sc.venues.push_back(v.name);
+  sc.venues = enabled_venues(cfg); // a disabled venue has no session to watch
   sc.refresh_interval = std::chrono::milliseconds(c.refresh_ms);
   sc.params.stale_after_ns = int64_t{c.stale_after_ms} * 1'000'000;
   sc.params.funding_basis_hours = c.funding_basis_hours;
@@ -270,6 +271,12 @@ std::shared_ptr<const control_api> make_control_api(const node_api_inputs& in) {
   api->scan = in.scan;
   api->config_json = config_to_json(*in.cfg);
   api->symbols_json = symbols_json(*in.cfg);
+  if (auto editor = in.config) {
+    api->config_save = [editor](std::string_view patch, bool dry_run) {
+      return editor->save(patch, dry_run);
+    };
+    api->config_file = [editor] { return editor->file(); };
+  }
   if (auto* limits = in.limits)
     api->rate_limit_json = [limits](const std::string& venue) {
       return rate_limit_of(*limits, venue);

@@ -19,6 +19,7 @@
 #include "actors/scanner.hpp"
 #include "monitoring/scan_board.hpp"
 #include "nodes/config.hpp"
+#include "nodes/config_save.hpp"
 #include "web/api_token.hpp"
 #include "web/control_api.hpp"
 
@@ -68,12 +69,14 @@ struct node_api_inputs {
   std::shared_ptr<runtime_pairs> pairs;
   std::string token; ///< bearer token ("" = control disabled)
   const scan_board* scan = nullptr; ///< the scanner's results (null: no scanner)
+  /// POST /api/config, GET /api/config/file (null: those routes answer 503).
+  std::shared_ptr<config_editor> config;
 };
 
 /// [scanner] as the scanner actor, the scan_board and the detector take it.
 scanner::signal_params signal_params_of(const scanner_section& c);
 scanner_settings scanner_settings_of(const scanner_section& c);
-/// Watches every configured venue.
+/// Watches every enabled venue.
 scanner_config scanner_config_of(const node_config& cfg);
 
 /// GET /api/history/{symbol} from the store: samples with from <= ts < to

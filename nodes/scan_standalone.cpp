@@ -65,6 +65,8 @@ int run_scan_standalone(const scan_options& opts, std::ostream& out, std::ostrea
   if (world.start_ts == 0)
     world.start_ts = wall_clock_ns(); // every session shows the same market
   for (auto& v : cfg->sim.venues) {
+    if (!venue_enabled(*cfg, v.name))
+      continue; // like `xarb run`: no session, not scanned
     venue_session_config vc;
     vc.venue = v.name;
     vc.world = world;

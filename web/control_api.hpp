@@ -85,6 +85,32 @@ struct live_order_policy {
   std::string confirm_text = "ENABLE_LIVE_ORDER";
 };
 
+/// POST /api/config: the outcome of saving a config change.
+struct config_save_result {
+  /// Every problem, "venues.sim-c.market_data: what is wrong" (400, nothing
+  /// saved); empty = valid.
+  std::vector<std::string> errors;
+  /// Non-empty: valid, but the file could not be written (500).
+  std::string failure;
+  bool saved = false;             ///< the file was written (false on a dry run)
+  std::string path;               ///< the file (absolute)
+  /// Dotted keys whose value differs from the config the node started from.
+  std::vector<std::string> changed;
+  bool restart_required = false;  ///< changed is not empty: applied at the next start
+  std::string config_json;        ///< the saved config, secrets masked
+};
+
+/// GET /api/config/file: the saved config file.
+struct config_file_info {
+  std::string path;               ///< where POST /api/config writes (absolute)
+  bool exists = false;
+  /// The file (or, without one, the embedded default) gives the config the
+  /// node started from: no restart pending.
+  bool running_matches = false;
+  std::string config_json;        ///< its effective config, secrets masked; "" if invalid
+  std::vector<std::string> errors; ///< why the file does not load (empty if it does)
+};
+
 struct control_api {
   /// Required as `Authorization: Bearer <token>` on every state-changing
   /// request. Empty = control disabled (every POST answers 403).
@@ -105,6 +131,12 @@ struct control_api {
     update_params;
   /// GET /api/config: the effective config as JSON, secrets masked.
   std::string config_json;
+  /// POST /api/config: merges a partial config (JSON, the GET /api/config
+  /// shape) onto the saved file, validates it like the startup loader and,
+  /// unless `dry_run`, writes it. Null: the route answers 503. Thread-safe.
+  std::function<config_save_result(std::string_view patch_json, bool dry_run)> config_save;
+  /// GET /api/config/file. Null: the route answers 503. Thread-safe.
+  std::function<config_file_info()> config_file;
   /// GET /api/symbols: instruments per symbol and venue (JSON array).
   std::string symbols_json;
   /// GET /api/venues: the request budget headroom of one venue as a JSON

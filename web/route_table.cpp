@@ -28,7 +28,8 @@ constexpr route_spec table[] = {
   {"GET", "/api/openapi.json", "openapi", "system", "This document (OpenAPI 3.0)", "", "",
    {}, "", content_type_json, 200, "", get_openapi},
   {"GET", "/ws/stream", "stream", "system", "Live stream (WebSocket upgrade)",
-   "Topics tops, spreads, pairs, orders, fills, events, risk, venues, rankings, signals: a "
+   "Topics tops, spreads, pairs, orders, fills, events, risk, venues, rankings, signals, "
+   "equity: a "
    "snapshot, then "
    "throttled deltas. Bearer token in the Authorization header of the upgrade or as the "
    "first message {\"op\":\"auth\",\"token\":\"...\"}. docs/API.md describes the protocol. "
@@ -39,6 +40,13 @@ constexpr route_spec table[] = {
    "", content_type_json, 200, "", get_status},
   {"GET", "/api/config", "config", "system", "The effective configuration, secrets masked",
    "", "", {}, "", content_type_json, 200, "", get_config},
+  {"GET", "/api/config/file", "config_file", "system",
+   "The saved config file: its path, whether the node runs it, its config (secrets masked)",
+   "The file POST /api/config writes: the --config file, or <data_dir>/xarb.toml when the "
+   "node runs the embedded default (exists false until the first save). running_matches: "
+   "the node runs what the file says (no restart pending). errors: why the file does not "
+   "load (config null then).",
+   "", {}, "", content_type_json, 200, "503", get_config_file},
   // -- market --------------------------------------------------------------------
   {"GET", "/api/symbols", "symbols", "market",
    "Instruments: per canonical symbol, each venue's contract and trading rules", "", "", {},
@@ -114,6 +122,14 @@ constexpr route_spec table[] = {
    "P&L: node total, per venue and per pair (realized, fees, funding, unrealized, net)",
    "Exact decimal strings in the quote currency; fees positive = paid.", "", {}, "",
    content_type_json, 200, "", get_pnl},
+  {"GET", "/api/pnl/equity", "pnl_equity", "trading",
+   "Equity curve: the /api/pnl total sampled every [web] equity_sample_s seconds",
+   "Points {seq, ts_ns, realized, fees, funding, unrealized, net} (exact decimal strings), "
+   "oldest first; the node keeps the latest 17280 (24 h at 5 s).",
+   "",
+   {query_doc{"limit", "integer", "newest points to return (1..20000, default 2000)"},
+    q_after},
+   "", content_type_json, 200, "400", get_pnl_equity},
   {"GET", "/api/events", "events", "trading", "Operational events, newest last",
    "The latest 2000 events of pair traders, the risk guard and the node.", "",
    {q_limit, q_after}, "", content_type_json, 200, "400", get_events},
@@ -176,6 +192,16 @@ constexpr route_spec table[] = {
    "", {},
    R"({"type":"object","additionalProperties":false,"properties":{"simulated_market_data":{"type":"boolean"},"mode":{"type":"string","enum":["sim","live"]}}})",
    content_type_json, 200, "400 409 415", post_market_data_mode},
+  {"POST", "/api/config", "config_save", "control",
+   "Save a config change (validated like the startup config; applied at the next start)",
+   "The body is a partial config in the GET /api/config shape, merged onto the saved file: "
+   "objects merge, arrays and values replace, null restores a key's default, \"<redacted>\" "
+   "keeps a saved secret. 400 invalid_params lists every problem; nothing is written then. "
+   "The file is written atomically with mode 0600; the running node is not changed "
+   "(restart_required).",
+   "", {query_doc{"dry_run", "boolean", "validate only, write nothing (default false)"}},
+   R"({"type":"object","description":"partial config, e.g. {\"venues\":{\"sim-c\":{\"enabled\":false}}}","additionalProperties":true})",
+   content_type_json, 200, "400 415 500 503", post_config},
 };
 
 } // namespace

@@ -134,9 +134,11 @@ http_reply get_positions(const route_ctx&);
 http_reply get_orders(const route_ctx&);
 http_reply get_fills(const route_ctx&);
 http_reply get_pnl(const route_ctx&);
+http_reply get_pnl_equity(const route_ctx&);
 http_reply get_venues(const route_ctx&);
 http_reply get_risk(const route_ctx&);
 http_reply get_config(const route_ctx&);
+http_reply get_config_file(const route_ctx&); // web/api_config.cpp
 http_reply get_export(const route_ctx&);
 http_reply get_openapi(const route_ctx&);
 http_reply get_ws_stream(const route_ctx&);
@@ -151,6 +153,7 @@ http_reply post_halt(const route_ctx&);
 http_reply post_resume(const route_ctx&);
 http_reply post_order_execution(const route_ctx&);
 http_reply post_market_data_mode(const route_ctx&);
+http_reply post_config(const route_ctx&); // web/api_config.cpp
 
 } // namespace web_detail
 } // namespace xarb

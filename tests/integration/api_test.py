@@ -57,7 +57,7 @@ OTHER_PAIR = "ETH-PERP:sim-a/sim-b"
 OTHER_PAIR_ENC = "ETH-PERP%3Asim-a%2Fsim-b"
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 TOPICS = ["tops", "spreads", "pairs", "orders", "fills", "events", "risk", "venues",
-          "rankings", "signals"]
+          "rankings", "signals", "equity"]
 KEYED = {"tops", "spreads", "pairs", "risk", "venues", "rankings"}
 
 # The routes issue 6 asks for: all must be in the spec.
@@ -91,7 +91,8 @@ GET_KEYS = {
     "/api/openapi.json": {"openapi", "info", "tags", "paths", "components"},
     "/ws/stream": None,  # WebSocket, checked by the stream section
     "/api/status": {"node", "venues", "pairs", "venue_pnl", "risk"},
-    "/api/config": {"node", "web", "market", "strategy", "risk", "storage", "sim"},
+    "/api/config": {"node", "web", "market", "strategy", "risk", "storage", "sim", "venues"},
+    "/api/config/file": {"path", "exists", "running_matches", "config", "errors"},
     "/api/symbols": {"symbols"},
     "/api/market/top-spreads": {"ready", "ts", "sort", "limit", "symbols", "rows_total",
                                 "ranked", "stale_rows", "venues", "rows", "stale"},
@@ -106,6 +107,7 @@ GET_KEYS = {
     "/api/orders": {"orders", "last_seq"},
     "/api/fills": {"fills", "last_seq"},
     "/api/pnl": {"pairs", "venues", "total"},
+    "/api/pnl/equity": {"interval_s", "points", "last_seq"},
     "/api/events": {"events", "last_seq"},
     "/api/risk": {"ts", "state", "reason", "limits", "venues", "symbols", "pairs", "breakers",
                   "capital", "rate_limits"},
@@ -130,6 +132,9 @@ POST_OK = {
     "/api/resume": ({}, {"accepted", "command", "reason"}),
     "/api/runtime/order-execution": ({"live_order_enabled": False},
                                      {"live_order_enabled", "execution"}),
+    # Saves the node's own overlay file (a no-op change); dry_run is checked too.
+    "/api/config": ({"web": {"equity_sample_s": 5}},
+                    {"saved", "dry_run", "path", "restart_required", "changed", "config"}),
     "/api/runtime/market-data-mode": ({"simulated_market_data": True},
                                       {"mode", "simulated_market_data", "changed"}),
 }
@@ -581,16 +586,18 @@ class WS:
 
 # -- configuration ----------------------------------------------------------------------
 
-def trading_overlay(rps, burst, stream_ms=100):
+def trading_overlay(rps, burst, stream_ms=100, ui_dir=None):
     """The embedded default trading actively (overlay.py) with the given rate
-    limit and stream interval."""
+    limit and stream interval (and browser console directory)."""
     try:
         text = overlay.active_market()
     except ValueError as e:
         raise Abort(str(e))
     for key, value in (("rate_limit_rps", f"{float(rps)}"), ("rate_limit_burst", f"{float(burst)}"),
-                       ("stream_interval_ms", str(stream_ms))):
+                       ("stream_interval_ms", str(stream_ms)), ("equity_sample_s", "1")):
         text = overlay.set_key(text, "web", key, value)
+    if ui_dir is not None:
+        text = overlay.set_key(text, "web", "ui_dir", json.dumps(ui_dir))
     # History samples every second: /api/history has data within the test.
     return overlay.set_key(text, "scanner", "history_interval_s", "1")
 
@@ -753,11 +760,14 @@ def check_get_route(node, spec, tmpl, path, success, media, codes):
             and int(h.header("content-length") or "-1") > 0,
             f"HEAD {tmpl}: {h.status} {h.header('content-type')} "
             f"len={h.header('content-length')} body={h.body[:50]!r}")
-    # Wrong method.
+    # Wrong method (/api/config is also a POST route).
+    allow = "GET, HEAD, POST" if tmpl in POST_OK else "GET, HEAD"
     for method in ("POST", "PUT", "DELETE"):
+        if method == "POST" and tmpl in POST_OK:
+            continue
         w = request(node, method, path, body=b"" if method != "DELETE" else None)
-        B.check(w.status == 405 and w.header("allow") == "GET, HEAD" and is_json_error(w),
-                f"{method} {tmpl}: expected 405 Allow: GET, HEAD, got {w} allow={w.header('allow')}")
+        B.check(w.status == 405 and w.header("allow") == allow and is_json_error(w),
+                f"{method} {tmpl}: expected 405 Allow: {allow}, got {w} allow={w.header('allow')}")
 
 
 def check_post_route(node, token, tmpl, path, success, media, op):
@@ -780,9 +790,10 @@ def check_post_route(node, token, tmpl, path, success, media, op):
     if tmpl in ("/api/engine/start", "/api/resume", "/api/flatten-all"):
         r = request(node, "POST", path, token=token)
         B.check(r.status == success, f"POST {tmpl} with no body: {r}")
-    w = request(node, "GET", path)
-    B.check(w.status == 405 and w.header("allow") == "POST" and is_json_error(w),
-            f"GET {tmpl}: expected 405 Allow: POST, got {w} allow={w.header('allow')}")
+    if tmpl not in GET_KEYS:  # /api/config is also a GET route
+        w = request(node, "GET", path)
+        B.check(w.status == 405 and w.header("allow") == "POST" and is_json_error(w),
+                f"GET {tmpl}: expected 405 Allow: POST, got {w} allow={w.header('allow')}")
 
 
 def settle_after_commands(node, token):
@@ -995,9 +1006,11 @@ def hostile(node, token):
 
     G = lambda target, **kw: raw_request(node, "GET", target, **kw)
     # Unknown routes.
-    for t in ("/nope", "/api", "/api/", "/api/status/", "/API/STATUS", "/api/pairs/",
+    # (Other paths belong to the browser console: see console().)
+    for t in ("/api/nope", "/api", "/api/", "/api/status/", "/api/pairs/",
               "/api/export/fills.json", "/api/export/.csv", "/ws", "/ws/stream/x", "/healthz/",
-              "//api/status", "/api//status", "/index.html", "/api/openapi.yaml"):
+              "//api/status", "/api//status", "/api/index.html", "/api/openapi.yaml",
+              "/metrics/x", "/readyz.html"):
         expect(G(t), 404, f"GET {t}")
     expect(G("/api/pairs/NOPE"), 404, "GET /api/pairs/NOPE (unknown pair)")
     expect(G("/api/export/trades.csv"), 404, "GET /api/export/trades.csv (unknown kind)")
@@ -1181,7 +1194,7 @@ def hostile(node, token):
     expect(raw_request(node, "CONNECT", "127.0.0.1:22"), 404, "CONNECT 127.0.0.1:22")
     # Pipelined requests on one connection are answered in order.
     s = socket.create_connection((HOST, node.port), timeout=5)
-    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n"
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/nope HTTP/1.1\r\nHost: x\r\n"
               b"Connection: close\r\n\r\n")
     data = b""
     while True:
@@ -1537,6 +1550,66 @@ def still_alive(node, fills=False):
         wait_for("fills booked", lambda: get_json(node, "/api/fills?limit=1")["fills"], timeout=20)
 
 
+CONSOLE_INDEX = b"<!doctype html><title>xarb itest console</title>"
+CONSOLE_JS = b"console.log('itest');"
+CSP = ("default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+       "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+
+
+def make_console(work):
+    """A stand-in for web/ui/dist: index, one hashed asset, a dotfile, and a
+    file outside it that no request may reach."""
+    ui = os.path.join(work, "console")
+    os.makedirs(os.path.join(ui, "assets"), exist_ok=True)
+    for name, data in (("index.html", CONSOLE_INDEX), ("assets/app-1a2b.js", CONSOLE_JS),
+                       (".env", b"SECRET=itest")):
+        with open(os.path.join(ui, name), "wb") as f:
+            f.write(data)
+    with open(os.path.join(work, "outside.txt"), "wb") as f:
+        f.write(b"OUTSIDE-THE-CONSOLE")
+    os.symlink(os.path.join(work, "outside.txt"), os.path.join(ui, "leak.txt"))
+    return ui
+
+
+def console(node):
+    """Issue 8: the browser console's files next to the API."""
+    G = lambda target, **kw: raw_request(node, "GET", target, **kw)
+    for t in ("/", "/nope", "/pairs/BTC-PERP", "/API/STATUS", "/index.html"):
+        r = G(t)
+        B.check(r.status == 200 and r.body == CONSOLE_INDEX
+                and r.header("content-type") == "text/html; charset=utf-8"
+                and r.header("cache-control") == "no-cache"
+                and r.header("content-security-policy") == CSP
+                and r.header("x-frame-options") == "DENY"
+                and r.header("x-content-type-options") == "nosniff"
+                and r.header("referrer-policy") == "no-referrer",
+                f"console GET {t}: {r} {r.header('cache-control')}")
+    r = G("/assets/app-1a2b.js")
+    B.check(r.status == 200 and r.body == CONSOLE_JS
+            and r.header("content-type") == "text/javascript; charset=utf-8"
+            and r.header("cache-control") == "public, max-age=31536000, immutable",
+            f"console asset: {r} {r.header('cache-control')}")
+    etag = r.header("etag")
+    r = G("/assets/app-1a2b.js", headers=[f"If-None-Match: {etag}"])
+    B.check(etag and r.status == 304 and r.body == b"", f"console If-None-Match: {r}")
+    for t in ("/assets/missing.js", "/.env", "/leak.txt", "/%2e%2e/outside.txt",
+              "/assets/..%2f..%2foutside.txt", "/a%5cb", "/x%00.js"):
+        r = G(t)
+        B.hostile += 1
+        B.check(r.status == 404 and is_json_error(r) and b"OUTSIDE" not in r.body
+                and b"SECRET" not in r.body, f"console GET {t}: 404 expected, got {r}")
+    r = raw_request(node, "POST", "/")
+    B.check(r.status == 404 and is_json_error(r), f"console POST /: {r}")
+    m = request(node, "GET", "/metrics").body.decode()
+    B.check(re.search(r'xarb_http_requests_total\{code="200",route="ui"\} [1-9]', m) is not None,
+            "console requests are not counted under route=\"ui\"")
+    eq = get_json(node, "/api/pnl/equity?limit=5")
+    B.check(eq.get("interval_s") == 1 and eq.get("points") and eq["last_seq"] >= 1
+            and set(eq["points"][-1]) == {"seq", "ts_ns", "realized", "fees", "funding",
+                                          "unrealized", "net"},
+            f"/api/pnl/equity: {str(eq)[:300]}")
+
+
 def check_statuses(spec):
     """No 5xx except documented 503s; every route status documented."""
     templates = [(m.upper(), p) for p, item in spec["paths"].items() for m in item]
@@ -1608,7 +1681,8 @@ def main():
     t_start = time.time()
     node = None
     try:
-        node = Node(xarb, work, "main", trading_overlay(100000, 100000), token=TOKEN)
+        node = Node(xarb, work, "main",
+                    trading_overlay(100000, 100000, ui_dir=make_console(work)), token=TOKEN)
         node.wait_ready()
         print(f"ok: node ready on port {node.port} in {time.time() - t_start:.1f} s", flush=True)
         spec = contract(node, TOKEN)
@@ -1617,6 +1691,8 @@ def main():
         behaviour(node, TOKEN)
         print(f"ok: behaviour ({time.time() - t_start:.1f} s)", flush=True)
         hostile(node, TOKEN)
+        console(node)
+        print(f"ok: browser console ({time.time() - t_start:.1f} s)", flush=True)
         websocket(node, TOKEN)
         print(f"ok: WebSocket, {B.ws_messages} messages ({time.time() - t_start:.1f} s)", flush=True)
         B.check(B.hostile >= 50, f"only {B.hostile} hostile requests")

@@ -266,3 +266,78 @@ fi
 set +e; "$XARB" export fills --data-dir "$work/data" --from 2026-13-01T00:00:00Z >/dev/null 2>&1; rc=$?; set -e
 [ "$rc" = 2 ] || fail "xarb export with a bad --from exited $rc, expected 2"
 echo "ok: xarb export"
+
+# 7. A config saved from the console: `xarb run` without --config loads
+#    <data_dir>/xarb.toml. In it sim-c is disabled (no session, no pairs,
+#    not in readiness), an explicit pair on sim-c is skipped, and sim-a has
+#    a credential that must not reach the log or the API.
+mkdir -p "$work/data2"
+cat >"$work/data2/xarb.toml" <<'TOML'
+[venues.sim-c]
+enabled = false
+
+[venues.sim-a]
+api_key = "ITEST-CREDENTIAL-93c1"
+
+[[pairs]]
+symbol = "BTC-PERP"
+venue_a = "sim-a"
+venue_b = "sim-c"
+
+[[pairs]]
+symbol = "ETH-PERP"
+venue_a = "sim-a"
+venue_b = "sim-b"
+TOML
+chmod 600 "$work/data2/xarb.toml"
+log="$work/xarb2.log"
+XARB_API_TOKEN="$token" "$XARB" run --listen "127.0.0.1:$port" --data-dir "$work/data2" >"$log" 2>&1 &
+pid=$!
+ready=0
+for _ in $(seq 1 600); do
+  kill -0 "$pid" 2>/dev/null || fail "xarb (saved config) exited before becoming ready"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz" || true)
+  if [ "$code" = "200" ]; then ready=1; break; fi
+  sleep 0.1
+done
+[ "$ready" = 1 ] || fail "/readyz never returned 200 with sim-c disabled"
+grep -q "config: $work/data2/xarb.toml (saved from the console" "$log" \
+  || fail "no log line naming the saved config"
+grep -q "venue sim-c is disabled" "$log" || fail "the skipped pair was not logged"
+curl -sf "$base/api/status" >"$work/status2.json" || fail "/api/status failed"
+curl -sf "$base/api/risk" >"$work/risk2.json" || fail "/api/risk failed"
+curl -sf "$base/api/config" >"$work/config2.json" || fail "/api/config failed"
+curl -sf "$base/api/events?limit=1000" >"$work/events2.json" || fail "/api/events failed"
+python3 - "$work" <<'PY' || fail "sim-c disabled: status, risk, config, events"
+import json, sys
+w = sys.argv[1]
+s = json.load(open(f"{w}/status2.json"))
+names = sorted(v["name"] for v in s["venues"])
+assert names == ["sim-a", "sim-b"], names
+ids = [p["id"] for p in s["pairs"]]
+assert ids == ["ETH-PERP:sim-a/sim-b"], ids
+r = json.load(open(f"{w}/risk2.json"))
+assert "sim-c" not in json.dumps(r["venues"]), r["venues"]
+c = json.load(open(f"{w}/config2.json"))
+assert c["venues"]["sim-c"]["enabled"] is False, c["venues"]
+assert c["venues"]["sim-a"]["api_key"] == "<redacted>", c["venues"]["sim-a"]
+assert c["venues"]["sim-b"]["api_key"] == "", c["venues"]["sim-b"]
+ev = json.load(open(f"{w}/events2.json"))["events"]
+assert any("pair skipped" in e["text"] and "sim-c" in e["text"] for e in ev), ev[:5]
+print("ok: sim-c disabled: 2 venues, 1 pair, risk without sim-c, secret masked")
+PY
+# Saving from the console goes to the same file (mode 0600); the running
+# node is not changed.
+code=$(curl -s -o "$work/save.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' -d '{"venues":{"sim-c":{"enabled":true}}}' "$base/api/config")
+[ "$code" = 200 ] || { cat "$work/save.json" >&2; fail "POST /api/config: $code"; }
+grep -q '"changed":\["venues.sim-c.enabled"\]' "$work/save.json" || fail "POST /api/config: changed"
+[ "$(stat -c %a "$work/data2/xarb.toml")" = 600 ] || fail "saved config not mode 0600"
+grep -q 'ITEST-CREDENTIAL-93c1' "$work/data2/xarb.toml" || fail "the saved file lost the credential"
+grep -q 'ITEST-CREDENTIAL-93c1' "$log" "$work/save.json" "$work/config2.json" \
+  && fail "the credential leaked into the log or a reply"
+kill -TERM "$pid"
+set +e; wait "$pid"; rc=$?; set -e
+pid=""
+[ "$rc" = 0 ] || fail "exit code $rc after SIGTERM (saved config)"
+echo "ok: <data_dir>/xarb.toml loaded without --config; POST /api/config saved to it"
