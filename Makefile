@@ -3,7 +3,7 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: all deps build run test bench clean debug asan
+.PHONY: all deps build ui run test bench clean debug asan
 
 all: build
 
@@ -14,7 +14,12 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-run: build
+# The browser console (web/ui -> web/ui/dist, served by the node), rebuilt
+# only when its sources changed.
+ui: deps
+	@bash deploy/build-ui.sh
+
+run: build ui
 	./build/release/nodes/xarb run $(ARGS)
 
 asan: deps
@@ -22,7 +27,7 @@ asan: deps
 	@cmake --build --preset asan -j $(JOBS)
 
 # Every test, built with AddressSanitizer + UBSan and -Werror.
-test: asan
+test: asan ui
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --preset asan -j $(JOBS)
 
@@ -34,4 +39,4 @@ debug: deps
 	@cmake --build --preset debug -j $(JOBS)
 
 clean:
-	rm -rf build
+	rm -rf build web/ui/dist

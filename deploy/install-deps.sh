@@ -13,6 +13,9 @@ PACKAGES=(
   doctest-dev libbenchmark-dev
   # test tools: promtool (from prometheus), curl for the integration test
   prometheus curl python3
+  # the browser console (web/ui: Vite + TypeScript) and its browser tests:
+  # Node.js with npm, Debian's Chromium driven by playwright-core, nginx in front
+  nodejs chromium fonts-dejavu-core nginx
 )
 
 missing=()
@@ -22,18 +25,28 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
+# Debian's own nodejs package ships npm separately; NodeSource's includes it
+# (and conflicts with Debian's npm): npm is installed after nodejs, if absent.
+need_npm() { ! command -v npm >/dev/null; }
+
+if [ ${#missing[@]} -eq 0 ] && ! need_npm; then
   exit 0
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: missing packages: ${missing[*]} $(need_npm && echo npm)" >&2
   echo "install-deps: run as root (or: sudo apt-get install ${missing[*]})" >&2
   exit 1
 fi
 
-echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if need_npm; then
+  echo "install-deps: installing npm"
+  apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
 echo "install-deps: done"
