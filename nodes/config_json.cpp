@@ -10,6 +10,7 @@
 
 #include "nodes/config.hpp"
 #include "nodes/config_detail.hpp"
+#include "nodes/json_object.hpp"
 
 namespace xarb {
 
@@ -100,21 +101,32 @@ bool is_secret_key(std::string_view k) noexcept {
   return false;
 }
 
+std::optional<simdjson::dom::object> parse_json_object(simdjson::dom::parser& parser,
+                                                       const simdjson::padded_string& padded,
+                                                       std::string_view not_object,
+                                                       std::vector<std::string>& errors) {
+  simdjson::dom::element root;
+  if (auto err = parser.parse(padded).get(root)) {
+    errors.push_back(std::string{"malformed JSON: "} + simdjson::error_message(err));
+    return std::nullopt;
+  }
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj)) {
+    errors.emplace_back(not_object);
+    return std::nullopt;
+  }
+  return obj;
+}
+
 params_patch patch_params_json(const strategy::pair_params& base, std::string_view patch) {
   params_patch r;
   r.params = base;
   simdjson::dom::parser parser;
   simdjson::padded_string padded{patch};
-  simdjson::dom::element root;
-  if (auto err = parser.parse(padded).get(root)) {
-    r.errors.push_back(std::string{"malformed JSON: "} + simdjson::error_message(err));
+  auto parsed = parse_json_object(parser, padded, "the parameters must be a JSON object", r.errors);
+  if (!parsed)
     return r;
-  }
-  simdjson::dom::object obj;
-  if (root.get_object().get(obj)) {
-    r.errors.emplace_back("the parameters must be a JSON object");
-    return r;
-  }
+  simdjson::dom::object obj = *parsed;
   // {"params": {...}} (seed 000's form) is the same as {...}.
   if (obj.size() == 1) {
     simdjson::dom::object inner;

@@ -23,6 +23,7 @@
 #include "monitoring/json_writer.hpp"
 #include "monitoring/logging.hpp"
 #include "nodes/config_detail.hpp"
+#include "nodes/json_object.hpp"
 
 namespace xarb {
 
@@ -333,16 +334,12 @@ merged_toml merge_config_patch(std::string_view base_toml, std::string_view patc
   }
   simdjson::dom::parser parser;
   simdjson::padded_string padded{patch_json};
-  simdjson::dom::element root;
-  if (auto err = parser.parse(padded).get(root)) {
-    r.errors.push_back(std::string{"malformed JSON: "} + simdjson::error_message(err));
+  auto parsed = parse_json_object(parser, padded,
+                                  "the config must be a JSON object (the GET /api/config shape)",
+                                  r.errors);
+  if (!parsed)
     return r;
-  }
-  simdjson::dom::object obj;
-  if (root.get_object().get(obj)) {
-    r.errors.emplace_back("the config must be a JSON object (the GET /api/config shape)");
-    return r;
-  }
+  simdjson::dom::object obj = *parsed;
   // Types come from the saved file, else from the default (a key the file
   // leaves out); the guide is not changed by the merge.
   toml::table guide = toml::parse(to_toml(default_config()));

@@ -8,22 +8,18 @@
 #include <simdjson.h>
 
 #include "monitoring/status_board.hpp"
+#include "tests/web/equity_samples.hpp"
 #include "web/board_stream.hpp"
 #include "web/routes.hpp"
 #include "web/stream_hub.hpp"
 
 using namespace xarb;
+using xarb::test::m;
+using xarb::test::sec;
+using xarb::test::t0;
 
 namespace {
 
-constexpr timestamp_ns sec = 1'000'000'000;
-constexpr timestamp_ns t0 = 1'700'000'000 * sec;
-
-money m(const char* s) {
-  money v;
-  REQUIRE(money::parse(s, v, rounding::exact) == error_code::none);
-  return v;
-}
 
 struct fixture {
   status_board board;

@@ -9,19 +9,15 @@
 #include "monitoring/equity_ring.hpp"
 #include "monitoring/pnl_total.hpp"
 #include "monitoring/status_board.hpp"
+#include "tests/web/equity_samples.hpp"
 
 using namespace xarb;
+using xarb::test::m;
+using xarb::test::sec;
+using xarb::test::t0;
 
 namespace {
 
-constexpr timestamp_ns sec = 1'000'000'000;
-constexpr timestamp_ns t0 = 1'700'000'000 * sec;
-
-money m(const char* s) {
-  money v;
-  REQUIRE(money::parse(s, v, rounding::exact) == error_code::none);
-  return v;
-}
 
 equity_point point(int64_t i) {
   equity_point p;
