@@ -356,6 +356,9 @@ try {
     check(!JSON.stringify(running.body).includes("console-test-key"), "the secret never comes back over the API");
     await page.reload();
     await until(async () => (await page.locator("#config-file").textContent()).includes("wait for a restart"), "pending restart shown");
+    check(!(await page.isChecked("tr[data-venue='sim-c'] input.enabled")), "the form shows the saved file (sim-c off) after a reload");
+    check((await page.locator("tr[data-venue='sim-c'] th").textContent()).includes("pending"), "sim-c marked pending");
+    check(await page.locator("tr[data-venue='sim-c'] input.secret-api_key").getAttribute("placeholder") === "set (hidden)", "the saved key shows as set, never its value");
     await shot("config");
     fs.rmSync(file.body.path); // the restart below must start the embedded default again
   });

@@ -14,7 +14,7 @@ const REDACTED = "<redacted>";
 interface VenueCfg { enabled: boolean; market_data: string; api_key: string; api_secret: string; passphrase: string }
 interface Cfg { market: { data: string; execution: string }; venues?: Record<string, VenueCfg>; [k: string]: unknown }
 interface SaveReply { saved: boolean; dry_run: boolean; path: string; restart_required: boolean; changed: string[] }
-interface FileDoc { path: string; exists: boolean; running_matches: boolean }
+interface FileDoc { path: string; exists: boolean; running_matches: boolean; config: Cfg | null }
 
 /** A secret as the console shows it: never the value. */
 export function secretState(v: string | undefined): "set" | "not set" {
@@ -116,12 +116,16 @@ export const configPage: Page = {
     validate.addEventListener("click", () => void send(true));
     save.addEventListener("click", () => void send(false));
 
-    const render = (c: Cfg) => {
+    /** The form shows `c` (the saved file when it waits for a restart), marking what differs from `live`. */
+    const render = (c: Cfg, live: Cfg) => {
       running = c;
       modeSel.value = c.market.data;
-      runtimeMode.replaceChildren(badge(c.market.data), ` execution: ${c.market.execution}`);
+      runtimeMode.replaceChildren(badge(live.market.data), ` execution: ${live.market.execution}`);
       rows.replaceChildren();
       for (const [name, v] of Object.entries(c.venues ?? {})) {
+        const now = live.venues?.[name];
+        const pending = !now || now.enabled !== v.enabled || now.market_data !== v.market_data
+          || SECRETS.some((s) => (v[s] || "") !== (now[s] || ""));
         const secretCell = (s: (typeof SECRETS)[number]) => {
           const state = secretState(v[s] === REDACTED ? "x" : v[s]);
           return h("td", { "data-label": s },
@@ -130,21 +134,23 @@ export const configPage: Page = {
             state === "set" ? h("label", { class: "small" }, h("input", { type: "checkbox", class: `clear-${s}` }), " clear") : null);
         };
         rows.append(h("tr", { "data-venue": name },
-          h("th", { scope: "row" }, name),
+          h("th", { scope: "row" }, name, pending ? h("span", { class: "chip warn", title: "saved, applies at the next start" }, " pending") : null),
           h("td", { "data-label": "enabled" }, h("input", { type: "checkbox", class: "enabled", checked: v.enabled, "aria-label": `${name} enabled` })),
           h("td", { "data-label": "market data" }, h("select", { class: "md", "aria-label": `${name} market data` },
             ["sim", "live"].map((m) => h("option", { value: m, selected: m === v.market_data }, m)))),
           ...SECRETS.map(secretCell)));
       }
-      runningJson.textContent = JSON.stringify(c, null, 2);
+      runningJson.textContent = JSON.stringify(live, null, 2);
     };
-    const loadFile = async () => {
-      try {
-        const f = await api.get<FileDoc>("/api/config/file");
-        fileInfo.textContent = `Config file: ${f.path}${f.exists ? "" : " (not written yet)"}${f.exists && !f.running_matches ? " — saved changes wait for a restart" : ""}`;
-      } catch { fileInfo.textContent = ""; }
+    const load = async () => {
+      const live = await api.get<Cfg>("/api/config");
+      let f: FileDoc | null = null;
+      try { f = await api.get<FileDoc>("/api/config/file"); } catch { /* older node: running config only */ }
+      const pending = f !== null && f.exists && !f.running_matches && f.config !== null;
+      fileInfo.textContent = f ? `Config file: ${f.path}${f.exists ? "" : " (not written yet)"}${pending ? " — saved changes wait for a restart (marked pending)" : ""}` : "";
+      render(pending ? f!.config! : live, live);
     };
-    void api.get<Cfg>("/api/config").then(render).catch(ctx.fail);
+    const loadFile = () => load().catch(ctx.fail);
     void loadFile();
     return () => {};
   },
