@@ -41,18 +41,23 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 base="http://127.0.0.1:$port"
 
 token="itest-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-XARB_API_TOKEN="$token" "$XARB" run --listen "127.0.0.1:$port" --data-dir "$work/data" >"$log" 2>&1 &
-pid=$!
+# Starts the node on $port with data dir $1, log $log; sets $pid and waits
+# up to 60 s (ASan builds are slow) for /readyz 200. $2 names the run in failures.
+start_node() {
+  XARB_API_TOKEN="$token" "$XARB" run --listen "127.0.0.1:$port" --data-dir "$1" >"$log" 2>&1 &
+  pid=$!
+  local ready=0
+  for _ in $(seq 1 600); do
+    kill -0 "$pid" 2>/dev/null || fail "xarb$2 exited before becoming ready"
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz" || true)
+    if [ "$code" = "200" ]; then ready=1; break; fi
+    sleep 0.1
+  done
+  [ "$ready" = 1 ] || fail "/readyz never returned 200$2"
+}
 
-# 1. /healthz then /readyz (every book synced) within 60 s (ASan builds are slow).
-ready=0
-for _ in $(seq 1 600); do
-  kill -0 "$pid" 2>/dev/null || fail "xarb exited before becoming ready"
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz" || true)
-  if [ "$code" = "200" ]; then ready=1; break; fi
-  sleep 0.1
-done
-[ "$ready" = 1 ] || fail "/readyz never returned 200"
+# 1. /healthz then /readyz (every book synced).
+start_node "$work/data" ""
 echo "ok: /readyz 200"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")" = "200" ] || fail "/healthz not 200"
 echo "ok: /healthz 200"
@@ -291,16 +296,7 @@ venue_b = "sim-b"
 TOML
 chmod 600 "$work/data2/xarb.toml"
 log="$work/xarb2.log"
-XARB_API_TOKEN="$token" "$XARB" run --listen "127.0.0.1:$port" --data-dir "$work/data2" >"$log" 2>&1 &
-pid=$!
-ready=0
-for _ in $(seq 1 600); do
-  kill -0 "$pid" 2>/dev/null || fail "xarb (saved config) exited before becoming ready"
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz" || true)
-  if [ "$code" = "200" ]; then ready=1; break; fi
-  sleep 0.1
-done
-[ "$ready" = 1 ] || fail "/readyz never returned 200 with sim-c disabled"
+start_node "$work/data2" " (saved config, sim-c disabled)"
 grep -q "config: $work/data2/xarb.toml (saved from the console" "$log" \
   || fail "no log line naming the saved config"
 grep -q "venue sim-c is disabled" "$log" || fail "the skipped pair was not logged"
