@@ -56,6 +56,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_args.hpp"
 #include "bench/node_probe.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -976,26 +977,19 @@ bool print_node(const node_result& r, const options& opt) {
 
 options parse(int argc, char** argv) {
   options opt;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a.starts_with("--benchmark_"))
-      continue;
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc)
-        usage("missing value");
-      return argv[++i];
-    };
-    if (a == "--part") opt.part = value();
-    else if (a == "--refreshes") opt.refreshes = std::atoi(value().c_str());
-    else if (a == "--seconds") opt.seconds = std::atof(value().c_str());
-    else if (a == "--warmup") opt.warmup = std::atof(value().c_str());
-    else if (a == "--requests") opt.requests = std::atoi(value().c_str());
-    else if (a == "--min-rows") opt.min_rows = std::atoi(value().c_str());
-    else if (a == "--xarb") opt.xarb = value();
-    else if (a == "--config") opt.config = value();
-    else if (a == "--port") opt.port = std::atoi(value().c_str());
+  xarb::bench::arg_reader args{argc, argv, usage};
+  for (std::string_view a; args.next(a);) {
+    if (a == "--part") opt.part = args.value();
+    else if (a == "--refreshes") opt.refreshes = args.integer();
+    else if (a == "--seconds") opt.seconds = args.number();
+    else if (a == "--warmup") opt.warmup = args.number();
+    else if (a == "--requests") opt.requests = args.integer();
+    else if (a == "--min-rows") opt.min_rows = args.integer();
+    else if (a == "--xarb") opt.xarb = args.value();
+    else if (a == "--config") opt.config = args.value();
+    else if (a == "--port") opt.port = args.integer();
     else if (a == "--keep") opt.keep = true;
-    else if (a == "--set") opt.sets.push_back(value());
+    else if (a == "--set") opt.sets.push_back(args.value());
     else usage("unknown option");
   }
   if ((opt.part != "micro" && opt.part != "node" && opt.part != "both") || opt.refreshes < 1

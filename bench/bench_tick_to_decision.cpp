@@ -45,6 +45,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
 
+#include "bench/bench_args.hpp"
 #include "actors/clock.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/pair_trader.hpp"
@@ -306,17 +307,10 @@ void print(const result& r, const options& opt) {
 
 options parse(int argc, char** argv) {
   options opt;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a.starts_with("--benchmark_"))
-      continue; // `make bench` passes Google Benchmark's flags to every bench_*
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc)
-        usage("missing value");
-      return argv[++i];
-    };
+  xarb::bench::arg_reader args{argc, argv, usage};
+  for (std::string_view a; args.next(a);) {
     if (a == "--sched") {
-      auto v = value();
+      auto v = args.value();
       if (v == "both")
         opt.scheds = {"default", "aggressive"};
       else if (v == "all")
@@ -328,23 +322,23 @@ options parse(int argc, char** argv) {
         usage("--sched takes default, aggressive, default+inline, aggressive+inline, both "
               "or all");
     } else if (a == "--seconds") {
-      opt.seconds = std::atof(value().c_str());
+      opt.seconds = args.number();
     } else if (a == "--warmup") {
-      opt.warmup = std::atof(value().c_str());
+      opt.warmup = args.number();
     } else if (a == "--runs") {
-      opt.runs = std::atoi(value().c_str());
+      opt.runs = args.integer();
     } else if (a == "--threads") {
-      opt.threads = std::atoi(value().c_str());
+      opt.threads = args.integer();
     } else if (a == "--update-hz") {
-      opt.update_hz = std::atoi(value().c_str());
+      opt.update_hz = args.integer();
     } else if (a == "--pull-us") {
-      opt.pull_us = std::atoi(value().c_str());
+      opt.pull_us = args.integer();
     } else if (a == "--buckets") {
       opt.buckets = true;
     } else if (a == "--no-risk") {
       opt.risk = false;
     } else if (a == "--storage-load") {
-      opt.storage_load = std::atoi(value().c_str());
+      opt.storage_load = args.integer();
     } else {
       usage("unknown option");
     }

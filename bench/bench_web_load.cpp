@@ -59,6 +59,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/bench_args.hpp"
 #include "bench/node_probe.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -938,32 +939,25 @@ std::string json_phase(const phase_result& r) {
 
 options parse(int argc, char** argv) {
   options opt;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a.starts_with("--benchmark_"))
-      continue;
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc)
-        usage("missing value");
-      return argv[++i];
-    };
-    if (a == "--xarb") opt.xarb = value();
-    else if (a == "--base-config") opt.base_config = value();
-    else if (a == "--seconds") opt.seconds = std::atof(value().c_str());
-    else if (a == "--warmup") opt.warmup = std::atof(value().c_str());
-    else if (a == "--ws-clients") opt.ws_clients = std::atoi(value().c_str());
-    else if (a == "--rps") opt.rps = std::atof(value().c_str());
-    else if (a == "--rest-conns") opt.rest_conns = std::atoi(value().c_str());
-    else if (a == "--client-threads") opt.client_threads = std::atoi(value().c_str());
-    else if (a == "--port") opt.port = std::atoi(value().c_str());
-    else if (a == "--out-json") opt.out_json = value();
-    else if (a == "--phases") opt.phases = value();
-    else if (a == "--set") opt.sets.push_back(value());
+  xarb::bench::arg_reader args{argc, argv, usage};
+  for (std::string_view a; args.next(a);) {
+    if (a == "--xarb") opt.xarb = args.value();
+    else if (a == "--base-config") opt.base_config = args.value();
+    else if (a == "--seconds") opt.seconds = args.number();
+    else if (a == "--warmup") opt.warmup = args.number();
+    else if (a == "--ws-clients") opt.ws_clients = args.integer();
+    else if (a == "--rps") opt.rps = args.number();
+    else if (a == "--rest-conns") opt.rest_conns = args.integer();
+    else if (a == "--client-threads") opt.client_threads = args.integer();
+    else if (a == "--port") opt.port = args.integer();
+    else if (a == "--out-json") opt.out_json = args.value();
+    else if (a == "--phases") opt.phases = args.value();
+    else if (a == "--set") opt.sets.push_back(args.value());
     else if (a == "--keep") opt.keep = true;
     else if (a == "--routes") {
       // Comma-separated paths of the mix (without the query), e.g.
       // /api/pairs,/metrics: only those, with their weights.
-      auto list = "," + value() + ",";
+      auto list = "," + args.value() + ",";
       for (std::size_t r = 0; r < rest_mix.size(); ++r) {
         auto path = rest_mix[r].first.substr(0, rest_mix[r].first.find('?'));
         if (list.find("," + std::string{path} + ",") == std::string::npos)
