@@ -1,0 +1,39 @@
+#include "venues/common/md_codec.hpp"
+
+namespace xarb::venues {
+
+std::string_view to_string(sync_mode m) noexcept {
+  switch (m) {
+    case sync_mode::snapshots:
+      return "snapshots";
+    case sync_mode::in_band:
+      return "in_band";
+    case sync_mode::rest_bridge:
+      return "rest_bridge";
+  }
+  return "?";
+}
+
+std::string_view to_string(frame_kind k) noexcept {
+  switch (k) {
+    case frame_kind::data:
+      return "data";
+    case frame_kind::ack:
+      return "ack";
+    case frame_kind::pong:
+      return "pong";
+    case frame_kind::ping:
+      return "ping";
+    case frame_kind::info:
+      return "info";
+    case frame_kind::ignored:
+      return "ignored";
+    case frame_kind::error:
+      return "error";
+    case frame_kind::malformed:
+      return "malformed";
+  }
+  return "?";
+}
+
+} // namespace xarb::venues
