@@ -17,6 +17,14 @@
 
 namespace xarb::venues::json {
 
+/// `frame` ready for simdjson: its capacity gets SIMDJSON_PADDING spare bytes
+/// (a no-op when the transport already reserved them), content unchanged.
+inline simdjson::padded_string_view padded(std::string& frame) {
+  if (frame.capacity() < frame.size() + simdjson::SIMDJSON_PADDING)
+    frame.reserve(frame.size() + simdjson::SIMDJSON_PADDING);
+  return simdjson::padded_string_view(frame);
+}
+
 /// The text of a scalar token without quotes or trailing blanks: "1.5" and
 /// 1.5 both give 1.5. Fails (false) for objects, arrays and null.
 inline bool token_text(simdjson::ondemand::value v, std::string_view& out) noexcept {

@@ -1,5 +1,7 @@
 #include "venues/common/md_codec.hpp"
 
+#include "venues/common/book_checksum.hpp"
+
 namespace xarb::venues {
 
 std::string_view to_string(sync_mode m) noexcept {
@@ -34,6 +36,12 @@ std::string_view to_string(frame_kind k) noexcept {
       return "malformed";
   }
   return "?";
+}
+
+int32_t md_codec::checksum(std::string_view native, std::span<const book_level> bids,
+                           std::span<const book_level> asks) const {
+  (void)native;
+  return book_checksum(bids, asks, 25);
 }
 
 } // namespace xarb::venues

@@ -208,6 +208,14 @@ public:
   /// one book (unsubscribe + subscribe). Empty for the others.
   virtual std::vector<std::string> resubscribe_book(std::string_view native) const = 0;
 
+  /// The venue's checksum of a book given in NATIVE units (levels best first,
+  /// at most 25 per side are used), to compare with on_delta's `checksum`.
+  /// The default is book_checksum() over the levels as given; a venue whose
+  /// wire sizes differ from native sizes (OKX contracts) converts first.
+  /// Only called for venues whose deltas carry checksums.
+  virtual int32_t checksum(std::string_view native, std::span<const book_level> bids,
+                           std::span<const book_level> asks) const;
+
   /// Decodes one received text frame (binary frames too, for venues that
   /// send them). `recv_ts` goes into every message's recv_ts.
   virtual void decode(std::string& frame, timestamp_ns recv_ts, md_handler& out,
