@@ -4,7 +4,10 @@
 
 namespace xarb::sim {
 
-account_report account_of(const venue& v, const account_query& q, timestamp_ns now) {
+namespace {
+
+template <class Venue>
+account_report report(const Venue& v, const account_query& q, timestamp_ns now) {
   account_report r;
   r.venue = v.name();
   r.symbol = q.symbol;
@@ -46,6 +49,16 @@ account_report account_of(const venue& v, const account_query& q, timestamp_ns n
     if (p.ts >= q.funding_since)
       r.funding.push_back(p);
   return r;
+}
+
+} // namespace
+
+account_report account_of(const venue& v, const account_query& q, timestamp_ns now) {
+  return report(v, q, now);
+}
+
+account_report account_of(const paper_exchange& v, const account_query& q, timestamp_ns now) {
+  return report(v, q, now);
 }
 
 } // namespace xarb::sim

@@ -6,6 +6,7 @@
 // (account_query) and by the engine's recovery tests.
 
 #include "messages/reconcile.hpp"
+#include "venues/sim/paper_exchange.hpp"
 #include "venues/sim/sim_venue.hpp"
 
 namespace xarb::sim {
@@ -13,5 +14,8 @@ namespace xarb::sim {
 /// The report for `q` as of the venue's current state, stamped `now`.
 /// Throws std::invalid_argument for a symbol the venue does not list.
 account_report account_of(const venue& v, const account_query& q, timestamp_ns now);
+
+/// The same report from a paper account on a real venue's live book.
+account_report account_of(const paper_exchange& v, const account_query& q, timestamp_ns now);
 
 } // namespace xarb::sim
