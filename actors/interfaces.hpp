@@ -64,6 +64,11 @@ using venue_session_actor = caf::typed_actor<
   caf::reacts_to<atom::tick>,
   // Force a REST-style resync of one symbol's book (operator / tests).
   caf::reacts_to<atom::resync, std::string>,
+  // A real venue's transport (actors/live_market.hpp, messages/feed.hpp):
+  // frames received, connections opened or closed, REST answers.
+  caf::reacts_to<md_frame>,
+  caf::reacts_to<md_link>,
+  caf::reacts_to<rest_reply>,
   // Fail on purpose (chaos testing and the supervision demo).
   caf::reacts_to<atom::crash>>;
 

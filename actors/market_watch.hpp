@@ -46,6 +46,7 @@ public:
   static void send_full(const caf::actor& watcher, market_watch_batch full);
 
   std::size_t size() const noexcept { return watchers_.size(); }
+  const std::vector<caf::actor>& watchers() const noexcept { return watchers_; }
   uint64_t batches_sent() const noexcept { return sent_; }
 
 private:

@@ -18,6 +18,7 @@
 #include "actors/clock.hpp"
 #include "actors/engine_host.hpp"
 #include "actors/exception_logging.hpp"
+#include "actors/live_market.hpp"
 #include "actors/market_watch.hpp"
 #include "actors/name_registry.hpp"
 #include "actors/risk_guard.hpp"
@@ -30,6 +31,7 @@
 #include "monitoring/logging.hpp"
 #include "venues/sim/account.hpp"
 #include "venues/sim/flow_log.hpp"
+#include "venues/sim/paper_exchange.hpp"
 #include "venues/sim/sim_venue.hpp"
 
 namespace xarb {
@@ -59,6 +61,8 @@ struct book_entry {
   timestamp_ns next_check = 0;
   bool inconsistent = false;   ///< the last compared check failed
   uint64_t consistency_failures = 0;
+  // Live venues: deltas applied since the last snapshot (checksum trust).
+  uint64_t since_snapshot = 0;
   // What the status board and metrics last saw (they are refreshed at most
   // every status_interval_ns, or at once when `synced` flips).
   timestamp_ns status_at = 0;
@@ -88,6 +92,14 @@ struct venue_session_state {
   actor_services svc;
   std::unique_ptr<sim::venue> venue;
   std::unique_ptr<sim::flow_log> flow;   ///< null: the exchange keeps no history
+  // A real venue (cfg.live): its market data, and paper execution on it.
+  // Exactly one of `venue` and `live` is set.
+  std::unique_ptr<live_market> live;
+  std::unique_ptr<sim::paper_exchange> paper;
+  std::vector<sim::event> paper_events;  ///< fills of resting paper orders, applied after a batch
+  bool checksums_trusted = true;         ///< false after repeated mismatches on fresh snapshots
+  uint32_t checksum_strikes = 0;
+  timestamp_ns last_malformed_log = 0;
   storage_sink_actor sink;               ///< where market data is recorded (record_market)
   std::map<std::string, book_entry, std::less<>> books;
   std::unordered_map<std::string, order_route> order_owners;
@@ -106,6 +118,15 @@ struct venue_session_state {
 };
 
 using self_ptr = venue_session_actor::stateful_pointer<venue_session_state>;
+
+/// The venue's contracts: the simulator's, or a real venue's listing (empty
+/// until it arrives).
+const std::vector<instrument_spec>& instruments_of(const venue_session_state& st) {
+  static const std::vector<instrument_spec> none;
+  if (st.live)
+    return st.live->instruments();
+  return st.venue ? st.venue->instruments() : none;
+}
 
 timestamp_ns now_of(self_ptr self) {
   return self->state.cfg.clock();
@@ -395,6 +416,22 @@ void resync(self_ptr self, const std::string& symbol, book_entry& entry,
   entry.book.clear();
   forget_top(st, symbol, entry);
   const auto start = now_of(self);
+  if (st.live) {
+    // A real venue: the fresh snapshot comes later (REST bridge or
+    // resubscribe, paced by the venue's request budget), as market data.
+    if (st.paper)
+      st.paper->on_book_lost(symbol);
+    if (!st.live->resync(symbol, start))
+      return; // already under way (the tick asks again until it heals)
+    ++entry.resyncs;
+    venue_event(st, severity::warning, "venue {} {}: {} -> resync #{}", st.cfg.venue, symbol,
+                why, entry.resyncs);
+    if (st.vm)
+      st.vm->resyncs->Increment();
+    if (st.svc.board)
+      st.svc.board->count_resync(st.cfg.venue);
+    return;
+  }
   if (start < entry.resync_retry_at)
     return; // deferred: the tick retries once the budget allows
   if (st.limiter && !paid) {
@@ -480,7 +517,8 @@ bool still_open(self_ptr self, const order_reject& r) {
   auto& st = self->state;
   if (r.code != error_code::rate_limited || !st.books.count(r.symbol))
     return false;
-  for (auto& o : st.venue->open_orders(r.symbol))
+  const auto& open = st.paper ? st.paper->open_orders(r.symbol) : st.venue->open_orders(r.symbol);
+  for (auto& o : open)
     if (o.client_id == r.client_id)
       return true;
   return false;
@@ -496,6 +534,38 @@ void note_frame(self_ptr self, timestamp_ns recv_ts) {
   }
 }
 
+/// The checksum a real venue (OKX, Bitget) sent with a delta, checked on
+/// the book after applying it: false when they disagree (resync). A venue
+/// whose number formatting differs from ours would disagree forever, so
+/// repeated mismatches on the first delta after a fresh snapshot switch the
+/// check off for this session (reported; sequence checks remain).
+bool checksum_ok(self_ptr self, const std::string& symbol, book_entry& entry,
+                 std::optional<int32_t> theirs) {
+  auto& st = self->state;
+  if (!theirs || !st.live || !st.checksums_trusted)
+    return true;
+  entry.book.to_snapshot(st.check, 25);
+  auto ours = st.live->checksum_of(symbol, st.check);
+  if (!ours)
+    return true; // a level not exact in native units: cannot judge
+  const bool first = entry.since_snapshot == 1;
+  if (*ours == *theirs) {
+    if (first)
+      st.checksum_strikes = 0;
+    return true;
+  }
+  if (first && ++st.checksum_strikes >= 3) {
+    st.checksums_trusted = false;
+    venue_event(st, severity::error,
+                "venue {}: book checksums disagree right after {} fresh snapshots (ours {}, "
+                "theirs {}): the venue formats its numbers differently; checksum "
+                "verification is off for this session, sequence checks remain",
+                st.cfg.venue, st.checksum_strikes, *ours, *theirs);
+    return true;
+  }
+  return false;
+}
+
 /// Applies the events the venue released. `recv_ts` is when the session took
 /// them in (a real venue: the socket read), which starts the tick-to-decision
 /// clock; the venue's own exchange_ts is kept.
@@ -506,7 +576,8 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
       [&](auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, book_snapshot>) {
-          x.recv_ts = recv_ts;
+          if (!st.live)
+            x.recv_ts = recv_ts; // a real venue's frames carry their socket read time
           note_frame(self, recv_ts);
           record_frame(self, x);
           auto i = st.books.find(x.symbol);
@@ -525,12 +596,18 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
               st.vm->book_updates->Increment();
             entry.last_update = x.recv_ts;
             entry.stale = false;
+            entry.since_snapshot = 0;
             mark_dirty(entry, x.exchange_ts, x.recv_ts);
             decide_now(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
+            if (st.paper)
+              st.paper->on_book(x.symbol, entry.book, x.recv_ts, st.paper_events);
           }
           publish_book_status(self, x.symbol, entry);
         } else if constexpr (std::is_same_v<T, book_delta>) {
-          x.recv_ts = recv_ts;
+          // Every live delta has its checksum slot, whatever becomes of it.
+          const auto checksum = st.live ? st.live->take_checksum() : std::nullopt;
+          if (!st.live)
+            x.recv_ts = recv_ts;
           note_frame(self, recv_ts);
           record_frame(self, x);
           auto i = st.books.find(x.symbol);
@@ -546,6 +623,10 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
             if (entry.book.seq() == before) {
               if (st.vm)
                 st.vm->drop(md_drop_reason::stale); // duplicate or old: ignored
+            } else if (++entry.since_snapshot; !checksum_ok(self, x.symbol, entry, checksum)) {
+              if (st.vm)
+                st.vm->drop(md_drop_reason::checksum);
+              resync(self, x.symbol, entry, "checksum mismatch");
             } else {
               if (st.vm)
                 st.vm->book_updates->Increment();
@@ -553,6 +634,8 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
               entry.stale = false;
               mark_dirty(entry, x.exchange_ts, x.recv_ts);
               decide_now(self, x.symbol, entry, x.exchange_ts, x.recv_ts);
+              if (st.paper)
+                st.paper->on_book(x.symbol, entry.book, x.recv_ts, st.paper_events);
             }
           } else {
             if (st.vm)
@@ -564,6 +647,8 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
           note_frame(self, recv_ts);
           auto i = st.books.find(x.symbol);
           if (i != st.books.end()) {
+            if (st.paper)
+              st.paper->on_funding(x, st.live->mark_of(x.symbol));
             i->second.last_rate = x;
             i->second.has_rate = true;
             st.watch.note_rate(x);
@@ -604,6 +689,12 @@ void handle_events(self_ptr self, timestamp_ns recv_ts) {
       ev);
   }
   st.events.clear();
+  // Paper orders the live book just filled: their fills go out like any
+  // venue answer (they may in turn change nothing in the books).
+  if (!st.paper_events.empty()) {
+    std::swap(st.events, st.paper_events);
+    handle_events(self, recv_ts);
+  }
 }
 
 void check_staleness(self_ptr self, timestamp_ns now) {
@@ -659,7 +750,9 @@ std::string first_difference(const book_snapshot& ours, const book_snapshot& res
 /// wrong; only comparing with the venue's own book can.
 void check_consistency(self_ptr self, timestamp_ns now) {
   auto& st = self->state;
-  if (st.cfg.consistency_interval_ns <= 0)
+  // A real venue's REST snapshot is seldom at the stream's exact sequence:
+  // its books are guarded by sequence rules, checksums and resyncs instead.
+  if (st.cfg.consistency_interval_ns <= 0 || st.live)
     return;
   for (auto& [symbol, entry] : st.books) {
     if (!entry.book.synced() || entry.stale || now < entry.next_check)
@@ -760,6 +853,83 @@ bool log_request(self_ptr self, const Request& r, timestamp_ns now) {
   return false;
 }
 
+/// The whole market for a (new) watcher: specs, every fresh top, every rate.
+market_watch_batch full_batch(self_ptr self) {
+  auto& ss = self->state;
+  market_watch_batch full;
+  full.venue = ss.cfg.venue;
+  full.state = ss.state;
+  full.ts = now_of(self);
+  full.specs = instruments_of(ss);
+  for (auto& [symbol, entry] : ss.books) {
+    if (entry.has_rate)
+      full.rates.push_back(entry.last_rate);
+    auto bid = entry.book.best_bid();
+    auto ask = entry.book.best_ask();
+    if (!entry.book.synced() || entry.stale || !bid || !ask)
+      continue;
+    // What later deltas are compared with: the watcher's view.
+    auto& top = entry.last_top;
+    top = top_of_book{ss.cfg.venue, symbol, entry.book.seq(), *bid, *ask,
+                      entry.book.last_update(), entry.last_update};
+    full.tops.push_back(top);
+  }
+  return full;
+}
+
+/// What a real venue's message meant for the session: its notes go to the
+/// event log; the listing creates the books and reaches subscribers and
+/// watchers; a lost books connection unsyncs every book until it is back.
+void apply_outcome(self_ptr self, live_market::outcome& out) {
+  auto& st = self->state;
+  for (auto& note : out.notes)
+    venue_event(st, severity::warning, "venue {}: {}", st.cfg.venue, note);
+  if (out.listed) {
+    const auto& specs = st.live->instruments();
+    try {
+      st.paper->add_instruments(specs);
+    } catch (const std::exception& e) {
+      venue_event(st, severity::error, "venue {}: paper trading refuses a contract: {}",
+                  st.cfg.venue, e.what());
+    }
+    for (const auto& spec : specs) {
+      auto [i, fresh] = st.books.try_emplace(spec.symbol);
+      for (auto& sub : i->second.subscribers)
+        caf::anon_send(sub, spec);
+      if (fresh)
+        publish_book_status(self, spec.symbol, i->second);
+    }
+    venue_event(st, severity::info, "venue {}: {} listing received, {} book(s) watched",
+                st.cfg.venue, st.cfg.live->adapter, specs.size());
+    for (auto& watcher : st.watch.watchers())
+      market_watch::send_full(watcher, full_batch(self));
+    update_state(self);
+  }
+  if (out.books_down) {
+    for (auto& [symbol, entry] : st.books) {
+      entry.book.clear();
+      forget_top(st, symbol, entry);
+      st.paper->on_book_lost(symbol);
+      publish_book_status(self, symbol, entry);
+    }
+    update_state(self);
+  }
+  if (out.kind == venues::frame_kind::malformed) {
+    if (st.vm)
+      st.vm->drop(md_drop_reason::malformed);
+    // Counted always, logged at most every 10 s: a broken stream must not
+    // flood the event log.
+    const auto now = now_of(self);
+    if (now - st.last_malformed_log >= 10'000'000'000) {
+      st.last_malformed_log = now;
+      venue_event(st, severity::warning, "venue {}: malformed frame skipped ({} so far): {}",
+                  st.cfg.venue, st.live->stats().malformed, out.error);
+    }
+  } else if (out.kind == venues::frame_kind::error) {
+    venue_event(st, severity::warning, "venue {} reports an error: {}", st.cfg.venue, out.error);
+  }
+}
+
 venue_session_actor::behavior_type venue_session_impl(self_ptr self,
                                                       venue_session_config cfg,
                                                       actor_services svc) {
@@ -772,22 +942,33 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
   install_exception_logging(self, "venue_session", venue_session_name(st.cfg.venue));
   // An unknown venue name is a configuration error: quit loudly.
   const auto start = now_of(self);
-  // The books exist before the venue: a rebuilt exchange seeds them.
-  {
-    const sim::venue listing{st.cfg.world, st.cfg.venue};
-    for (const auto& spec : listing.instruments())
-      st.books.emplace(spec.symbol, book_entry{});
+  if (st.cfg.live) {
+    // A real venue: the configured books exist at once (subscribers are not
+    // refused while the listing is on its way); the others come with it.
+    for (const auto& symbol : st.cfg.live->symbols)
+      st.books.emplace(symbol, book_entry{});
+    st.paper = std::make_unique<sim::paper_exchange>(st.cfg.venue);
+    st.live = std::make_unique<live_market>(st.cfg.venue, *st.cfg.live,
+                                            caf::actor_cast<caf::actor>(self), st.events);
+    st.live->start(start);
+  } else {
+    // The books exist before the venue: a rebuilt exchange seeds them.
+    {
+      const sim::venue listing{st.cfg.world, st.cfg.venue};
+      for (const auto& spec : listing.instruments())
+        st.books.emplace(spec.symbol, book_entry{});
+    }
+    open_venue(self, start);
+    if (st.cfg.venue_hook)
+      st.cfg.venue_hook(*st.venue);
   }
-  open_venue(self, start);
-  if (st.cfg.venue_hook)
-    st.cfg.venue_hook(*st.venue);
   if (st.svc.limits)
     st.limiter = st.svc.limits->get(st.cfg.venue, st.cfg.key_id, st.cfg.rate_limits, start);
   // Silence counts from when the venue's stream can first speak.
-  st.last_frame = std::max(start, st.cfg.world.start_ts);
-  const auto n = static_cast<int64_t>(st.venue->instruments().size());
+  st.last_frame = st.live ? start : std::max(start, st.cfg.world.start_ts);
+  const auto n = static_cast<int64_t>(instruments_of(st).size());
   int64_t k = 0;
-  for (auto& spec : st.venue->instruments()) {
+  for (auto& spec : instruments_of(st)) {
     // Checks staggered over one interval: REST snapshots do not come in bursts.
     st.books[spec.symbol].next_check
       = start + st.cfg.consistency_interval_ns * ++k / std::max<int64_t>(n, 1);
@@ -834,8 +1015,9 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       auto& subs = i->second.subscribers;
       if (std::find(subs.begin(), subs.end(), sub) == subs.end())
         subs.push_back(sub);
-      // Trading rules first: a pair trader decides nothing without them.
-      for (auto& spec : self->state.venue->instruments())
+      // Trading rules first: a pair trader decides nothing without them
+      // (a real venue's come when its listing arrives).
+      for (auto& spec : instruments_of(self->state))
         if (spec.symbol == symbol)
           caf::anon_send(sub, spec);
       caf::anon_send(sub, make_report(self));
@@ -884,25 +1066,7 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         return;
       self->monitor(watcher);
       // The whole market as it is now, then changes with every tick.
-      market_watch_batch full;
-      full.venue = ss.cfg.venue;
-      full.state = ss.state;
-      full.ts = now_of(self);
-      full.specs = ss.venue->instruments();
-      for (auto& [symbol, entry] : ss.books) {
-        if (entry.has_rate)
-          full.rates.push_back(entry.last_rate);
-        auto bid = entry.book.best_bid();
-        auto ask = entry.book.best_ask();
-        if (!entry.book.synced() || entry.stale || !bid || !ask)
-          continue;
-        // What later deltas are compared with: the watcher's view.
-        auto& top = entry.last_top;
-        top = top_of_book{ss.cfg.venue, symbol, entry.book.seq(), *bid, *ask,
-                          entry.book.last_update(), entry.last_update};
-        full.tops.push_back(top);
-      }
-      market_watch::send_full(watcher, std::move(full));
+      market_watch::send_full(watcher, full_batch(self));
     },
     [=](atom::unsubscr, atom::watch, caf::actor watcher) {
       count();
@@ -922,6 +1086,19 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       // The round trip starts now: before the flow log and the venue.
       s.order_owners[o.client_id] =
         order_route{caf::actor_cast<caf::actor>(self->current_sender()), now_of(self)};
+      if (s.paper) {
+        // Paper on a real venue: against its live book, if we trust it.
+        const auto now = std::max(now_of(self), s.paper->exchange_time());
+        auto i = s.books.find(o.symbol);
+        const order_book* book = i != s.books.end() && i->second.book.synced()
+                                     && !i->second.stale
+                                   ? &i->second.book
+                                   : nullptr;
+        s.paper->submit(o, book, now, s.events);
+        handle_events(self, now);
+        publish_dirty(self);
+        return;
+      }
       // The time the venue will use (it never goes back): logged as is, so
       // a replay applies the request at the same instant.
       const auto now = std::max(now_of(self), s.venue->exchange_time());
@@ -935,6 +1112,13 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       auto& s = self->state;
       if (!s.order_owners.count(c.client_id))
         s.order_owners[c.client_id].owner = caf::actor_cast<caf::actor>(self->current_sender());
+      if (s.paper) {
+        const auto now = std::max(now_of(self), s.paper->exchange_time());
+        s.paper->cancel(c, now, s.events);
+        handle_events(self, now);
+        publish_dirty(self);
+        return;
+      }
       const auto now = std::max(now_of(self), s.venue->exchange_time());
       if (log_request(self, c, now))
         s.venue->cancel(c, now, s.events);
@@ -952,7 +1136,8 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         return to_caf_error({error_code::unknown_symbol,
                              "venue " + s.cfg.venue + " does not list " + q.symbol});
       const auto sender = caf::actor_cast<caf::actor>(self->current_sender());
-      auto r = sim::account_of(*s.venue, q, now_of(self));
+      auto r = s.paper ? sim::account_of(*s.paper, q, now_of(self))
+                       : sim::account_of(*s.venue, q, now_of(self));
       // What happens to these orders from now on goes to the asker (after a
       // restart of either side nobody else knows them).
       for (const auto* list : {&r.orders, &r.orphans})
@@ -973,7 +1158,12 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
       // Re-arm first: the timer's cost is not added to this tick's latency.
       self->delayed_send(self, s.cfg.tick_interval, atom::tick_v);
       auto now = now_of(self);
-      s.venue->advance(now, s.events);
+      if (s.live) {
+        s.live->tick(now, s.limiter.get());
+        s.paper->advance(now, s.events); // funding settlements due
+      } else {
+        s.venue->advance(now, s.events);
+      }
       // The frames are in our hands now (a real venue: the socket read);
       // generating them was the exchange's work.
       auto recv = now_of(self);
@@ -1002,6 +1192,36 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
         publish_dirty(self);
         self->state.watch.flush(self->state.cfg.venue, self->state.state, now_of(self));
       }
+    },
+    [=](md_frame& f) {
+      count();
+      auto& s = self->state;
+      if (!s.live)
+        return;
+      auto out = s.live->on_frame(f);
+      apply_outcome(self, out);
+      handle_events(self, f.recv_ts);
+      publish_dirty(self);
+    },
+    [=](md_link& l) {
+      count();
+      auto& s = self->state;
+      if (!s.live)
+        return;
+      auto out = s.live->on_link(l);
+      if (l.up)
+        venue_event(s, severity::info, "venue {}: connection {} open", s.cfg.venue, l.conn);
+      apply_outcome(self, out);
+    },
+    [=](rest_reply& r) {
+      count();
+      auto& s = self->state;
+      if (!s.live)
+        return;
+      auto out = s.live->on_rest(r, now_of(self), s.limiter.get());
+      apply_outcome(self, out);
+      handle_events(self, now_of(self));
+      publish_dirty(self);
     },
     [=](atom::crash) -> void {
       throw std::runtime_error("venue_session " + self->state.cfg.venue

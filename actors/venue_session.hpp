@@ -44,9 +44,11 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "actors/interfaces.hpp"
+#include "actors/live_market_config.hpp"
 #include "core/risk/rate_limits.hpp"
 #include "messages/market.hpp"
 #include "venues/sim/sim_config.hpp"
@@ -90,6 +92,10 @@ struct venue_session_config {
   /// snapshots) to the storage sink ("storage_sink" in the registry), which
   /// keeps it in the market family for later replay ([storage] record_market).
   bool record_market = false;
+  /// A REAL venue's market data instead of the simulator (issue 9): set,
+  /// `world` and the flow log are unused and orders fill on paper against
+  /// the live book (venues/sim/paper_exchange.hpp).
+  std::optional<live_market_config> live;
 };
 
 /// Pointers to node-wide services; any may be null (tests).

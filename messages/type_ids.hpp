@@ -11,6 +11,7 @@
 #include "core/strategy/params.hpp"
 #include "messages/error_code.hpp"
 #include "messages/event.hpp"
+#include "messages/feed.hpp"
 #include "messages/instrument.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
@@ -62,6 +63,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(xarb, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(xarb, (xarb::market_watch_batch))
   CAF_ADD_TYPE_ID(xarb, (xarb::venue_quote_sample))
   CAF_ADD_TYPE_ID(xarb, (xarb::market_sample))
+  CAF_ADD_TYPE_ID(xarb, (xarb::md_frame))
+  CAF_ADD_TYPE_ID(xarb, (xarb::md_link))
+  CAF_ADD_TYPE_ID(xarb, (xarb::rest_reply))
 
   // -- atoms (<= 10 characters) ---------------------------------------------
   CAF_ADD_ATOM(xarb, xarb::atom, subscribe, "subscribe")

@@ -32,6 +32,7 @@ constexpr venue_order_result all_order_results[] = {
 constexpr md_drop_reason all_drop_reasons[] = {
   md_drop_reason::unknown_symbol, md_drop_reason::stale,           md_drop_reason::sequence_gap,
   md_drop_reason::crossed_book,   md_drop_reason::book_not_synced, md_drop_reason::malformed,
+  md_drop_reason::checksum,
 };
 
 } // namespace
@@ -64,6 +65,8 @@ std::string_view to_string(md_drop_reason r) noexcept {
       return "book_not_synced";
     case md_drop_reason::malformed:
       return "malformed";
+    case md_drop_reason::checksum:
+      return "checksum";
   }
   return "unknown";
 }

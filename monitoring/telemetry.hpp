@@ -52,9 +52,10 @@ enum class md_drop_reason : uint8_t {
   sequence_gap,    ///< a delta that does not follow the book: resync
   crossed_book,    ///< the update crossed the book: resync
   book_not_synced, ///< a delta while the book waits for its snapshot
-  malformed,       ///< bad levels (price <= 0, qty < 0) or any other refusal
+  malformed,       ///< bad levels (price <= 0, qty < 0), an unparseable frame, any other refusal
+  checksum,        ///< the venue's book checksum disagrees after the update: resync
 };
-inline constexpr std::size_t md_drop_reason_count = 6;
+inline constexpr std::size_t md_drop_reason_count = 7;
 
 std::string_view to_string(venue_order_result r) noexcept;
 std::string_view to_string(md_drop_reason r) noexcept;

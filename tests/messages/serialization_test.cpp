@@ -455,6 +455,23 @@ struct sample<market_sample> {
   }
 };
 
+template <>
+struct sample<md_frame> {
+  static md_frame make() {
+    return {1, 3, R"({"e":"depthUpdate","u":160})", false, 1'769'905'200'000'000'789};
+  }
+};
+template <>
+struct sample<md_link> {
+  static md_link make() { return {2, 4, false, "silent for 30 s", 1'769'905'200'000'000'111}; }
+};
+template <>
+struct sample<rest_reply> {
+  static rest_reply make() {
+    return {7, 200, R"({"lastUpdateId":1027024})", "", 42, 1'769'905'200'000'000'222};
+  }
+};
+
 template <class T>
 T direct_roundtrip(const T& x) {
   std::vector<char> buf;
