@@ -2,7 +2,26 @@
 
 #include "venues/common/book_checksum.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace xarb::venues {
+
+namespace {
+
+constexpr std::array<std::string_view, 11> names{
+  "aster", "backpack", "binance", "bitget", "bybit", "edgex",
+  "grvt",  "hyperliquid", "lighter", "okx", "paradex"};
+
+} // namespace
+
+std::span<const std::string_view> codec_names() noexcept {
+  return names;
+}
+
+bool has_codec(std::string_view name) noexcept {
+  return std::binary_search(names.begin(), names.end(), name);
+}
 
 std::string_view to_string(sync_mode m) noexcept {
   switch (m) {

@@ -222,10 +222,12 @@ public:
                       decode_result& result) = 0;
 };
 
-/// Names of the venues with a codec, sorted.
+/// Names of the venues with a codec, sorted ("aster", "backpack", "binance",
+/// "bitget", "bybit", "edgex", "grvt", "hyperliquid", "lighter", "okx",
+/// "paradex"). make_codec() lives in venues/registry (it links every venue).
 std::span<const std::string_view> codec_names() noexcept;
 
-/// A fresh codec for a venue name (codec_names()); unknown_venue otherwise.
-expected<std::unique_ptr<md_codec>> make_codec(std::string_view venue);
+/// True when `name` is one of codec_names().
+bool has_codec(std::string_view name) noexcept;
 
 } // namespace xarb::venues
