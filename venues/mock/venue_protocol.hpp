@@ -139,6 +139,13 @@ public:
   virtual void mark_frames(std::string_view native, const mark_state& s, timestamp_ns now,
                            ws_client& c, std::vector<std::string>& out) = 0;
 
+  /// True when `frame` (one this protocol produced) goes out as a binary
+  /// WebSocket message (Paradex SBE); text otherwise.
+  virtual bool binary_frame(std::string_view frame) const {
+    (void)frame;
+    return false;
+  }
+
   /// An application-level ping the server sends every few seconds (EdgeX
   /// {"type":"ping"}), empty when the venue uses WS ping frames only.
   virtual std::string server_ping(timestamp_ns now) const {
