@@ -216,6 +216,12 @@ std::string describe(const node_config& cfg) {
   kv("shutdown.grace_ms", std::to_string(cfg.shutdown.grace_ms));
   kv("market.data", cfg.market.data);
   kv("market.execution", cfg.market.execution);
+  if (!cfg.market.canonical_units.empty()) {
+    std::string units = "{";
+    for (auto& [base, coins] : cfg.market.canonical_units)
+      units += (units.size() > 1 ? "," : "") + base + ":" + std::to_string(coins);
+    kv("market.canonical_units", units + "}");
+  }
   // The limits that stop trading soonest; 0 = off.
   auto& rk = cfg.risk;
   kv("risk", "order<=" + rk.max_order_notional.to_string() + ",pair_gross<="
@@ -236,20 +242,46 @@ std::string describe(const node_config& cfg) {
   if (cfg.sim.generate_symbols > 0)
     kv("sim.generate_symbols", std::to_string(cfg.sim.generate_symbols));
   kv("sim.venues", join(cfg.sim.venues, [](auto& v) { return v.name; }));
-  // Which venues are off or have credentials; never a credential itself.
-  std::vector<std::string> disabled, with_keys;
-  for (auto& v : cfg.sim.venues) {
-    auto& vs = venue_of(cfg, v.name);
+  // Which venues are live, off or have credentials; never a credential
+  // itself (a proxy without its user:pass).
+  std::vector<std::string> names, live, disabled, with_keys, proxies;
+  for (auto& v : cfg.sim.venues)
+    names.push_back(v.name);
+  for (auto& [name, vs] : cfg.venues)
+    if (vs.market_data == "live" && std::find(names.begin(), names.end(), name) == names.end())
+      names.push_back(name);
+  for (auto& name : names) {
+    auto& vs = venue_of(cfg, name);
+    if (vs.market_data == "live") {
+      // binance, okx(testnet), mock-bn(binance,ws://127.0.0.1:9101)
+      std::string how;
+      auto add = [&how](const std::string& s) { how += (how.empty() ? "" : ",") + s; };
+      if (!vs.adapter.empty() && vs.adapter != name)
+        add(vs.adapter);
+      if (vs.network != "mainnet")
+        add(vs.network);
+      if (!vs.ws_url.empty())
+        add(redact_url_credentials(vs.ws_url));
+      if (!vs.rest_url.empty())
+        add(redact_url_credentials(vs.rest_url));
+      live.push_back(how.empty() ? name : name + "(" + how + ")");
+    }
     if (!vs.enabled)
-      disabled.push_back(v.name);
+      disabled.push_back(name);
     if (!vs.api_key.empty() || !vs.api_secret.empty() || !vs.passphrase.empty())
-      with_keys.push_back(v.name);
+      with_keys.push_back(name);
+    if (!vs.proxy.empty())
+      proxies.push_back(name + "=" + redact_url_credentials(vs.proxy));
   }
   auto same = [](const std::string& s) { return s; };
+  if (!live.empty())
+    kv("venues.live", join(live, same));
   if (!disabled.empty())
     kv("venues.disabled", join(disabled, same));
   if (!with_keys.empty())
     kv("venues.credentials", join(with_keys, same));
+  if (!proxies.empty())
+    kv("venues.proxy", join(proxies, same));
   if (cfg.pairs.empty())
     kv("pairs", "all");
   else

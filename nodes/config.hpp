@@ -32,18 +32,25 @@
 // ratio strings). A [[risk.venues]] entry starts from [risk]'s
 // default_max_leverage / default_margin_leverage and [risk.rate_limits], and
 // overrides what it gives; [[risk.venues]] and [[risk.capital.pools]] must
-// name [[sim.venues]].
+// name a venue ([[sim.venues]] or a live [venues.<name>]).
 //
-// Venues: [venues.<name>] (name = a [[sim.venues]] name) switches a venue
-// off (enabled = false: no session, no pairs; an explicit [[pairs]] entry on
-// it is skipped with a warning) and holds its market data mode and
-// credentials. At least one venue must stay enabled.
+// Venues: [venues.<name>] switches a venue off (enabled = false: no session,
+// no pairs; an explicit [[pairs]] entry on it is skipped with a warning) and
+// holds its market data mode and credentials. With market_data = "sim" the
+// name is a [[sim.venues]] name; with market_data = "live" the venue is a real
+// one (issue 9): its protocol is `adapter` (a venues/common codec name; "" =
+// the table's name), on `network` mainnet or testnet, with optional endpoint
+// overrides (a mock on loopback), books to watch, an HTTP proxy, a CA bundle
+// and fee overrides. Everything that names a venue ([[pairs]], [[risk.venues]],
+// capital pools, [scanner.fallback_leverage]) accepts both kinds. At least one
+// venue must stay enabled.
 //
-// Secrets: the venue credentials (api_key, api_secret, passphrase). to_toml()
-// writes them (it is the file format: the config file and POST /api/config
-// need them); describe() never prints them, config_to_json() shows "" for an
-// unset one and "<redacted>" for a set one, redact_secrets() masks them
-// before the config is stored. Error messages never quote their values.
+// Secrets: the venue credentials (api_key, api_secret, passphrase) and the
+// user:pass of a proxy URL. to_toml() writes them (it is the file format: the
+// config file and POST /api/config need them); describe() never prints them,
+// config_to_json() shows "" for an unset credential and "<redacted>" for a
+// set one (a proxy as http://<redacted>@host:port), redact_secrets() masks
+// them before the config is stored. Error messages never quote their values.
 
 #include <cstddef>
 #include <cstdint>
@@ -59,6 +66,7 @@
 #include "messages/decimal.hpp"
 #include "messages/error_code.hpp"
 #include "messages/expected.hpp"
+#include "venues/common/units.hpp"
 #include "venues/sim/sim_config.hpp"
 
 namespace xarb {
@@ -109,11 +117,15 @@ struct shutdown_section {
 };
 
 struct market_section {
-  std::string data = "sim";         ///< only "sim" in this version
+  std::string data = "sim";         ///< only "sim" in this version (per venue: [venues.<name>] market_data)
   std::string execution = "paper";  ///< only "paper" in this version
   /// REST snapshot vs WebSocket book comparison, every this many seconds
   /// per book (0 = off); a mismatch trips risk.breakers.book_consistency.
   double consistency_check_s = 60;
+  /// [market.canonical_units]: base asset (upper case) -> coins per
+  /// canonical unit of real venues' instruments, over the built-in table
+  /// (venues/common/units.hpp unit_table::defaults(); canonical_unit_table()).
+  std::map<std::string, int64_t, std::less<>> canonical_units;
   friend bool operator==(const market_section&, const market_section&) = default;
 };
 
@@ -165,13 +177,29 @@ struct storage_section {
   friend bool operator==(const storage_section&, const storage_section&) = default;
 };
 
-/// [venues.<name>]: per venue (a [[sim.venues]] name) whether the node uses
-/// it and with which market data and credentials. A venue without a table
-/// has the defaults. Credentials are secrets: describe() never prints them,
-/// config_to_json() masks them, redact_secrets() blanks them for storage.
+/// [venues.<name>]: per venue whether the node uses it and with which
+/// market data, endpoints and credentials. A venue without a table has the
+/// defaults. A simulated venue's name is a [[sim.venues]] name; a live one's
+/// is any name (its protocol is `adapter`, or the name itself). The keys from
+/// adapter to taker_fee are for live venues only (a simulated venue must keep
+/// their defaults). Credentials and a proxy's user:pass are secrets:
+/// describe() never prints them, config_to_json() masks them,
+/// redact_secrets() blanks them for storage.
 struct venue_section {
   bool enabled = true;              ///< false: no session, no pairs, not in readiness or the scanner
-  std::string market_data = "sim";  ///< "sim" ("live" needs the venue adapters of issue 9)
+  std::string market_data = "sim";  ///< "sim" | "live"
+  /// live: the venue protocol, one of venues::codec_names(); "" = the table's name.
+  std::string adapter;
+  std::string network = "mainnet";  ///< live: "mainnet" | "testnet" (the adapter's base URLs)
+  std::string ws_url;               ///< live: ws[s]://host[:port][/path] over the network's; "" = the network's
+  std::string rest_url;             ///< live: http[s]://host[:port][/path] over the network's; "" = the network's
+  /// live: canonical symbols ("BTC-PERP") to watch; empty = the symbols of
+  /// the [[pairs]] on this venue (resolved by the node).
+  std::vector<std::string> symbols;
+  std::string proxy;                ///< live: "" | "http://[user:pass@]host:port" (user:pass is a secret)
+  std::string ca_file;              ///< live: "" = the system CA store, else a PEM bundle (must exist)
+  std::optional<ratio> maker_fee;   ///< live: nullopt ("" in the file) = the venue's base tier
+  std::optional<ratio> taker_fee;   ///< live: nullopt ("" in the file) = the venue's base tier
   std::string api_key;              ///< "" = unset
   std::string api_secret;           ///< "" = unset
   std::string passphrase;           ///< "" = unset
@@ -212,15 +240,38 @@ const venue_section& venue_of(const node_config& cfg, std::string_view venue);
 /// True unless [venues.<venue>] enabled = false.
 bool venue_enabled(const node_config& cfg, std::string_view venue);
 
-/// The [[sim.venues]] names the node uses (enabled), in configuration order.
+/// True when [venues.<venue>] has market_data = "live" (enabled or not).
+bool venue_is_live(const node_config& cfg, std::string_view venue);
+
+/// The live venue's protocol: [venues.<venue>] adapter, or the name itself
+/// when adapter is "" (a codec name once the config is valid).
+std::string venue_adapter(const node_config& cfg, std::string_view venue);
+
+/// The enabled live venues, sorted by name.
+std::vector<std::string> live_venues(const node_config& cfg);
+
+/// The venues the node uses (enabled): the [[sim.venues]] names that stay
+/// simulated, in configuration order, then live_venues().
 std::vector<std::string> enabled_venues(const node_config& cfg);
+
+/// True for a [[sim.venues]] name that stays simulated or a live venue.
+bool venue_known(const node_config& cfg, std::string_view venue);
+
+/// The canonical unit table of real venues' instruments:
+/// unit_table::defaults() with [market.canonical_units] added or overriding.
+venues::unit_table canonical_unit_table(const node_config& cfg);
+
+/// `url` with the user:pass of its authority replaced by "<redacted>"
+/// ("http://<redacted>@host:3128"); unchanged when it has none.
+std::string redact_url_credentials(std::string_view url);
 
 /// The explicit [[pairs]] that name a disabled venue, as "pairs[i] SYMBOL:A/B
 /// (venue X is disabled)": the node skips them (a warning and an event).
 std::vector<std::string> skipped_pairs(const node_config& cfg);
 
-/// `cfg` with every credential that is set replaced by "<redacted>" (for the
-/// stored config history and anything else that leaves the process).
+/// `cfg` with every credential that is set replaced by "<redacted>" and a
+/// proxy's user:pass masked (redact_url_credentials), for the stored config
+/// history and anything else that leaves the process.
 node_config redact_secrets(node_config cfg);
 
 /// The embedded default (sim section: sim::default_world_config()).
@@ -275,8 +326,10 @@ bool is_secret_key(std::string_view key) noexcept;
 /// GET /api/config: the effective configuration as JSON, every secret-like
 /// key (secret, password, passphrase, private, api_key, token, signing)
 /// replaced by "<redacted>" wherever it appears (is_secret_key), unless it
-/// is "" (unset stays "", so a reader can tell set from unset). Lists
-/// venues.<name> for every [[sim.venues]] entry, defaults included.
+/// is "" (unset stays "", so a reader can tell set from unset); proxy,
+/// ws_url and rest_url with their user:pass masked (redact_url_credentials).
+/// Lists venues.<name> for every [[sim.venues]] entry, defaults included,
+/// and every live venue.
 std::string config_to_json(const node_config& cfg);
 
 /// The complete effective configuration as TOML that load_config_string()

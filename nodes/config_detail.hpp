@@ -69,6 +69,13 @@ private:
 /// "sim.venues[1].name" -> "sim.venues[1]" -> "sim.venues" -> "sim" -> "".
 std::string_view parent_path(std::string_view path);
 
+/// The message for a name that is no venue: "unknown venue \"X\" (neither
+/// [[sim.venues]] nor a [venues.X] with market_data = \"live\")".
+std::string unknown_venue(std::string_view name);
+
+/// "BTC-PERP": an upper-case base of letters and digits, then "-PERP".
+bool canonical_symbol_form(std::string_view symbol);
+
 /// Semantic rules (ranges, names, cross references), reported into `out`.
 void check_rules(const node_config& cfg, problem_list& out);
 

@@ -178,9 +178,20 @@ std::string params_to_json(const strategy::pair_params& p) {
 
 namespace {
 
+/// Keys whose URL value may hold a user:pass (masked, the rest shown).
+bool is_url_key(std::string_view k) noexcept {
+  return k == "proxy" || k == "ws_url" || k == "rest_url";
+}
+
 void mask(toml::table& t) {
   std::vector<std::string> secrets;
+  std::vector<std::pair<std::string, std::string>> urls;
   for (auto&& [k, v] : t) {
+    if (auto* str = v.as_string(); str && is_url_key(k.str())) {
+      if (auto masked = redact_url_credentials(str->get()); masked != str->get())
+        urls.emplace_back(k.str(), std::move(masked));
+      continue;
+    }
     if (is_secret_key(k.str())) {
       // Unset ("") stays "": a reader can tell set from unset.
       if (auto* str = v.as_string(); !str || !str->get().empty())
@@ -196,6 +207,8 @@ void mask(toml::table& t) {
   }
   for (auto& k : secrets)
     t.insert_or_assign(k, "<redacted>");
+  for (auto& [k, masked] : urls)
+    t.insert_or_assign(k, masked);
 }
 
 } // namespace

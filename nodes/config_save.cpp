@@ -15,6 +15,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <simdjson.h>
@@ -39,6 +40,32 @@ std::string child_path(const std::string& path, std::string_view key) {
 }
 
 // -- JSON -> TOML -------------------------------------------------------------------
+
+/// The user:pass of a URL's authority ("" when it has none).
+std::string_view url_credentials(std::string_view url) {
+  auto scheme = url.find("://");
+  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  auto end = url.find_first_of("/?#", start);
+  auto authority = url.substr(start, end == std::string_view::npos ? end : end - start);
+  auto at = authority.rfind('@');
+  return at == std::string_view::npos ? std::string_view{} : authority.substr(0, at);
+}
+
+/// A proxy sent back masked: "<redacted>" keeps the saved value (nullopt =
+/// none saved: unset); "http://<redacted>@host:port" keeps the saved
+/// user:pass with the (maybe new) host. Anything else is taken as sent and
+/// validated (a "<redacted>" user:pass with none saved is an error there).
+std::optional<std::string> keep_proxy(std::string_view sent, const toml::node* saved_node) {
+  const auto* saved = saved_node ? saved_node->as_string() : nullptr;
+  if (sent == redacted)
+    return saved ? std::optional<std::string>{saved->get()} : std::nullopt;
+  const auto user_pass = saved ? url_credentials(saved->get()) : std::string_view{};
+  if (url_credentials(sent) != redacted || user_pass.empty())
+    return std::string{sent};
+  const auto at = sent.find(redacted);
+  return std::string{sent.substr(0, at)} + std::string{user_pass}
+         + std::string{sent.substr(at + redacted.size())};
+}
 
 class merger {
 public:
@@ -69,6 +96,14 @@ public:
           break;
         }
         case element_type::STRING:
+          if (key == "proxy" && std::string_view(v).find(redacted) != std::string_view::npos) {
+            // A proxy as GET /api/config shows it (user:pass masked).
+            if (auto kept = keep_proxy(std::string_view(v), g))
+              target.insert_or_assign(key, *kept);
+            else
+              target.erase(key);
+            break;
+          }
           if (is_secret_key(key) && std::string_view(v) == redacted) {
             // Keep: the saved value if any, else unset.
             if (g && g->is_string())

@@ -83,11 +83,8 @@ void check_scanner(const node_config& cfg, problem_list& out) {
   for (auto& [venue, lev] : c.fallback_leverage) {
     const std::string path = "scanner.fallback_leverage." + venue;
     range("fallback_leverage." + venue, lev, 1, 1000);
-    bool known = false;
-    for (auto& v : cfg.sim.venues)
-      known = known || v.name == venue;
-    if (!known)
-      out.add(path, "is not a configured venue");
+    if (!venue_known(cfg, venue))
+      out.add(path, unknown_venue(venue));
   }
 }
 

@@ -32,7 +32,7 @@ static_assert(field_count<sim::world_config>() == 7,
               "sim::world_config changed: update nodes/config_toml.cpp");
 static_assert(field_count<web_section>() == 12,
               "web_section changed: update nodes/config_toml.cpp");
-static_assert(field_count<market_section>() == 3,
+static_assert(field_count<market_section>() == 4,
               "market_section changed: update nodes/config_toml.cpp");
 static_assert(field_count<storage_section>() == 6,
               "storage_section changed: update nodes/config_toml.cpp");
@@ -375,6 +375,8 @@ void read_toml(std::string_view text, std::string_view source, node_config& cfg,
     s.read("data", cfg.market.data);
     s.read("execution", cfg.market.execution);
     s.read("consistency_check_s", cfg.market.consistency_check_s);
+    if (auto* t = s.section("canonical_units"))
+      read_canonical_units(out, *t, s.path() + ".canonical_units", cfg.market.canonical_units);
   });
   if (auto* t = r.section("venues")) {
     table_reader vr{out, *t, "venues"};
@@ -485,6 +487,7 @@ std::string write_toml(const node_config& c) {
   w.kv("data", c.market.data);
   w.kv("execution", c.market.execution);
   w.kv("consistency_check_s", c.market.consistency_check_s);
+  write_canonical_units(w, c.market);
   write_venues(w, c);
   w.header("[storage]");
   w.kv("sync_journal", c.storage.sync_journal);
@@ -510,6 +513,11 @@ std::string write_toml(const node_config& c) {
   w.kv("correlation", c.sim.correlation);
   w.kv("start_ts", c.sim.start_ts);
   w.kv("generate_symbols", c.sim.generate_symbols);
+  // An empty list must stay empty when read back (no entries = the defaults).
+  if (c.sim.symbols.empty())
+    w.kv("symbols", std::vector<std::string>{});
+  if (c.sim.venues.empty())
+    w.kv("venues", std::vector<std::string>{});
   for (auto& s : c.sim.symbols) {
     w.header("[[sim.symbols]]");
     w.kv("symbol", s.symbol);

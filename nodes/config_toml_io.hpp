@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -386,6 +387,20 @@ private:
     return false;
   }
 
+  /// An optional decimal: "" = unset (nullopt), else as a decimal above.
+  template <class Tag>
+  bool convert(const toml::node& n, const std::string& path, std::optional<fixed<Tag>>& out) {
+    if (auto* s = n.as_string(); s && s->get().empty()) {
+      out.reset();
+      return true;
+    }
+    fixed<Tag> value;
+    if (!convert(n, path, value))
+      return false;
+    out = value;
+    return true;
+  }
+
   problem_list& out_;
   const toml::table& tbl_;
   std::string path_;
@@ -434,6 +449,11 @@ public:
   template <class Tag>
   void kv(std::string_view k, fixed<Tag> v) {
     line(k, quote(v.to_string()));
+  }
+  /// An optional decimal: "" when unset.
+  template <class Tag>
+  void kv(std::string_view k, const std::optional<fixed<Tag>>& v) {
+    line(k, quote(v ? v->to_string() : std::string{}));
   }
   template <strategy_enum E>
   void kv(std::string_view k, E v) {
@@ -498,9 +518,22 @@ void check_scanner(const node_config& cfg, problem_list& out);
 /// Reads [venues] (`r`, table `t`): one sub-table per venue name.
 void read_venues(problem_list& out, table_reader& r, const toml::table& t,
                  std::map<std::string, venue_section, std::less<>>& venues);
-/// [venues.<name>] for every [[sim.venues]] entry (defaults included).
+/// [venues.<name>] for every [[sim.venues]] entry (defaults included),
+/// then every other table (the live venues).
 void write_venues(toml_writer& w, const node_config& cfg);
-/// Names, market data modes, credentials' form, at least one venue enabled.
+/// Names, market data modes, the live keys (adapter, network, endpoints,
+/// symbols, proxy, CA file, fees), credentials' form, at least one venue
+/// enabled.
 void check_venues(const node_config& cfg, problem_list& out);
+
+// -- [market] (config_venues.cpp) ----------------------------------------------------
+
+/// Reads [market.canonical_units] (`t`): BASE = integer coins.
+void read_canonical_units(problem_list& out, const toml::table& t, const std::string& path,
+                          std::map<std::string, int64_t, std::less<>>& units);
+/// [market.canonical_units], every entry.
+void write_canonical_units(toml_writer& w, const market_section& m);
+/// Base names upper case, units 1..max_canonical_unit.
+void check_canonical_units(const market_section& m, problem_list& out);
 
 } // namespace xarb::config_detail

@@ -636,9 +636,9 @@ pool = "100"
 venue = "sim-b"
 pool = "200"
 )");
-  CHECK(contains(e, "t.toml:4:9: risk.venues[1].venue: unknown venue \"sim-x\" (not in [[sim.venues]])"));
+  CHECK(contains(e, "t.toml:4:9: risk.venues[1].venue: unknown venue \"sim-x\" (neither [[sim.venues]] nor a [venues.sim-x] with market_data = \"live\")"));
   CHECK(contains(e, "t.toml:6:9: risk.venues[2].venue: duplicate venue 'sim-a'"));
-  CHECK(contains(e, "t.toml:11:9: risk.capital.pools[1].venue: unknown venue \"nowhere\" (not in [[sim.venues]])"));
+  CHECK(contains(e, "t.toml:11:9: risk.capital.pools[1].venue: unknown venue \"nowhere\" (neither [[sim.venues]] nor a [venues.nowhere] with market_data = \"live\")"));
   CHECK(contains(e, "t.toml:14:9: risk.capital.pools[2].venue: duplicate venue"));
   CHECK(lines_of(e).size() == 4);
 }
@@ -708,7 +708,8 @@ TEST_CASE("validate() checks [risk] changed in code, with the file's names") {
                    "risk.capital.layers[1].max_usage: must be in (0, 1] (got 2)",
                    "risk.venues[0].rate_limits.weight_snapshot: must be between 0 and 1200 "
                    "(got 5000)",
-                   "risk.capital.pools[0].venue: unknown venue \"sim-z\" (not in [[sim.venues]])",
+                   "risk.capital.pools[0].venue: unknown venue \"sim-z\" (neither "
+                   "[[sim.venues]] nor a [venues.sim-z] with market_data = \"live\")",
                  });
 }
 

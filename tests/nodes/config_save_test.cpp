@@ -126,7 +126,8 @@ TEST_CASE("every problem of the merged config, without FILE:LINE:COL") {
     CHECK_FALSE(contains(e, "xarb.toml:"));
     all += e + "\n";
   }
-  CHECK(contains(all, "venues.sim-c.market_data: live market data needs the venue adapters"));
+  CHECK(contains(all, "venues.sim-c.market_data: \"sim-c\" is a [[sim.venues]] name: switching "
+                      "it to \"live\" needs an explicit adapter"));
   CHECK(contains(all, "venues.nope: unknown venue \"nope\""));
   CHECK(contains(all, "web.equity_sample_s: must be between 1 and 3600 (got 0)"));
   CHECK(contains(all, "web.bogus: unknown key"));

@@ -107,7 +107,8 @@ sim-b = "x"
     CAPTURE(key);
     CHECK(contains(e, key));
   }
-  CHECK(contains(e, "is not a configured venue"));
+  CHECK(contains(e, "scanner.fallback_leverage.sim-z: unknown venue \"sim-z\" (neither "
+                    "[[sim.venues]] nor a [venues.sim-z] with market_data = \"live\")"));
   CHECK(contains(e, "must be one of spread, notional, funding, carry"));
 }
 

@@ -132,6 +132,8 @@ TEST_CASE("the example file documents every key") {
   cfg.risk.capital.pools.push_back({"sim-a", money::from_units(5000)});
   cfg.risk.venues.push_back(risk::venue_settings(cfg.risk, "sim-a"));
   cfg.risk.venues[0].rate_limits.orders_per_s = 5;
+  // ... and [market.canonical_units], empty by default.
+  cfg.market.canonical_units["PEPE"] = 1000;
   std::set<std::string> keys;
   for (auto& line : lines_of(to_toml(cfg)))
     if (auto eq = line.find(" = "); eq != std::string::npos)

@@ -58,11 +58,15 @@ TEST_CASE("defaults: every venue enabled, sim market data, no credentials") {
     CHECK(vs.passphrase.empty());
   }
   CHECK(enabled_venues(c) == std::vector<std::string>{"sim-a", "sim-b", "sim-c"});
+  CHECK(live_venues(c).empty());
+  CHECK_FALSE(venue_is_live(c, "sim-a"));
   CHECK(skipped_pairs(c).empty());
   // Every venue has its table in the printed config, defaults included.
   auto text = to_toml(c);
-  CHECK(contains(text, "[venues.sim-a]\nenabled = true\nmarket_data = \"sim\"\napi_key = \"\"\n"
-                       "api_secret = \"\"\npassphrase = \"\"\n"));
+  CHECK(contains(text, "[venues.sim-a]\nenabled = true\nmarket_data = \"sim\"\nadapter = \"\"\n"
+                       "network = \"mainnet\"\nws_url = \"\"\nrest_url = \"\"\nsymbols = []\n"
+                       "proxy = \"\"\nca_file = \"\"\nmaker_fee = \"\"\ntaker_fee = \"\"\n"
+                       "api_key = \"\"\napi_secret = \"\"\npassphrase = \"\"\n"));
   CHECK(contains(text, "[venues.sim-b]\n"));
   CHECK(contains(text, "[venues.sim-c]\n"));
   CHECK(json_venue_key(c, "sim-b", "api_key").empty());
@@ -105,12 +109,16 @@ market_data = "live"
 [venues.sim-c]
 market_data = "replay"
 )");
-  CHECK(contains(err, "t.toml:1:1: venues.sim-x: unknown venue \"sim-x\" (not in [[sim.venues]])"));
+  CHECK(contains(err, "t.toml:1:1: venues.sim-x: unknown venue \"sim-x\" (not in [[sim.venues]]; "
+                      "a real venue needs market_data = \"live\")"));
   CHECK(contains(err, "t.toml:5:1: venues.sim-a.enabeld: unknown key (did you mean 'enabled'?)"));
   CHECK(contains(err, "venues.sim-a.market_data: expected a string, got an integer"));
   CHECK(contains(err, "venues.sim-b.enabled: expected a boolean (true or false), got a string"));
-  CHECK(contains(err, "t.toml:10:15: venues.sim-b.market_data: live market data needs the "
-                      "venue adapters of issue 9"));
+  // A [[sim.venues]] name switched to live needs to say which protocol.
+  CHECK(contains(err, "t.toml:10:15: venues.sim-b.market_data: \"sim-b\" is a [[sim.venues]] "
+                      "name: switching it to \"live\" needs an explicit adapter (one of aster, "
+                      "backpack, binance, bitget, bybit, edgex, grvt, hyperliquid, lighter, okx, "
+                      "paradex)"));
   CHECK(contains(err, "venues.sim-c.market_data: must be one of sim, live (got \"replay\")"));
 }
 

@@ -156,7 +156,8 @@ TEST_CASE_FIXTURE(config_fixture, "400 lists every problem, nothing is written")
     CHECK_FALSE(has(e, "node.toml:")); // no FILE:LINE:COL prefix
     all += e + "\n";
   }
-  CHECK(has(all, "venues.sim-c.market_data: live market data needs the venue adapters of issue 9"));
+  CHECK(has(all, "venues.sim-c.market_data: \"sim-c\" is a [[sim.venues]] name: switching it "
+                 "to \"live\" needs an explicit adapter"));
   CHECK(has(all, "venues.sim-c.enabled: expected a boolean"));
   CHECK(has(all, "venues.sim-z: unknown venue"));
   CHECK(has(all, "web.equity_sample_s: must be between 1 and 3600"));
