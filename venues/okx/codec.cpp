@@ -121,6 +121,15 @@ public:
                                      std::span<const book_level> bids,
                                      std::span<const book_level> asks) const override;
 
+  /// The session's check (md_codec::checksum): over contract sizes. A book
+  /// whose sizes are not whole contracts gets a value no venue sends, so
+  /// the session resyncs rather than trusting it.
+  int32_t checksum(std::string_view native, std::span<const book_level> bids,
+                   std::span<const book_level> asks) const override {
+    auto cs = checksum_of(native, bids, asks);
+    return cs ? *cs : 0;
+  }
+
 private:
   struct contract {
     ratio ct_val;
@@ -654,10 +663,9 @@ void okx_codec_impl::dispatch(timestamp_ns recv_ts, md_handler& out, decode_resu
 //     docs: "accept and continue"): from that update on the codec adds an
 //     offset so the numbers it emits keep increasing (prev_seq = the last
 //     emitted seq, seq = prev_seq + 1); the next snapshot clears it.
-//   checksum: OKX's CRC32 is over its contract sizes; it is passed on only
-//   when ctVal == 1 (the emitted coin sizes are then the same numbers) and
-//   non-zero (production sends 0 since 2026-06-23). checksum_of() checks
-//   other books.
+//   checksum: OKX's CRC32 is over its contract sizes; it is passed on when
+//   non-zero (production sends 0 since 2026-06-23) and the session checks it
+//   with checksum() (coin sizes back to contracts).
 void okx_codec_impl::decode_book(contract& c, std::string_view inst, timestamp_ns recv_ts,
                                  md_handler& out, decode_result& r) {
   if (!f_.has_seq || f_.seq < 0) {
@@ -710,7 +718,7 @@ void okx_codec_impl::decode_book(contract& c, std::string_view inst, timestamp_n
   delta_.bids.swap(bids_);
   delta_.asks.swap(asks_);
   std::optional<int32_t> checksum;
-  if (f_.has_checksum && f_.checksum != 0 && c.ct_val == ratio::from_units(1))
+  if (f_.has_checksum && f_.checksum != 0)
     checksum = static_cast<int32_t>(f_.checksum);
   out.on_delta(delta_, checksum);
   delta_.bids.swap(bids_);

@@ -123,8 +123,10 @@ TEST_CASE("OKX books need the contract value and come out in coins") {
   REQUIRE(decode(*codec, upd, rec).kind == frame_kind::data);
   CHECK(rec.snapshots[0].asks.front() == lvl("8476.98", "4.15"));
   CHECK(rec.snapshots[0].bids.back() == lvl("8446", "0.95"));
-  // The CRC covers contract sizes: with ctVal != 1 it is not forwarded.
-  CHECK(!rec.deltas[0].second);
+  // The CRC covers contract sizes: forwarded as sent; the session checks it
+  // with checksum(), which turns the coin sizes back into contracts.
+  REQUIRE(rec.deltas[0].second);
+  CHECK(*rec.deltas[0].second == -855196043); // the sample's value
   CHECK(rec.deltas[0].first.asks[1] == lvl("8477", "0.07"));
 }
 

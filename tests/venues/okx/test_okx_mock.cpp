@@ -179,15 +179,14 @@ TEST_CASE("OKX round trip through the mock protocol") {
     local[n].to_snapshot(mine, 50);
     CHECK(mine.bids == m.book(n, 50).bids);
     CHECK(mine.asks == m.book(n, 50).asks);
-    // The CRC is over contracts: forwarded for ctVal 1, checkable with checksum_of.
+    // The CRC is over contracts: forwarded, and the codec's checksum() of
+    // the coin-sized book (what the session computes) gives the same value.
     CHECK(okx.checksum_of(n, mine.bids, mine.asks) == std::optional<int32_t>{
             static_cast<int32_t>(checksum_field(frame))});
-    if (n == pepe) {
-      REQUIRE(rec.deltas[0].second);
+    REQUIRE(rec.deltas[0].second);
+    CHECK(*rec.deltas[0].second == codec->checksum(n, mine.bids, mine.asks));
+    if (n == pepe)
       CHECK(*rec.deltas[0].second == venues::book_checksum(mine.bids, mine.asks));
-    } else {
-      CHECK(!rec.deltas[0].second);
-    }
   }
 
   // BBO.
@@ -369,7 +368,8 @@ TEST_CASE("OKX recorded mock frames decode to their exact values") {
       ++updates;
       CHECK(d.prev_seq == 999u + static_cast<uint64_t>(updates));
       CHECK(d.seq == 1000u + static_cast<uint64_t>(updates));
-      CHECK(!rec.deltas[0].second); // ctVal 0.001: not forwarded
+      REQUIRE(rec.deltas[0].second); // forwarded; checked over contracts
+      CHECK(*rec.deltas[0].second == static_cast<int32_t>(checksum_field(l.json)));
       if (updates == 1)
         CHECK(d.bids == std::vector<book_level>{lvl("27000.1", "0.7")});
       if (updates == 2)
