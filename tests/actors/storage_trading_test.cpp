@@ -76,6 +76,9 @@ venue_session_actor::behavior_type venue_proxy(venue_session_actor::pointer self
     [=](atom::status) { return health_report{"proxy", health_state::ready, "", 0}; },
     [=](atom::tick) {},
     [=](atom::resync r, std::string& sym) { self->send(real, r, sym); },
+    [=](md_frame&) {}, // a real venue's transport: not used by this simulated one
+    [=](md_link&) {},
+    [=](rest_reply&) {},
     [=](atom::crash) {},
   };
 }
