@@ -167,6 +167,21 @@ telemetry::telemetry(std::string version)
            "Order round trip at a venue: request received by the session to the venue's "
            "first answer (ack, reject or fill) sent back.",
            reg);
+  ws_connected_ = &build(BuildGauge(), "xarb_venue_ws_connected",
+                         "1 while a real venue's WebSocket connection is open.", reg);
+  ws_rate_ = &build(BuildGauge(), "xarb_venue_ws_messages_per_second",
+                    "Frames received per second on a venue connection (last 5 s).", reg);
+  ws_lag_ = &build(BuildGauge(), "xarb_venue_ws_lag_seconds",
+                   "Receipt minus exchange time of a venue connection's frames (smoothed).",
+                   reg);
+  ws_lag_max_ = &build(BuildGauge(), "xarb_venue_ws_lag_max_seconds",
+                       "Largest receipt minus exchange time seen on a venue connection.", reg);
+  ws_backoff_ = &build(BuildGauge(), "xarb_venue_ws_backoff_seconds",
+                       "Current or last reconnect back-off of a venue connection.", reg);
+  ws_frames_ = &build(BuildCounter(), "xarb_venue_ws_frames_total",
+                      "Frames received on a venue connection.", reg);
+  ws_reconnects_ = &build(BuildCounter(), "xarb_venue_ws_reconnects_total",
+                          "Reconnections of a venue connection after its first open.", reg);
   venue_orders_ = &build(BuildCounter(), "xarb_venue_orders_total",
                          "Order outcomes at a venue (accepted, rejected, cancelled, filled).",
                          reg);
@@ -219,6 +234,13 @@ prometheus::Counter& telemetry::messages_processed(const std::string& actor) {
 prometheus::Gauge& telemetry::book_last_update(const std::string& venue,
                                                const std::string& symbol) {
   return book_last_update_->Add({{"venue", venue}, {"symbol", symbol}});
+}
+
+ws_series telemetry::venue_ws(const std::string& venue, const std::string& conn) {
+  const prometheus::Labels l{{"venue", venue}, {"conn", conn}};
+  return ws_series{&ws_connected_->Add(l), &ws_rate_->Add(l),       &ws_lag_->Add(l),
+                   &ws_lag_max_->Add(l),   &ws_backoff_->Add(l),    &ws_frames_->Add(l),
+                   &ws_reconnects_->Add(l)};
 }
 
 prometheus::Gauge& telemetry::book_age(const std::string& venue, const std::string& symbol) {

@@ -81,6 +81,18 @@ struct venue_metrics {
   void drop(md_drop_reason r) { dropped[static_cast<std::size_t>(r)]->Increment(); }
 };
 
+/// The series of one WebSocket connection of a real venue (the session's
+/// transport refreshes them every second from its connection statistics).
+struct ws_series {
+  prometheus::Gauge* connected = nullptr;       ///< xarb_venue_ws_connected
+  prometheus::Gauge* msgs_per_s = nullptr;      ///< xarb_venue_ws_messages_per_second
+  prometheus::Gauge* lag = nullptr;             ///< xarb_venue_ws_lag_seconds (smoothed)
+  prometheus::Gauge* lag_max = nullptr;         ///< xarb_venue_ws_lag_max_seconds
+  prometheus::Gauge* backoff = nullptr;         ///< xarb_venue_ws_backoff_seconds
+  prometheus::Counter* frames = nullptr;        ///< xarb_venue_ws_frames_total
+  prometheus::Counter* reconnects = nullptr;    ///< xarb_venue_ws_reconnects_total
+};
+
 class telemetry {
 public:
   /// `version` labels xarb_build_info.
@@ -133,6 +145,9 @@ public:
   /// xarb_spread_ratio{pair,direction}: live spread; direction is "ab"
   /// (sell A, buy B) or "ba".
   prometheus::Gauge& spread(const std::string& pair, std::string_view direction);
+
+  /// Every series of connection `conn` (its index, "0", "1" ...) of `venue`.
+  ws_series venue_ws(const std::string& venue, const std::string& conn);
 
   /// xarb_up: 1 while the node runs (set to 0 during shutdown).
   prometheus::Gauge& up() { return *up_; }
@@ -209,6 +224,13 @@ private:
   prometheus::Family<prometheus::Counter>* venue_book_updates_;
   prometheus::Family<prometheus::Counter>* venue_sessions_;
   prometheus::Family<prometheus::Counter>* venue_dropped_;
+  prometheus::Family<prometheus::Gauge>* ws_connected_;
+  prometheus::Family<prometheus::Gauge>* ws_rate_;
+  prometheus::Family<prometheus::Gauge>* ws_lag_;
+  prometheus::Family<prometheus::Gauge>* ws_lag_max_;
+  prometheus::Family<prometheus::Gauge>* ws_backoff_;
+  prometheus::Family<prometheus::Counter>* ws_frames_;
+  prometheus::Family<prometheus::Counter>* ws_reconnects_;
   prometheus::Family<prometheus::Counter>* events_family_;
   std::array<prometheus::Counter*, 5> events_{}; ///< by severity
   prometheus::Family<prometheus::Gauge>* build_info_;

@@ -38,6 +38,7 @@
 #include "monitoring/telemetry.hpp"
 #include "monitoring/logging.hpp"
 #include "nodes/export_command.hpp"
+#include "nodes/live_venues.hpp"
 #include "nodes/scheduler_config.hpp"
 #include "nodes/node_api.hpp"
 #include "venues/sim/venue_listing.hpp"
@@ -128,7 +129,7 @@ std::vector<pair_config> make_pairs(const node_config& cfg) {
   // Every pair of enabled venues ([venues.<name>] enabled = false: none).
   std::vector<sim::venue_config> venues;
   for (auto& v : cfg.sim.venues)
-    if (venue_enabled(cfg, v.name))
+    if (venue_enabled(cfg, v.name) && !venue_is_live(cfg, v.name))
       venues.push_back(v);
   const auto symbols = sim::world_symbols(cfg.sim);
   std::vector<std::vector<bool>> lists(venues.size(), std::vector<bool>(symbols.size()));
@@ -269,6 +270,8 @@ int run_node(const node_config& cfg, const config_origin& origin) {
   }
   auto venues_cfg = make_supervisor(sys, cfg, "venues", &registry, &metrics);
   for (auto& v : cfg.sim.venues) {
+    if (venue_is_live(cfg, v.name))
+      continue; // a [[sim.venues]] name switched to a real venue: below
     if (!venue_enabled(cfg, v.name)) {
       log->warn("venue {} is disabled ([venues.{}] enabled = false): no session, no pairs",
                 v.name, v.name);
@@ -287,6 +290,31 @@ int run_node(const node_config& cfg, const config_origin& origin) {
     vc.record_market = cfg.storage.record_market;
     venues_cfg.children.push_back(child_spec{
       venue_session_name(v.name), restart_policy::permanent,
+      [vc, svc](caf::actor_system& s) {
+        return caf::actor_cast<caf::actor>(spawn_venue_session(s, vc, svc));
+      },
+      grace(cfg)});
+  }
+  // Real venues (issue 9): their market data, paper execution on it.
+  for (auto& name : live_venues(cfg)) {
+    auto live = live_market_of(cfg, name, &metrics);
+    if (!live) {
+      log->critical("{}", live.error().message);
+      return 1;
+    }
+    venue_session_config vc;
+    vc.venue = name;
+    vc.live = std::move(*live);
+    const auto vr = risk::venue_settings(cfg.risk, name);
+    vc.key_id = vr.key_id;
+    vc.rate_limits = vr.rate_limits;
+    vc.liveness_ns = cfg.risk.breakers.liveness.budget_ns;
+    vc.record_market = cfg.storage.record_market;
+    log->info("venue {}: real market data from {} ({}), {} book(s){}, paper execution", name,
+              vc.live->adapter, vc.live->ws_url, vc.live->symbols.size(),
+              vc.live->symbols.empty() ? " (every listed one, up to 50)" : "");
+    venues_cfg.children.push_back(child_spec{
+      venue_session_name(name), restart_policy::permanent,
       [vc, svc](caf::actor_system& s) {
         return caf::actor_cast<caf::actor>(spawn_venue_session(s, vc, svc));
       },

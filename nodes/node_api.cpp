@@ -92,8 +92,8 @@ std::string symbols_json(const node_config& cfg) {
   // Per symbol, each venue's spec, as the venue sessions publish them.
   std::map<std::string, std::vector<instrument_spec>> by_symbol;
   for (auto& v : cfg.sim.venues) {
-    if (!venue_enabled(cfg, v.name))
-      continue; // the node leaves a disabled venue out
+    if (!venue_enabled(cfg, v.name) || venue_is_live(cfg, v.name))
+      continue; // disabled, or a real venue (its listing comes from the venue)
     try {
       sim::venue venue{cfg.sim, v.name};
       for (auto& spec : venue.instruments())
