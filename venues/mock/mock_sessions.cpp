@@ -69,7 +69,9 @@ public:
       return start_close(websocket::close_code::policy_error, "too slow");
     }
     queued_bytes_ += n;
-    queue_.push_back({kind, std::move(text)});
+    // Paradex SBE frames go out as binary messages, everything else as text.
+    const bool binary = st_->protocol && st_->protocol->binary_frame(text);
+    queue_.push_back({kind, binary, std::move(text)});
     if (!writing_)
       do_write();
   }
@@ -86,6 +88,7 @@ public:
 private:
   struct queued {
     out_kind kind;
+    bool binary = false;
     std::string text;
   };
 
@@ -124,6 +127,7 @@ private:
 
   void do_write() {
     writing_ = true;
+    ws_.binary(queue_.front().binary);
     ws_.async_write(asio::buffer(queue_.front().text),
                     beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
   }
