@@ -8,6 +8,9 @@
 //   xarb sim-state [--config FILE] [--data-dir DIR] [--until TIME]
 //   xarb scan [--url URL | --standalone [--config FILE]] [--limit N] [--sort KEY]
 //             [--fallback-leverage VENUE=N]... [--interval S] [--once] [--plain]
+//   xarb mock-venue --venue NAME [--listen HOST:PORT] [--tls-cert PEM --tls-key PEM]
+//                   [--config FILE] [--sim-venue sim-a] [--seed N] [--tick-ms MS]
+//                   [--symbols BTC,ETH] [--no-control]
 //   xarb version
 //
 // Exit codes: 0 ok, 1 failure (invalid config, no data, ...), 2 usage error
@@ -18,6 +21,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -25,6 +29,9 @@
 #include "nodes/export_command.hpp"
 #include "nodes/scan_command.hpp"
 #include "nodes/sim_state_command.hpp"
+#include "venues/common/md_codec.hpp"
+#include "venues/mock/mock_cli.hpp"
+#include "venues/registry/registry.hpp"
 #include "monitoring/logging.hpp"
 #include "nodes/node.hpp"
 
@@ -104,6 +111,44 @@ int main(int argc, char** argv) {
   xarb::cli::scan_options scan_opts;
   auto* scan = xarb::cli::add_scan_subcommand(app, scan_opts);
 
+  auto* mv = app.add_subcommand(
+    "mock-venue", "Serve one simulated venue over the real venue's REST + WebSocket protocol "
+                  "(loopback by default) until SIGINT/SIGTERM");
+  std::string mv_venue;
+  std::string mv_listen = "127.0.0.1:0";
+  std::string mv_cert;
+  std::string mv_key;
+  std::optional<uint64_t> mv_seed;
+  int32_t mv_tick_ms = 50;
+  std::vector<std::string> mv_symbols;
+  std::string mv_sim_venue = "sim-a";
+  bool mv_no_control = false;
+  std::string mv_config;
+  {
+    std::vector<std::string> names;
+    for (auto n : xarb::venues::codec_names())
+      names.emplace_back(n);
+    mv->add_option("-v,--venue", mv_venue, "Which venue's protocol to speak")
+      ->required()
+      ->check(CLI::IsMember(names));
+  }
+  mv->add_option("-l,--listen", mv_listen, "HOST:PORT to listen on (port 0: pick one; printed)");
+  mv->add_option("--tls-cert", mv_cert, "PEM certificate chain: serve https:// and wss://")
+    ->check(CLI::ExistingFile);
+  mv->add_option("--tls-key", mv_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+  mv->add_option("-c,--config", mv_config,
+                 "TOML configuration whose [sim] market the mock runs (default: the embedded one)")
+    ->check(CLI::ExistingFile);
+  mv->add_option("--seed", mv_seed, "Market seed (default: the simulated world's)");
+  mv->add_option("--tick-ms", mv_tick_ms, "Market step and delivery period in ms")
+    ->check(CLI::Range(1, 60000));
+  mv->add_option("--symbols", mv_symbols, "Only these bases or canonical symbols (default: all)")
+    ->delimiter(',');
+  mv->add_option("--sim-venue", mv_sim_venue,
+                 "Which simulated venue's rules (fees, ticks) the market trades like");
+  mv->add_flag("--no-control", mv_no_control,
+               "Do not serve the fault-injection endpoints /__mock/fault and /__mock/stats");
+
   app.add_subcommand("version", "Print the version");
 
   try {
@@ -151,6 +196,31 @@ int main(int argc, char** argv) {
                                xarb::cli::http_scan_fetch(scan_opts.url,
                                                           xarb::cli::scan_http_timeout),
                                std::cout, std::cerr);
+  }
+
+  if (app.got_subcommand(mv)) {
+    auto protocol = xarb::venues::make_protocol(mv_venue);
+    if (!protocol) {
+      std::cerr << "xarb mock-venue: " << protocol.error().message << '\n';
+      return 2;
+    }
+    xarb::mock::mock_venue_options o;
+    o.protocol = std::move(*protocol);
+    o.listen = mv_listen;
+    o.tls_cert = mv_cert;
+    o.tls_key = mv_key;
+    o.seed = mv_seed;
+    o.tick_ms = mv_tick_ms;
+    o.symbols = mv_symbols;
+    o.sim_venue = mv_sim_venue;
+    o.control = !mv_no_control;
+    if (!mv_config.empty()) {
+      auto cfg = xarb::load_config_file(mv_config);
+      if (!cfg)
+        return print_errors(cfg.error());
+      o.world = cfg->sim;
+    }
+    return xarb::mock::run_mock_venue(std::move(o), std::cout, std::cerr);
   }
 
   if (app.got_subcommand(sst)) {
