@@ -370,8 +370,11 @@ public:
         return;
       }
       mark_.symbol.assign(fields_.coin);
-      mark_.next_funding_ts = 0; // not told (funding is paid on the hour)
-      // The frame has no exchange time; the arrival time stands in for it.
+      // Not in the frame: Hyperliquid settles at every full hour (UTC), so
+      // the next settlement is the next hour boundary after the arrival time
+      // (the frame has no exchange time; the arrival time stands in for it).
+      constexpr timestamp_ns hour_ns = int64_t{funding_interval} * 1'000'000'000;
+      mark_.next_funding_ts = (recv_ts / hour_ns + 1) * hour_ns;
       mark_.ts = recv_ts;
       out.on_mark(mark_);
       r.kind = frame_kind::data;

@@ -484,6 +484,13 @@ TEST_CASE("hyperliquid: recorded mock frames decode to their exact values") {
       CHECK(rec.marks[0].mark == px("68674.5"));
       CHECK(rec.marks[0].index == px("68670.1"));
       CHECK(rec.marks[0].rate == rt("0.0000125"));
+      // Settles on the hour: the next full hour after the arrival time.
+      rec.clear();
+      const timestamp_ns t = 1'800'000'123'000'000'000; // 2027-01-15T08:02:03Z
+      REQUIRE(decode(*c, l.frame, rec, t).kind == frame_kind::data);
+      REQUIRE(rec.marks.size() == 1);
+      CHECK(rec.marks[0].next_funding_ts == 1'800'003'600'000'000'000);
+      CHECK(rec.marks[0].interval_s == 3600);
     } else {
       FAIL("unexpected recorded kind " << l.kind);
     }
