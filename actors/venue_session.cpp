@@ -886,6 +886,8 @@ void apply_outcome(self_ptr self, live_market::outcome& out) {
     venue_event(st, severity::warning, "venue {}: {}", st.cfg.venue, note);
   if (out.listed) {
     const auto& specs = st.live->instruments();
+    if (st.svc.board)
+      st.svc.board->set_instruments(st.cfg.venue, specs);
     try {
       st.paper->add_instruments(specs);
     } catch (const std::exception& e) {

@@ -54,6 +54,18 @@ void status_board::set_venue_state(const std::string& venue, health_state state,
       book.synced = false;
 }
 
+void status_board::set_instruments(const std::string& venue,
+                                   std::vector<instrument_spec> specs) {
+  std::lock_guard guard{mtx_};
+  instruments_[venue] = std::move(specs);
+}
+
+std::map<std::string, std::vector<instrument_spec>, std::less<>>
+status_board::instruments() const {
+  std::lock_guard guard{mtx_};
+  return instruments_;
+}
+
 void status_board::set_book(const std::string& venue, const std::string& symbol,
                             bool synced, timestamp_ns last_update_ns, uint64_t seq) {
   std::lock_guard guard{mtx_};

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "messages/decimal.hpp"
+#include "messages/instrument.hpp"
 #include "messages/event.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
@@ -147,6 +148,10 @@ public:
   void set_venue_state(const std::string& venue, health_state state,
                        std::string detail);
 
+  /// The contracts a real venue listed (its session, on each listing):
+  /// replaces that venue's previous listing (GET /api/symbols).
+  void set_instruments(const std::string& venue, std::vector<instrument_spec> specs);
+
   /// State of one book; creates the venue and the book if unknown.
   void set_book(const std::string& venue, const std::string& symbol,
                 bool synced, timestamp_ns last_update_ns, uint64_t seq);
@@ -243,6 +248,8 @@ public:
 
   node_status node() const;
   std::vector<venue_status> venues() const;            ///< sorted by name
+  /// Every real venue's listed contracts, by venue (set_instruments).
+  std::map<std::string, std::vector<instrument_spec>, std::less<>> instruments() const;
   std::optional<venue_status> venue(const std::string& name) const;
   std::vector<pair_status> pairs() const;              ///< sorted by id
   std::optional<pair_status> pair(const std::string& id) const;
@@ -294,6 +301,7 @@ private:
   std::map<std::string, venue_entry, std::less<>> venues_;
   std::map<std::string, pair_status, std::less<>> pairs_;
   std::string risk_json_;
+  std::map<std::string, std::vector<instrument_spec>, std::less<>> instruments_;
 };
 
 } // namespace xarb

@@ -88,20 +88,31 @@ std::string runtime_pairs::params_json(const std::string& id) const {
 
 // -- documents ------------------------------------------------------------------
 
-std::string symbols_json(const node_config& cfg) {
-  // Per symbol, each venue's spec, as the venue sessions publish them.
-  std::map<std::string, std::vector<instrument_spec>> by_symbol;
+std::vector<instrument_spec> sim_instruments(const node_config& cfg) {
+  std::vector<instrument_spec> out;
   for (auto& v : cfg.sim.venues) {
     if (!venue_enabled(cfg, v.name) || venue_is_live(cfg, v.name))
       continue; // disabled, or a real venue (its listing comes from the venue)
     try {
       sim::venue venue{cfg.sim, v.name};
       for (auto& spec : venue.instruments())
-        by_symbol[spec.symbol].push_back(spec);
+        out.push_back(spec);
     } catch (const std::exception& e) {
       log::get("web")->warn("symbols of {} not listed: {}", v.name, e.what());
     }
   }
+  return out;
+}
+
+std::string symbols_json(const std::vector<instrument_spec>& sim,
+                         const std::map<std::string, std::vector<instrument_spec>, std::less<>>& live) {
+  // Per symbol, each venue's spec, as the venue sessions publish them.
+  std::map<std::string, std::vector<instrument_spec>> by_symbol;
+  for (auto& spec : sim)
+    by_symbol[spec.symbol].push_back(spec);
+  for (auto& [venue, specs] : live)
+    for (auto& spec : specs)
+      by_symbol[spec.symbol].push_back(spec);
   json::writer w;
   w.begin_array();
   for (auto& [symbol, specs] : by_symbol) {
@@ -270,7 +281,12 @@ std::shared_ptr<const control_api> make_control_api(const node_api_inputs& in) {
   }
   api->scan = in.scan;
   api->config_json = config_to_json(*in.cfg);
-  api->symbols_json = symbols_json(*in.cfg);
+  if (auto* b = in.board)
+    api->symbols_source = [b, sim = sim_instruments(*in.cfg)] {
+      return symbols_json(sim, b->instruments());
+    };
+  else
+    api->symbols_json = symbols_json(sim_instruments(*in.cfg), {});
   if (auto editor = in.config) {
     api->config_save = [editor](std::string_view patch, bool dry_run) {
       return editor->save(patch, dry_run);
@@ -283,7 +299,7 @@ std::shared_ptr<const control_api> make_control_api(const node_api_inputs& in) {
     };
   api->live_orders.configured = in.cfg->market.execution == "live";
   api->live_orders.confirm_text = in.cfg->web.live_confirm_text;
-  api->data_modes = {in.cfg->market.data};
+  api->data_modes = {effective_data_mode(*in.cfg)};
   auto* registry = in.registry;
   auto* board = in.board;
   auto pairs = in.pairs;

@@ -91,9 +91,14 @@ expected<std::string> history_json(const storage::store& store, const history_qu
 /// from the store, parameter changes, documents.
 std::shared_ptr<const control_api> make_control_api(const node_api_inputs& in);
 
-/// GET /api/symbols: per canonical symbol, each simulated venue's contract
-/// (native symbol, tick, lot, minimums, multiplier, fees, leverage,
-/// funding interval). A JSON array.
-std::string symbols_json(const node_config& cfg);
+/// The contracts of the enabled simulated venues (fixed for the process).
+std::vector<instrument_spec> sim_instruments(const node_config& cfg);
+
+/// GET /api/symbols: per canonical symbol, each venue's contract (native
+/// symbol, tick, lot, minimums, multiplier, fees, leverage, funding
+/// interval): the simulated venues' `sim` plus what real venues listed
+/// (`live`, status_board::instruments()). A JSON array sorted by symbol.
+std::string symbols_json(const std::vector<instrument_spec>& sim,
+                         const std::map<std::string, std::vector<instrument_spec>, std::less<>>& live);
 
 } // namespace xarb

@@ -109,7 +109,9 @@ http_reply get_config(const route_ctx& c) {
 http_reply get_symbols(const route_ctx& c) {
   json::writer w;
   w.begin_object().key("symbols");
-  if (c.api != nullptr && !c.api->symbols_json.empty())
+  if (c.api != nullptr && c.api->symbols_source)
+    w.raw(c.api->symbols_source());
+  else if (c.api != nullptr && !c.api->symbols_json.empty())
     w.raw(c.api->symbols_json);
   else
     w.begin_array().end_array();

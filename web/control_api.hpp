@@ -139,6 +139,9 @@ struct control_api {
   std::function<config_file_info()> config_file;
   /// GET /api/symbols: instruments per symbol and venue (JSON array).
   std::string symbols_json;
+  /// The same computed per request (real venues list at runtime); when set
+  /// it is used instead of symbols_json. Thread-safe.
+  std::function<std::string()> symbols_source;
   /// GET /api/venues: the request budget headroom of one venue as a JSON
   /// object ("" = none known). Thread-safe.
   std::function<std::string(const std::string& venue)> rate_limit_json;

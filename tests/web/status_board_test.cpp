@@ -829,3 +829,28 @@ TEST_CASE("orders_page and fills_page copy only the newest matching entries") {
 }
 
 } // TEST_SUITE
+
+TEST_CASE("a real venue's listing replaces its previous one") {
+  xarb::status_board b;
+  CHECK(b.instruments().empty());
+  xarb::instrument_spec btc;
+  btc.venue = "binance";
+  btc.symbol = "BTC-PERP";
+  btc.native_symbol = "BTCUSDT";
+  auto eth = btc;
+  eth.symbol = "ETH-PERP";
+  eth.native_symbol = "ETHUSDT";
+  b.set_instruments("binance", {btc, eth});
+  auto okx = btc;
+  okx.venue = "okx";
+  okx.native_symbol = "BTC-USDT-SWAP";
+  b.set_instruments("okx", {okx});
+  auto all = b.instruments();
+  REQUIRE(all.size() == 2);
+  CHECK(all["binance"].size() == 2);
+  CHECK(all["okx"].front().native_symbol == "BTC-USDT-SWAP");
+  b.set_instruments("binance", {eth}); // BTC delisted
+  all = b.instruments();
+  REQUIRE(all["binance"].size() == 1);
+  CHECK(all["binance"].front().native_symbol == "ETHUSDT");
+}
