@@ -254,6 +254,11 @@ std::vector<std::string> live_venues(const node_config& cfg);
 /// simulated, in configuration order, then live_venues().
 std::vector<std::string> enabled_venues(const node_config& cfg);
 
+/// The node's market data source as GET /api/status and
+/// /api/runtime/market-data-mode report it: "live" when every enabled venue
+/// reads a real venue, "mixed" when some do, else market.data ("sim").
+std::string effective_data_mode(const node_config& cfg);
+
 /// True for a [[sim.venues]] name that stays simulated or a live venue.
 bool venue_known(const node_config& cfg, std::string_view venue);
 

@@ -68,6 +68,16 @@ std::vector<std::string> enabled_venues(const node_config& cfg) {
   return out;
 }
 
+std::string effective_data_mode(const node_config& cfg) {
+  const auto all = enabled_venues(cfg);
+  const auto live = live_venues(cfg);
+  if (!live.empty() && live.size() == all.size())
+    return "live";
+  if (!live.empty())
+    return "mixed";
+  return cfg.market.data;
+}
+
 bool venue_known(const node_config& cfg, std::string_view venue) {
   return venue_is_live(cfg, venue) || is_sim_venue(cfg, venue);
 }

@@ -231,7 +231,7 @@ int run_node(const node_config& cfg, const config_origin& origin) {
 
   telemetry metrics;
   status_board board;
-  board.set_node(cfg.node.name, XARB_VERSION, wall_clock_ns(), cfg.market.data,
+  board.set_node(cfg.node.name, XARB_VERSION, wall_clock_ns(), effective_data_mode(cfg),
                  cfg.market.execution);
   board.set_event_hook([&metrics](const event& e) { metrics.count_event(e.sev); });
   name_registry registry;

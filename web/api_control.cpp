@@ -320,6 +320,10 @@ http_reply post_market_data_mode(const route_ctx& c) {
   if (mode != "sim" && mode != "live")
     return bad_request("mode must be sim or live");
   const auto current = c.board.node().data_mode;
+  if (current == "mixed")
+    return error_reply(409, "restart_required",
+                       "this node reads some venues live and simulates the others: the source "
+                       "is per venue ([venues.<name>] market_data), changed by a restart");
   if (mode != current) {
     bool available = false;
     for (auto& m : c.api->data_modes)

@@ -173,6 +173,29 @@ enabled = false
   auto line = describe(c);
   CHECK(contains(line, "venues.live=[sim-b(okx),aster-x(aster),binance,bybit,zeta(bybit)]"));
   CHECK(contains(line, "venues.disabled=[sim-c,bybit]"));
+  CHECK(effective_data_mode(c) == "mixed"); // sim-a is still simulated
+}
+
+TEST_CASE("effective_data_mode: sim, mixed, live") {
+  CHECK(effective_data_mode(load("")) == "sim");
+  auto all_live = load(R"([venues.sim-a]
+enabled = false
+[venues.sim-b]
+enabled = false
+[venues.sim-c]
+enabled = false
+[venues.binance]
+market_data = "live"
+)");
+  CHECK(effective_data_mode(all_live) == "live");
+  auto one_sim = load(R"([venues.sim-a]
+enabled = false
+[venues.sim-b]
+enabled = false
+[venues.binance]
+market_data = "live"
+)");
+  CHECK(effective_data_mode(one_sim) == "mixed");
 }
 
 TEST_CASE("the live rules: every problem, with its key") {

@@ -453,4 +453,16 @@ TEST_CASE_FIXTURE(api_fixture, "market data mode: only what the node is configur
   CHECK(sent.empty());
 }
 
+TEST_CASE_FIXTURE(api_fixture, "market data mode: a node mixing live and simulated venues") {
+  const auto route = "/api/runtime/market-data-mode";
+  board.set_node("n1", "0.1.0", 1, "mixed", "paper");
+  for (auto body : {R"({"mode":"sim"})", R"({"mode":"live"})", R"({"simulated_market_data":true})"}) {
+    auto r = post(route, body);
+    CHECK(r.status == 409);
+    CHECK(error_of(r) == "restart_required");
+  }
+  CHECK(post(route, R"({"mode":"replay"})").status == 400);
+  CHECK(sent.empty());
+}
+
 } // TEST_SUITE
