@@ -12,7 +12,8 @@
 // clock is clamped by the venue against an advance() the log does not see,
 // so logging the raw `now` would replay the request earlier and diverge.
 //
-// File format (version 1), integers little-endian, no padding:
+// File format (version 1), framing and crash semantics of record_file.hpp,
+// integers little-endian, no padding:
 //   file    := magic "XARBFLW1" (8 bytes), record*
 //   record  := u32 len, u32 ~len, u32 crc32(payload), payload (len bytes)
 //   payload := u8 type, then by type:
@@ -43,15 +44,12 @@
 #include "messages/expected.hpp"
 #include "messages/market.hpp"
 #include "messages/order.hpp"
+#include "venues/sim/record_file.hpp"
 #include "venues/sim/sim_event.hpp"
 
 namespace xarb::sim {
 
 class venue;
-
-/// CRC-32 (IEEE 802.3 / zlib polynomial, reflected): crc32("123456789") ==
-/// 0xCBF43926.
-uint32_t crc32(std::string_view bytes) noexcept;
 
 struct flow_record {
   enum class kind : uint8_t { submit, cancel } k = kind::submit;
@@ -111,10 +109,10 @@ public:
   /// Every request, in log order.
   const std::vector<flow_record>& records() const noexcept { return records_; }
   /// Bytes of a torn tail dropped by open().
-  std::size_t torn_bytes() const noexcept { return torn_bytes_; }
+  std::size_t torn_bytes() const noexcept { return file_.torn_bytes(); }
   const std::string& path() const noexcept { return path_; }
   /// Current file size in bytes.
-  uint64_t size_bytes() const noexcept { return size_; }
+  uint64_t size_bytes() const noexcept { return file_.size_bytes(); }
 
   /// Replays the log into `v`, a FRESH venue (not started) built from the same
   /// world config with start_ts == world_start(): starts it at venue_start()
@@ -131,26 +129,23 @@ public:
   /// std::runtime_error if the replayed venue did not start where recorded.
   void replay(venue& v, std::vector<event>* out = nullptr) const;
 
-  bool read_only() const noexcept { return read_only_; }
+  bool read_only() const noexcept { return file_.read_only(); }
 
 private:
-  flow_log(std::string path, std::string venue, bool sync);
+  flow_log(std::string path, std::string venue);
   static expected<std::unique_ptr<flow_log>> open_impl(const std::string& path,
                                                        const std::string& venue_name,
                                                        bool sync, bool read_only);
 
-  error_info parse(const std::string& bytes, uint64_t& good_end);
-  error_info append(const std::string& payload);
+  /// One whole record of the file (record_file's visitor).
+  error_info parse_record(std::string_view payload, std::size_t off);
   /// Appends a request's payload, then keeps `rec` in records().
   error_info commit(const std::string& payload, flow_record rec);
 
   std::string path_;
   std::string venue_;
-  bool sync_ = false;
-  bool read_only_ = false;
-  int fd_ = -1;
-  uint64_t size_ = 0;
-  std::size_t torn_bytes_ = 0;
+  record_io::record_file file_;
+  bool header_ = false; ///< the header record has been read
   std::vector<flow_record> records_;
   bool has_start_ = false;
   timestamp_ns world_start_ = 0;

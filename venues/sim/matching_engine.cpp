@@ -40,29 +40,46 @@ quantity available(const std::vector<book_level>& book, side taker, price limit)
 
 matching_engine::matching_engine(std::string venue) : venue_(std::move(venue)) {}
 
-std::size_t matching_engine::add_market(market_rules r) {
+void matching_engine::canonical_units(const market_rules& r, price& tick, quantity& lot) const {
   const auto fail = [&](const std::string& what) {
     throw std::invalid_argument("sim venue " + venue_ + ", " + r.symbol + ": " + what);
   };
-  if (find(r.symbol) != npos)
-    fail("symbol added twice");
   if (!r.multiplier.is_positive() || !r.native_tick.is_positive()
       || !r.native_lot.is_positive() || r.native_min_qty.is_negative())
     fail("multiplier, tick and lot must be positive");
   // canonical tick = native tick / multiplier; canonical lot = lot x multiplier.
-  auto tick = divide_by(r.native_tick, r.multiplier, rounding::exact);
-  auto lot = multiply(r.native_lot, r.multiplier, rounding::exact);
-  if (!tick || !lot)
+  auto t = divide_by(r.native_tick, r.multiplier, rounding::exact);
+  auto l = multiply(r.native_lot, r.multiplier, rounding::exact);
+  if (!t || !l)
     fail("tick " + r.native_tick.to_string() + " / lot " + r.native_lot.to_string()
          + " not exact in canonical units with multiplier " + r.multiplier.to_string());
-  auto back = multiply(*tick, r.multiplier, rounding::exact);
-  if (!back || *back != r.native_tick || !tick->is_positive() || !lot->is_positive())
+  auto back = multiply(*t, r.multiplier, rounding::exact);
+  if (!back || *back != r.native_tick || !t->is_positive() || !l->is_positive())
     fail("tick does not round-trip through multiplier " + r.multiplier.to_string());
+  tick = *t;
+  lot = *l;
+}
+
+std::size_t matching_engine::add_market(market_rules r) {
+  if (find(r.symbol) != npos)
+    throw std::invalid_argument("sim venue " + venue_ + ", " + r.symbol + ": symbol added twice");
+  price tick;
+  quantity lot;
+  canonical_units(r, tick, lot);
   std::string sym = r.symbol;
   by_symbol_.emplace(sym, markets_.size());
-  markets_.push_back(market{std::move(r), *tick, *lot, {}, {}, {},
+  markets_.push_back(market{std::move(r), tick, lot, {}, {}, {},
                             position_ledger{venue_, std::move(sym)}, {}});
   return markets_.size() - 1;
+}
+
+void matching_engine::replace_rules(std::size_t i, market_rules r) {
+  auto& m = markets_.at(i);
+  if (r.symbol != m.rules.symbol)
+    throw std::invalid_argument("sim venue " + venue_ + ": rules of " + r.symbol
+                                + " given for " + m.rules.symbol);
+  canonical_units(r, m.tick, m.lot);
+  m.rules = std::move(r);
 }
 
 std::size_t matching_engine::find(std::string_view symbol) const noexcept {
@@ -320,6 +337,86 @@ bool matching_engine::match_resting(std::size_t i, timestamp_ns now, std::vector
 
 money matching_engine::apply_funding(std::size_t i, price mark, ratio rate, timestamp_ns ts) {
   return markets_.at(i).ledger.apply_funding(mark, rate, ts);
+}
+
+namespace {
+
+/// n of an id "<prefix><n>" (0 when it is not one).
+uint64_t id_number(std::string_view id, std::string_view prefix) {
+  if (!id.starts_with(prefix) || id.size() == prefix.size() || id.size() - prefix.size() > 19)
+    return 0;
+  uint64_t n = 0;
+  for (char c : id.substr(prefix.size())) {
+    if (c < '0' || c > '9')
+      return 0;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
+}
+
+} // namespace
+
+void matching_engine::restore_order(const order_record& rec, uint64_t seq) {
+  const std::size_t idx = find(rec.symbol);
+  const auto fail = [&](const std::string& what) {
+    throw std::invalid_argument("sim venue " + venue_ + ", restore order " + rec.client_id
+                                + ": " + what);
+  };
+  if (idx == npos)
+    fail("unknown symbol " + rec.symbol);
+  if (rec.client_id.empty() || by_id_.find(rec.client_id) != by_id_.end())
+    fail("client id empty or already known");
+  if (!rec.qty.is_positive() || seq == 0)
+    fail("quantity and arrival number must be positive");
+  order_entry e;
+  e.rec = rec;
+  e.rec.filled = quantity{};
+  e.rec.st = order_record::status::open;
+  e.rec.closed = 0;
+  e.market = idx;
+  by_id_.emplace(rec.client_id, entries_.size());
+  entries_.push_back(std::move(e));
+  next_order_ = std::max(next_order_, seq + 1);
+  if (rec.px.is_positive() && rec.tif != time_in_force::ioc)
+    markets_[idx].orders.push_back(resting_order{rec.client_id, rec.venue_order_id, rec.sd,
+                                                 rec.px, rec.qty, rec.reduce_only, seq});
+}
+
+void matching_engine::restore_fill(const order_fill& f) {
+  const auto it = by_id_.find(f.client_id);
+  if (it == by_id_.end() || entries_[it->second].rec.symbol != f.symbol
+      || entries_[it->second].rec.st != order_record::status::open)
+    throw std::invalid_argument("sim venue " + venue_ + ", restore fill " + f.fill_id
+                                + ": no open order " + f.client_id + " on " + f.symbol);
+  auto& e = entries_[it->second];
+  auto& m = markets_[e.market];
+  m.ledger.apply_fill(f.sd, f.px, f.qty, f.fee, f.ts);
+  e.fills.push_back(m.fills.size());
+  e.rec.filled += f.qty;
+  m.fills.push_back(f);
+  const uint64_t n = id_number(f.fill_id, venue_ + "-t");
+  next_fill_ = std::max(next_fill_, (n != 0 ? n : next_fill_) + 1);
+  auto rest = std::find_if(m.orders.begin(), m.orders.end(),
+                           [&](const resting_order& r) { return r.client_id == f.client_id; });
+  if (rest != m.orders.end())
+    rest->leaves = f.leaves_qty;
+  if (f.leaves_qty.is_zero()) {
+    if (rest != m.orders.end())
+      m.orders.erase(rest);
+    close(f.client_id, order_record::status::filled, f.ts);
+  }
+}
+
+void matching_engine::restore_close(std::string_view client_id, timestamp_ns ts) {
+  const auto it = by_id_.find(client_id);
+  if (it == by_id_.end() || entries_[it->second].rec.st != order_record::status::open)
+    throw std::invalid_argument("sim venue " + venue_ + ": restore close of "
+                                + std::string{client_id} + ", not an open order");
+  auto& e = entries_[it->second];
+  auto& orders = markets_[e.market].orders;
+  std::erase_if(orders, [&](const resting_order& r) { return r.client_id == client_id; });
+  e.rec.st = order_record::status::cancelled;
+  e.rec.closed = ts;
 }
 
 } // namespace xarb::sim

@@ -150,6 +150,30 @@ public:
   /// Every fill on symbol `i` since start, in exchange order.
   const std::vector<order_fill>& fills(std::size_t i) const { return markets_.at(i).fills; }
 
+  // -- restore: an account rebuilt from its outcomes (paper_journal.hpp) -------
+  // Each hook re-applies one event exactly as the engine emitted it, in the
+  // original order, so positions, records and open orders come out identical.
+  // They throw std::invalid_argument on an event that does not fit the state
+  // (unknown symbol or order, a client id seen twice): the caller's record is
+  // inconsistent.
+
+  /// Arrival number the next acknowledged order gets (its id "<venue>-o<seq>").
+  uint64_t next_order_seq() const noexcept { return next_order_; }
+  /// Re-creates an order as acknowledged: `rec` open with nothing filled
+  /// (its filled/st/closed are ignored), arrival number `seq`. A limit order
+  /// (px > 0) that is not IOC rests with leaves = qty until restore_fill or
+  /// restore_close changes that. Later orders are numbered after `seq`.
+  void restore_order(const order_record& rec, uint64_t seq);
+  /// Books a fill as emitted: ledger, fill history, order record (filled once
+  /// leaves is 0); a resting order keeps f.leaves_qty. Later fill ids
+  /// ("<venue>-t<n>") are numbered after this one.
+  void restore_fill(const order_fill& f);
+  /// Closes an open order as cancelled at `ts` (no longer resting).
+  void restore_close(std::string_view client_id, timestamp_ns ts);
+  /// New trading rules for market `i` (e.g. a symbol restored before the
+  /// venue listed it again); the same checks as add_market.
+  void replace_rules(std::size_t i, market_rules rules);
+
 private:
   struct market {
     market_rules rules;
@@ -176,6 +200,8 @@ private:
     }
   };
 
+  /// Canonical tick and lot of `r`; throws std::invalid_argument like add_market.
+  void canonical_units(const market_rules& r, price& tick, quantity& lot) const;
   error_info validate(const market& m, const order_intent& o, quantity& qty) const;
   void reject(const order_intent& o, error_info err, timestamp_ns now,
               std::vector<event>& out) const;
