@@ -32,6 +32,7 @@
 #include "venues/sim/account.hpp"
 #include "venues/sim/flow_log.hpp"
 #include "venues/sim/paper_exchange.hpp"
+#include "venues/sim/paper_journal.hpp"
 #include "venues/sim/sim_venue.hpp"
 
 namespace xarb {
@@ -97,6 +98,8 @@ struct venue_session_state {
   std::unique_ptr<live_market> live;
   std::unique_ptr<sim::paper_exchange> paper;
   std::vector<sim::event> paper_events;  ///< fills of resting paper orders, applied after a batch
+  std::unique_ptr<sim::paper_journal> journal; ///< null: the paper account is not kept
+  bool paper_restored = false;           ///< the journal was replayed (after the first listing)
   bool checksums_trusted = true;         ///< false after repeated mismatches on fresh snapshots
   uint32_t checksum_strikes = 0;
   timestamp_ns last_malformed_log = 0;
@@ -877,6 +880,35 @@ market_watch_batch full_batch(self_ptr self) {
   return full;
 }
 
+/// The paper account as it was before the restart: replayed from the
+/// journal once the first listing gave the contracts their rules, then
+/// every account change is appended. A journal that does not fit the
+/// venue is fatal for the session (like a damaged flow log): trading on a
+/// silently different account would be worse.
+void restore_paper(self_ptr self) {
+  auto& st = self->state;
+  st.paper_restored = true;
+  const auto now = now_of(self);
+  auto summary = st.paper->restore(st.journal->records(), now, st.events);
+  auto* journal = st.journal.get();
+  st.paper->set_recorder([self, journal](const sim::paper_record& r) {
+    if (auto err = journal->append(r))
+      venue_event(self->state, severity::error,
+                  "venue {}: paper journal {}: append failed ({}); this change is not kept "
+                  "across a restart",
+                  self->state.cfg.venue, self->state.cfg.paper_path, err.message);
+  });
+  std::string unlisted;
+  for (const auto& symbol : summary.unlisted)
+    unlisted += (unlisted.empty() ? "; no longer listed: " : ", ") + symbol;
+  if (summary.records > 0 || summary.expired > 0)
+    venue_event(st, severity::info,
+                "venue {}: paper account restored from {} ({} records, {} open orders, {} "
+                "expired{})",
+                st.cfg.venue, st.cfg.paper_path, summary.records, summary.open, summary.expired,
+                unlisted);
+}
+
 /// What a real venue's message meant for the session: its notes go to the
 /// event log; the listing creates the books and reaches subscribers and
 /// watchers; a lost books connection unsyncs every book until it is back.
@@ -894,6 +926,8 @@ void apply_outcome(self_ptr self, live_market::outcome& out) {
       venue_event(st, severity::error, "venue {}: paper trading refuses a contract: {}",
                   st.cfg.venue, e.what());
     }
+    if (st.journal && !st.paper_restored)
+      restore_paper(self);
     for (const auto& spec : specs) {
       auto [i, fresh] = st.books.try_emplace(spec.symbol);
       for (auto& sub : i->second.subscribers)
@@ -950,6 +984,16 @@ venue_session_actor::behavior_type venue_session_impl(self_ptr self,
     for (const auto& symbol : st.cfg.live->symbols)
       st.books.emplace(symbol, book_entry{});
     st.paper = std::make_unique<sim::paper_exchange>(st.cfg.venue);
+    if (!st.cfg.paper_path.empty()) {
+      auto opened = sim::paper_journal::open(st.cfg.paper_path, st.cfg.venue, st.cfg.paper_sync);
+      if (!opened)
+        throw std::runtime_error("venue " + st.cfg.venue + ": " + opened.error().message);
+      st.journal = std::move(*opened);
+      if (st.journal->torn_bytes() > 0)
+        venue_event(st, severity::warning,
+                    "venue {}: paper journal {}: dropped a torn last record ({} bytes)",
+                    st.cfg.venue, st.cfg.paper_path, st.journal->torn_bytes());
+    }
     st.live = std::make_unique<live_market>(st.cfg.venue, *st.cfg.live,
                                             caf::actor_cast<caf::actor>(self), st.events);
     st.live->start(start);

@@ -96,6 +96,13 @@ struct venue_session_config {
   /// `world` and the flow log are unused and orders fill on paper against
   /// the live book (venues/sim/paper_exchange.hpp).
   std::optional<live_market_config> live;
+  /// A real venue's paper account journal (venues/sim/paper_journal.hpp):
+  /// every order, fill, cancel and funding settlement of the paper account
+  /// is appended here and restored after a restart, so positions and open
+  /// orders survive like on the real venue. Empty: the account starts
+  /// afresh with every session (tests).
+  std::string paper_path;
+  bool paper_sync = false;                 ///< fsync each append
 };
 
 /// Pointers to node-wide services; any may be null (tests).

@@ -310,6 +310,8 @@ int run_node(const node_config& cfg, const config_origin& origin) {
     vc.rate_limits = vr.rate_limits;
     vc.liveness_ns = cfg.risk.breakers.liveness.budget_ns;
     vc.record_market = cfg.storage.record_market;
+    if (cfg.storage.sim_history)
+      vc.paper_path = sim_dir + "/" + name + ".paper";
     log->info("venue {}: real market data from {} ({}), {} book(s){}, paper execution", name,
               vc.live->adapter, vc.live->ws_url, vc.live->symbols.size(),
               vc.live->symbols.empty() ? " (every listed one, up to 50)" : "");

@@ -11,6 +11,9 @@
 
 #include <charconv>
 #include <deque>
+#include <filesystem>
+
+#include <unistd.h>
 #include <memory>
 #include <sstream>
 
@@ -248,6 +251,7 @@ struct live_fixture : sim_fixture {
   order_log seen;
   caf::actor sub;
   uint64_t generation = 1;
+  std::string paper_path; ///< the paper account journal ("" = none)
 
   ~live_fixture() override { stop_actors(); }
 
@@ -268,6 +272,7 @@ struct live_fixture : sim_fixture {
     vc.venue = "binance";
     vc.clock = clock();
     vc.live = live_config(mode);
+    vc.paper_path = paper_path;
     if (tweak)
       tweak(*vc.live);
     vc.stale_after_ns = 2'000'000'000;
@@ -591,6 +596,86 @@ CAF_TEST(paper orders fill against the live book and funding settles on it) {
   CAF_REQUIRE_EQUAL(r.orders.size(), 2u);
   CAF_CHECK(r.orders[0].known);
   CAF_CHECK(r.orders[1].known);
+}
+
+CAF_TEST(the paper account survives a restart of the session) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path()
+                   / ("xarb-paper-" + std::to_string(::getpid()) + "-" + std::to_string(now));
+  fs::create_directories(dir);
+  paper_path = (dir / "binance.paper").string();
+  start();
+  sync_both();
+  auto trader = sys.spawn(recorder, &seen);
+  tracked.push_back(trader);
+  order_intent buy;
+  buy.client_id = "n1-p1-1";
+  buy.venue = "binance";
+  buy.symbol = "BTC-PERP";
+  buy.sd = side::buy;
+  buy.type = order_type::market;
+  buy.tif = time_in_force::ioc;
+  buy.qty = quantity::from_string("1.5").value();
+  caf::send_as(trader, session, buy);
+  sched.run();
+  CAF_REQUIRE_EQUAL(seen.fills.size(), 2u);
+  // A resting sell, still open when the session goes.
+  order_intent sell = buy;
+  sell.client_id = "n1-p1-2";
+  sell.sd = side::sell;
+  sell.type = order_type::limit;
+  sell.tif = time_in_force::post_only;
+  sell.px = price::from_string("100.5").value();
+  sell.qty = quantity::from_units(1);
+  caf::send_as(trader, session, sell);
+  sched.run();
+  CAF_REQUIRE_EQUAL(seen.acks.size(), 2u);
+  // The session dies (a crash, a restart of the node) and comes back.
+  caf::anon_send_exit(session, caf::exit_reason::kill);
+  sched.run();
+  seen = order_log{};
+  start();
+  list();
+  account_query q;
+  q.symbol = "BTC-PERP";
+  q.client_ids = {"n1-p1-1", "n1-p1-2"};
+  account_report r;
+  bool answered = false;
+  tracked.push_back(sys.spawn(account_asker, session, q, &r, &answered));
+  sched.run();
+  CAF_REQUIRE(answered);
+  CAF_CHECK(r.pos.qty == quantity::from_string("1.5").value());
+  CAF_REQUIRE_EQUAL(r.orders.size(), 2u);
+  CAF_CHECK(r.orders[0].known);
+  CAF_CHECK(r.orders[1].known);
+  // The resting order is still working: it fills when the live bid reaches it.
+  link(true);
+  step(10ms);
+  frame("D BTCUSDT 99 101 98 100.0:1 -");
+  answer("https://api.venue.test/depth?symbol=BTCUSDT", 200,
+         "100 100.0:2,99.9:3 100.1:1,100.2:4");
+  frame("D BTCUSDT 102 102 101 100.5:2 100.1:0,100.2:0,100.6:1");
+  // (its fill goes to whoever asked about it after the restart: the asker)
+  account_report after;
+  answered = false;
+  tracked.push_back(sys.spawn(account_asker, session, q, &after, &answered));
+  sched.run();
+  CAF_REQUIRE(answered);
+  CAF_CHECK(after.pos.qty == quantity::from_string("0.5").value());
+  stop_actors();
+  // A third session sees the maker fill too: it was journaled.
+  seen = order_log{};
+  start();
+  list();
+  account_report third;
+  answered = false;
+  tracked.push_back(sys.spawn(account_asker, session, q, &third, &answered));
+  sched.run();
+  CAF_REQUIRE(answered);
+  CAF_CHECK(third.pos.qty == quantity::from_string("0.5").value());
+  stop_actors();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }
 
 CAF_TEST(a failed listing is retried with back off) {
