@@ -20,12 +20,11 @@ using venues::frame_kind;
 
 namespace {
 
-constexpr timestamp_ns ms(int64_t v) { return v * 1'000'000; }
 
 struct fixture {
   std::unique_ptr<venues::md_codec> codec = venues::make_aster_codec();
   std::unique_ptr<mock::venue_protocol> proto = mock::make_aster_protocol();
-  fake_market market{*proto, codec->info().maker_fee, codec->info().taker_fee};
+  fake_market market = binance_market(*proto, codec->info().maker_fee, codec->info().taker_fee);
 };
 
 } // namespace
@@ -36,7 +35,7 @@ TEST_CASE("aster: every public sample decodes to its exact values") {
   REQUIRE(samples.size() >= 4);
   for (const auto& s : samples) {
     CAPTURE(s.kind);
-    recording_handler h;
+    recorder h;
     if (s.kind == "rest_depth_snapshot") {
       auto snap = codec->parse_snapshot("BTCUSDT", s.json);
       REQUIRE(snap);
@@ -159,24 +158,14 @@ TEST_CASE("aster mock: recorded frames decode to their literal values") {
   fixture f;
   auto subs = subscribe_all(*f.codec, *f.proto, f.market, true);
   const auto lines = record(*f.codec, *f.proto, f.market, subs, R"({"params":["btcusdt@depth"],"id":1})");
-  if (maybe_write_frames(XARB_MOCK_FRAMES, lines))
-    MESSAGE("wrote " XARB_MOCK_FRAMES);
-  const auto file = load_frames(XARB_MOCK_FRAMES);
-  check_same_frames(file, lines);
+  const auto file = check_recorded_file(XARB_MOCK_FRAMES, frames_header(lines), lines);
   check_recorded(*f.codec, file, {"BTCUSDT", "ETHUSDT", "1000PEPEUSDT"}, "USDT");
 }
 
 TEST_CASE("aster: prefixes of samples and junk never crash or emit") {
   auto codec = venues::make_aster_codec();
-  for (const auto& s : venue_samples("aster")) {
-    CAPTURE(s.kind);
-    CHECK(bad_prefixes(*codec, s.json) == 0);
-    for (std::size_t n = 0; n < s.json.size(); ++n)
-      CHECK_FALSE(codec->parse_snapshot("X", s.json.substr(0, n)));
-  }
-  for (const auto& j : junk_frames()) {
-    recording_handler h;
-    CHECK(decode(*codec, j, h).kind != frame_kind::data);
-    CHECK(h.calls() == 0);
-  }
+  check_samples_robust(*codec, "aster");
+  for (const auto& s : venue_samples("aster"))
+    check_snapshot_prefixes(*codec, "X", s.json);
+  check_junk(*codec, junk_rule::not_data);
 }

@@ -4,7 +4,6 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/venues/binance/alloc_counter.hpp"
 #include "tests/venues/binance/venue_test_util.hpp"
 #include "tests/venues/venue_samples.hpp"
 #include "venues/backpack/codec.hpp"
@@ -16,7 +15,6 @@ using venues::frame_kind;
 namespace {
 
 constexpr timestamp_ns us(int64_t v) { return v * 1'000; }
-constexpr timestamp_ns ms(int64_t v) { return v * 1'000'000; }
 
 std::string depth(uint64_t U, uint64_t u, std::string_view bid) {
   return R"({"data":{"E":"1754903057555305","T":"1754903057554352","U":)" + std::to_string(U)
@@ -32,7 +30,7 @@ TEST_CASE("backpack: every public sample decodes to its exact values") {
   REQUIRE(samples.size() >= 2);
   for (const auto& s : samples) {
     CAPTURE(s.kind);
-    recording_handler h;
+    recorder h;
     REQUIRE(decode(*codec, s.json, h, 11).kind == frame_kind::data);
     REQUIRE(h.deltas.size() == 1);
     const auto& d = h.deltas[0];
@@ -62,7 +60,7 @@ TEST_CASE("backpack: every public sample decodes to its exact values") {
 
 TEST_CASE("backpack: documented book ticker, mark price, errors and other events") {
   auto codec = venues::make_backpack_codec();
-  recording_handler h;
+  recorder h;
   // API docs example (numbers for E/T, u a string).
   auto r = decode(*codec, R"({"stream":"bookTicker.SOL_USDC","data":{"e":"bookTicker","E":1694687965941000,"s":"SOL_USDC","a":"18.70","A":"1.000","b":"18.67","B":"2.000","u":"111063070525358080","T":1694687965940999}})", h);
   REQUIRE(r.kind == frame_kind::data);
@@ -202,7 +200,7 @@ TEST_CASE("backpack: markets listing and depth snapshot") {
 TEST_CASE("backpack: U == previous u + 1 through order_book after a REST snapshot") {
   auto codec = venues::make_backpack_codec();
   auto ev = [&](uint64_t U, uint64_t u, std::string_view bid) {
-    recording_handler h;
+    recorder h;
     REQUIRE(decode(*codec, depth(U, u, bid), h).kind == frame_kind::data);
     return h.deltas.at(0);
   };
@@ -236,16 +234,8 @@ TEST_CASE("backpack: U == previous u + 1 through order_book after a REST snapsho
 
 TEST_CASE("backpack: prefixes of samples and junk never crash or emit") {
   auto codec = venues::make_backpack_codec();
-  for (const auto& s : venue_samples("backpack")) {
-    CAPTURE(s.kind);
-    CHECK(bad_prefixes(*codec, s.json) == 0);
-  }
-  for (const auto& j : junk_frames()) {
-    CAPTURE(j);
-    recording_handler h;
-    CHECK(decode(*codec, j, h).kind != frame_kind::data);
-    CHECK(h.calls() == 0);
-  }
+  check_samples_robust(*codec, "backpack");
+  check_junk(*codec, junk_rule::not_data);
   const std::string body = R"({"asks":[["18.70","1"]],"bids":[["18.67","0.832"]],"lastUpdateId":"94978271","timestamp":1694687965941000})";
   for (std::size_t n = 0; n < body.size(); ++n)
     CHECK_FALSE(codec->parse_snapshot("X", body.substr(0, n)));

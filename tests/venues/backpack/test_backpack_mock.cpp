@@ -22,7 +22,7 @@ namespace {
 struct fixture {
   std::unique_ptr<venues::md_codec> codec = venues::make_backpack_codec();
   std::unique_ptr<mock::venue_protocol> proto = mock::make_backpack_protocol();
-  fake_market market{*proto, codec->info().maker_fee, codec->info().taker_fee};
+  fake_market market = binance_market(*proto, codec->info().maker_fee, codec->info().taker_fee);
 };
 
 std::vector<std::string> answer(mock::venue_protocol& p, mock::ws_client& c, const fake_market& m,
@@ -59,7 +59,7 @@ TEST_CASE("backpack mock: plan() subscriptions, streams and errors") {
 
   mock::ws_client c;
   c.target = "/";
-  recording_handler h;
+  recorder h;
   auto out = answer(*f.proto, c, f.market, R"({"method":"SUBSCRIBE","params":["depth.NOPE_USDC_PERP"]})");
   REQUIRE(out.size() == 1);
   CHECK(out[0] == R"({"id":null,"error":{"code":4006,"message":"Invalid stream"}})");
@@ -125,9 +125,6 @@ TEST_CASE("backpack mock: recorded frames decode to their literal values") {
   auto subs = subscribe_all(*f.codec, *f.proto, f.market, false);
   const auto lines = record(*f.codec, *f.proto, f.market, subs,
                             R"({"method":"SUBSCRIBE","params":["depth.NOPE_USDC_PERP"]})");
-  if (maybe_write_frames(XARB_MOCK_FRAMES, lines))
-    MESSAGE("wrote " XARB_MOCK_FRAMES);
-  const auto file = load_frames(XARB_MOCK_FRAMES);
-  check_same_frames(file, lines);
+  const auto file = check_recorded_file(XARB_MOCK_FRAMES, frames_header(lines), lines);
   check_recorded(*f.codec, file, {"BTC_USDC_PERP", "ETH_USDC_PERP", "kPEPE_USDC_PERP"}, "USDC");
 }

@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,8 +15,6 @@
 #include "tests/venues/binance/venue_test_util.hpp"
 
 namespace xarb::test {
-
-using venues::frame_kind;
 
 /// The three BTC deltas the fake simulator "produces" after its snapshot at
 /// seq 1000 (first_seq / seq / prev_seq as mock_market numbers them).
@@ -26,14 +25,14 @@ inline std::vector<book_delta> btc_deltas(const fake_market& m, std::string_view
     d.symbol = m.native(0);
   }
   ds[0].first_seq = 1001, ds[0].seq = 1001, ds[0].prev_seq = 1000;
-  ds[0].exchange_ts = fake_market::book_ts + 1'000'000;
+  ds[0].exchange_ts = binance_times::book_ts + 1'000'000;
   ds[0].bids = {lvl("27450.1", "0")};
   ds[0].asks = {lvl("27450.2", "1.2")};
   ds[1].first_seq = 1002, ds[1].seq = 1003, ds[1].prev_seq = 1001;
-  ds[1].exchange_ts = fake_market::book_ts + 2'000'000;
+  ds[1].exchange_ts = binance_times::book_ts + 2'000'000;
   ds[1].bids = {lvl("27449.9", "0.5"), lvl("27449.5", "0")};
   ds[2].first_seq = 1004, ds[2].seq = 1004, ds[2].prev_seq = 1003;
-  ds[2].exchange_ts = fake_market::book_ts + 3'000'000;
+  ds[2].exchange_ts = binance_times::book_ts + 3'000'000;
   ds[2].asks = {lvl("27450.3", "2")};
   return ds;
 }
@@ -45,46 +44,8 @@ inline top_of_book btc_top(const fake_market& m, std::string_view venue) {
   t.seq = 1004;
   t.bid = lvl("27450", "2.25");
   t.ask = lvl("27450.2", "1.2");
-  t.exchange_ts = fake_market::book_ts + 3'000'000;
+  t.exchange_ts = binance_times::book_ts + 3'000'000;
   return t;
-}
-
-struct subscribed {
-  venues::ws_plan plan;
-  mock::ws_client client;
-  std::vector<std::string> answers; ///< what the protocol sent back
-};
-
-/// Opens one mock client per plan() connection and sends its subscribe
-/// frames. With `acks`, every frame must be answered by one ack the codec
-/// recognises; without, nothing may be answered (Backpack).
-inline std::vector<subscribed> subscribe_all(venues::md_codec& codec, mock::venue_protocol& p,
-                                             const fake_market& m, bool acks) {
-  std::vector<std::string> natives;
-  for (const auto& mi : m.instruments())
-    natives.push_back(mi.spec.native_symbol);
-  std::vector<subscribed> out;
-  for (auto& plan : codec.plan(natives)) {
-    subscribed s;
-    s.plan = plan;
-    s.client.target = plan.target;
-    p.on_open(s.client, m, s.answers);
-    CHECK(s.answers.empty());
-    for (const auto& f : plan.subscribe) {
-      std::vector<std::string> ans;
-      p.on_client_text(f, s.client, m, ans);
-      if (acks) {
-        REQUIRE(ans.size() == 1);
-        recording_handler h;
-        CHECK(decode(codec, ans[0], h).kind == frame_kind::ack);
-      } else {
-        CHECK(ans.empty());
-      }
-      s.answers.insert(s.answers.end(), ans.begin(), ans.end());
-    }
-    out.push_back(std::move(s));
-  }
-  return out;
 }
 
 inline mock::ws_client& books_client(std::vector<subscribed>& subs) {
@@ -105,40 +66,14 @@ inline mock::ws_client& marks_client(std::vector<subscribed>& subs) {
 /// and books. Returns the codec's skip lines.
 inline std::vector<std::string> rest_roundtrip(venues::md_codec& codec, mock::venue_protocol& p,
                                                const fake_market& m, bool lists_min_notional = true) {
-  std::vector<std::string> bodies;
-  for (const auto& req : codec.instruments_requests()) {
-    const auto a = p.rest(to_rest_call(req), m);
-    REQUIRE(a.status == 200);
-    bodies.push_back(a.body);
-  }
-  std::vector<std::string> skipped;
-  auto specs = codec.parse_instruments(bodies, &skipped);
-  REQUIRE(specs);
-  REQUIRE(specs->size() == m.instruments().size());
-  for (std::size_t i = 0; i < specs->size(); ++i) {
-    auto expect = m.instruments()[i].spec;
-    expect.max_leverage = 0; // not in these venues' public listings
+  auto skipped = check_listing_roundtrip(codec, p, m, [&](instrument_spec& want, const instrument_spec&) {
+    want.max_leverage = 0; // not in these venues' public listings
     if (!lists_min_notional)
-      expect.min_notional = money::zero();
-    const auto& got = (*specs)[i];
-    CAPTURE(got.native_symbol);
-    CHECK(got.venue == expect.venue);
-    CHECK(got.native_symbol == expect.native_symbol);
-    CHECK(got.symbol == expect.symbol);
-    CHECK(got.base == expect.base);
-    CHECK(got.quote == expect.quote);
-    CHECK(got.multiplier == expect.multiplier);
-    CHECK(got.tick == expect.tick);
-    CHECK(got.lot == expect.lot);
-    CHECK(got.min_qty == expect.min_qty);
-    CHECK(got.min_notional == expect.min_notional);
-    CHECK(got.funding_interval_s == expect.funding_interval_s);
-    CHECK(got == expect); // and nothing else differs
-  }
+      want.min_notional = money::zero();
+  });
   for (const auto& mi : m.instruments()) {
-    const auto a = p.rest(to_rest_call(codec.snapshot_request(mi.spec.native_symbol)), m);
-    REQUIRE(a.status == 200);
-    auto snap = codec.parse_snapshot(mi.spec.native_symbol, a.body);
+    auto snap = codec.parse_snapshot(mi.spec.native_symbol,
+                                     rest_body(p, m, codec.snapshot_request(mi.spec.native_symbol)));
     REQUIRE(snap);
     CHECK(*snap == m.book(mi.spec.native_symbol, 1000));
   }
@@ -154,7 +89,7 @@ inline void stream_roundtrip(venues::md_codec& codec, mock::venue_protocol& p, f
     std::vector<std::string> out;
     p.book_frames(d, bc, m, out);
     REQUIRE(out.size() == 1);
-    recording_handler h;
+    recorder h;
     REQUIRE(decode(codec, out[0], h, 99).kind == frame_kind::data);
     REQUIRE(h.deltas.size() == 1);
     d.recv_ts = 99;
@@ -171,7 +106,7 @@ inline void stream_roundtrip(venues::md_codec& codec, mock::venue_protocol& p, f
   std::vector<std::string> out;
   p.top_frames(t, bc, out);
   REQUIRE(out.size() == 1);
-  recording_handler h;
+  recorder h;
   REQUIRE(decode(codec, out[0], h, 5).kind == frame_kind::data);
   REQUIRE(h.tops.size() == 1);
   t.recv_ts = 5;
@@ -181,7 +116,7 @@ inline void stream_roundtrip(venues::md_codec& codec, mock::venue_protocol& p, f
   for (std::size_t i = 0; i < 2; ++i) {
     const auto st = *m.mark(m.native(i));
     out.clear();
-    p.mark_frames(m.native(i), st, fake_market::now_ns, mc, out);
+    p.mark_frames(m.native(i), st, binance_times::now_ns, mc, out);
     REQUIRE(out.size() == 1);
     h.clear();
     REQUIRE(decode(codec, out[0], h).kind == frame_kind::data);
@@ -192,7 +127,7 @@ inline void stream_roundtrip(venues::md_codec& codec, mock::venue_protocol& p, f
     CHECK(mk.index == st.index);
     CHECK(mk.rate == st.rate);
     CHECK(mk.next_funding_ts == st.next_funding_ts);
-    CHECK(mk.ts == fake_market::now_ns);
+    CHECK(mk.ts == binance_times::now_ns);
   }
 }
 
@@ -212,7 +147,7 @@ inline void gap_through_mock(venues::md_codec& codec, mock::venue_protocol& p, f
     std::vector<std::string> out;
     p.book_frames(d, bc, m, out);
     REQUIRE(out.size() == 1);
-    recording_handler h;
+    recorder h;
     REQUIRE(decode(codec, out[0], h).kind == frame_kind::data);
     return bridge_apply(book, h.deltas.at(0), first);
   };
@@ -262,7 +197,7 @@ inline std::vector<frame_line> record(venues::md_codec& codec, mock::venue_proto
   lines.push_back({v, "ws_top", "mock:top_frames", out.at(0)});
   for (std::size_t k = 0; k < 2; ++k) {
     out.clear();
-    p.mark_frames(m.native(k), *m.mark(m.native(k)), fake_market::now_ns, marks_client(subs), out);
+    p.mark_frames(m.native(k), *m.mark(m.native(k)), binance_times::now_ns, marks_client(subs), out);
     lines.push_back({v, "ws_mark_" + std::to_string(k + 1), "mock:mark_frames", out.at(0)});
   }
   for (const auto& s : subs)
@@ -278,15 +213,11 @@ inline std::vector<frame_line> record(venues::md_codec& codec, mock::venue_proto
   return lines;
 }
 
-/// The recorded file is what the mock says today: a changed mock must be
-/// re-recorded on purpose (XARB_WRITE_MOCK_FRAMES=1), never drift silently.
-inline void check_same_frames(const std::vector<frame_line>& file, const std::vector<frame_line>& now) {
-  REQUIRE(file.size() == now.size());
-  for (std::size_t i = 0; i < file.size(); ++i) {
-    CAPTURE(now[i].kind);
-    CHECK(file[i].kind == now[i].kind);
-    CHECK(file[i].frame == now[i].frame);
-  }
+/// The comment lines of a recorded file.
+inline std::string frames_header(const std::vector<frame_line>& lines) {
+  const auto& v = lines.at(0).venue;
+  return "# Frames recorded from the " + v + " mock protocol (tests/venues/" + v
+         + "); regenerate with XARB_WRITE_MOCK_FRAMES=1.\n";
 }
 
 /// Literal expectations for a recorded file (shared numbers of fake_market;
@@ -329,7 +260,7 @@ inline void check_recorded(venues::md_codec& codec, const std::vector<frame_line
                                               lvl("27449.5", "0.01")});
   CHECK(snap->asks == std::vector<book_level>{lvl("27450.2", "0.8"), lvl("27451", "3")});
 
-  recording_handler h;
+  recorder h;
   for (int i = 1; i <= 3; ++i)
     REQUIRE(decode(codec, frame_of(lines, "ws_delta_" + std::to_string(i)).frame, h).kind
             == frame_kind::data);
@@ -380,19 +311,13 @@ inline void check_recorded(venues::md_codec& codec, const std::vector<frame_line
   for (const auto& l : lines) {
     CAPTURE(l.kind);
     if (l.kind.starts_with("ws_")) {
-      CHECK(bad_prefixes(codec, l.frame) == 0);
+      check_prefixes(codec, l.frame);
     } else if (l.kind == "rest_depth") {
-      for (std::size_t n = 0; n < l.frame.size(); ++n)
-        CHECK_FALSE(codec.parse_snapshot(natives[0], l.frame.substr(0, n)));
+      check_snapshot_prefixes(codec, natives[0], l.frame);
     } else {
       // Listing bodies are long: every 7th prefix keeps the test fast.
-      for (std::size_t n = 0; n < l.frame.size(); n += 7) {
-        std::vector<std::string> b = bodies;
-        for (auto& x : b)
-          if (x == l.frame)
-            x = l.frame.substr(0, n);
-        CHECK_FALSE(codec.parse_instruments(b));
-      }
+      const auto i = static_cast<std::size_t>(std::find(bodies.begin(), bodies.end(), l.frame) - bodies.begin());
+      check_listing_prefixes(codec, bodies, i, 7);
     }
   }
 }

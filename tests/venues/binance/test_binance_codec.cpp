@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <set>
 
-#include "tests/venues/binance/alloc_counter.hpp"
 #include "tests/venues/binance/venue_test_util.hpp"
 #include "tests/venues/venue_samples.hpp"
 #include "venues/binance/binance_style.hpp"
@@ -19,7 +18,6 @@ using venues::frame_kind;
 
 namespace {
 
-constexpr timestamp_ns ms(int64_t v) { return v * 1'000'000; }
 
 std::string fmt_frame(uint64_t U, uint64_t u, uint64_t pu, std::string_view bid) {
   return R"({"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":)" + std::to_string(U)
@@ -35,7 +33,7 @@ TEST_CASE("binance: every public sample decodes to its exact values") {
   REQUIRE(samples.size() >= 3);
   for (const auto& s : samples) {
     CAPTURE(s.kind);
-    recording_handler h;
+    recorder h;
     const auto r = decode(*codec, s.json, h, 42);
     REQUIRE(r.kind == frame_kind::data);
     if (s.kind == "ws_depthUpdate") {
@@ -78,7 +76,7 @@ TEST_CASE("binance: every public sample decodes to its exact values") {
 
 TEST_CASE("binance: combined-stream wrapper, acks, errors and unknown events") {
   auto codec = venues::make_binance_codec();
-  recording_handler h;
+  recorder h;
   const auto depth = venue_sample_of("binance", "ws_depthUpdate").json;
   auto r = decode(*codec, R"({"stream":"btcusdt@depth@100ms","data":)" + depth + "}", h);
   REQUIRE(r.kind == frame_kind::data);
@@ -122,7 +120,7 @@ TEST_CASE("binance: combined-stream wrapper, acks, errors and unknown events") {
 TEST_CASE("binance: level arrays in every JSON spelling, exact or rejected") {
   auto codec = venues::make_binance_codec();
   auto levels = [&](std::string_view b) -> std::optional<std::vector<book_level>> {
-    recording_handler h;
+    recorder h;
     const auto r = decode(*codec,
                           R"({"e":"depthUpdate","E":1,"s":"X","U":1,"u":2,"pu":0,"a":[],"b":)"
                             + std::string{b} + "}",
@@ -239,7 +237,7 @@ TEST_CASE("binance: exchangeInfo listing with funding intervals and skips") {
   CHECK(btc.tick == px("0.1"));
   CHECK(btc.lot == qty("0.001"));
   CHECK(btc.min_qty == qty("0.001"));
-  CHECK(btc.min_notional == mn("100"));
+  CHECK(btc.min_notional == mon("100"));
   CHECK(btc.maker_fee == rt("0.0002"));
   CHECK(btc.taker_fee == rt("0.0005"));
   CHECK(btc.max_leverage == 0);
@@ -297,7 +295,7 @@ TEST_CASE("binance: REST depth snapshot") {
 
 TEST_CASE("binance: pu/U/u gap rule through order_book after a REST snapshot") {
   auto codec = venues::make_binance_codec();
-  recording_handler h;
+  recorder h;
   auto ev = [&](uint64_t U, uint64_t u, uint64_t pu, std::string_view bids) {
     h.clear();
     const auto r = decode(*codec, fmt_frame(U, u, pu, bids), h);
@@ -335,17 +333,8 @@ TEST_CASE("binance: pu/U/u gap rule through order_book after a REST snapshot") {
 
 TEST_CASE("binance: prefixes of samples and junk never crash or emit") {
   auto codec = venues::make_binance_codec();
-  for (const auto& s : venue_samples("binance")) {
-    CAPTURE(s.kind);
-    CHECK(bad_prefixes(*codec, s.json) == 0);
-  }
-  for (const auto& j : junk_frames()) {
-    CAPTURE(j);
-    recording_handler h;
-    const auto r = decode(*codec, j, h);
-    CHECK(r.kind != frame_kind::data);
-    CHECK(h.calls() == 0);
-  }
+  check_samples_robust(*codec, "binance");
+  check_junk(*codec, junk_rule::not_data);
   // REST parsers survive prefixes too.
   const std::string body = R"({"lastUpdateId":5,"E":1,"T":2,"bids":[["1.5","2"]],"asks":[["1.6","3"]]})";
   for (std::size_t n = 0; n < body.size(); ++n)

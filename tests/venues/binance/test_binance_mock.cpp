@@ -21,7 +21,7 @@ namespace {
 struct fixture {
   std::unique_ptr<venues::md_codec> codec = venues::make_binance_codec();
   std::unique_ptr<mock::venue_protocol> proto = mock::make_binance_protocol();
-  fake_market market{*proto, codec->info().maker_fee, codec->info().taker_fee};
+  fake_market market = binance_market(*proto, codec->info().maker_fee, codec->info().taker_fee);
 };
 
 std::vector<std::string> answer(mock::venue_protocol& p, mock::ws_client& c, const fake_market& m,
@@ -96,7 +96,7 @@ TEST_CASE("binance mock: plan() subscriptions are acknowledged and routed") {
   f.proto->on_open(mkt, f.market, out);
   CHECK(mkt.marks.count("BTCUSDT") == 1);
   frames.clear();
-  f.proto->mark_frames("BTCUSDT", *f.market.mark("BTCUSDT"), fake_market::now_ns, mkt, frames);
+  f.proto->mark_frames("BTCUSDT", *f.market.mark("BTCUSDT"), binance_times::now_ns, mkt, frames);
   REQUIRE(frames.size() == 1);
   CHECK(frames[0]
         == R"({"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1754903057600,"s":"BTCUSDT","p":"27450.15000000","i":"27449.90000000","P":"27449.90000000","r":"0.00012500","T":1754928000000}})");
@@ -111,7 +111,7 @@ TEST_CASE("binance mock: control requests and errors in Binance's syntax") {
   CHECK(out.empty());
   out = answer(*f.proto, c, f.market, "not json");
   REQUIRE(out.size() == 1);
-  recording_handler h;
+  recorder h;
   CHECK(decode(*f.codec, out[0], h).kind == venues::frame_kind::error);
   out = answer(*f.proto, c, f.market, R"({"method":"SUBSCRIBE","params":["btcusdt@depth"],"id":-1})");
   CHECK(out[0].find("request ID must be an unsigned integer") != std::string::npos);
@@ -181,9 +181,6 @@ TEST_CASE("binance mock: recorded frames decode to their literal values") {
   auto subs = subscribe_all(*f.codec, *f.proto, f.market, true);
   const auto lines = record(*f.codec, *f.proto, f.market, subs,
                             R"({"method":"SUBSCRIBE","params":["btcusdt@depth"],"id":"x"})");
-  if (maybe_write_frames(XARB_MOCK_FRAMES, lines))
-    MESSAGE("wrote " XARB_MOCK_FRAMES);
-  const auto file = load_frames(XARB_MOCK_FRAMES);
-  check_same_frames(file, lines);
+  const auto file = check_recorded_file(XARB_MOCK_FRAMES, frames_header(lines), lines);
   check_recorded(*f.codec, file, {"BTCUSDT", "ETHUSDT", "1000PEPEUSDT"}, "USDT");
 }

@@ -5,15 +5,13 @@
 #include <simdjson.h>
 
 #include "core/order_book.hpp"
-#include "tests/venues/okx/alloc_counter.hpp"
-#include "tests/venues/okx/codec_test_util.hpp"
+#include "tests/venues/codec_test_util.hpp"
 #include "tests/venues/venue_samples.hpp"
 #include "venues/bitget/codec.hpp"
 #include "venues/common/book_checksum.hpp"
 
 using namespace xarb;
 using namespace xarb::test;
-using venues::frame_kind;
 
 namespace {
 
@@ -219,10 +217,10 @@ TEST_CASE("Bitget sequence and checksum: newer updates apply, old ones are ignor
     REQUIRE(decode(*codec, f, rec).kind == frame_kind::data);
     if (!rec.snapshots.empty())
       return book.apply(rec.snapshots[0]);
-    crc = rec.deltas.at(0).second;
-    CHECK(rec.deltas[0].first.first_seq == 1);
-    CHECK(rec.deltas[0].first.prev_seq == 0);
-    return book.apply(rec.deltas[0].first);
+    crc = rec.checksums.at(0);
+    CHECK(rec.deltas[0].first_seq == 1);
+    CHECK(rec.deltas[0].prev_seq == 0);
+    return book.apply(rec.deltas[0]);
   };
   auto local = [&] {
     book_snapshot s;
@@ -259,17 +257,9 @@ TEST_CASE("Bitget sequence and checksum: newer updates apply, old ones are ignor
 
 TEST_CASE("Bitget robustness: every prefix, junk, mutations, bad values") {
   auto codec = venues::make_bitget_codec();
-  for (const auto& s : venue_samples("bitget")) {
-    check_prefixes(*codec, s.json);
-    check_mutations(*codec, s.json, s.json.size());
-  }
-  recorder rec;
-  for (const auto& j : junk_frames()) {
-    auto r = decode(*codec, j, rec);
-    CHECK((r.kind == frame_kind::malformed || r.kind == frame_kind::ignored));
-  }
-  CHECK(rec.calls() == 0);
-  for (std::string bad : {
+  check_samples_robust(*codec, "bitget");
+  check_junk(*codec);
+  check_all_malformed(*codec, {
          books("update", "[]", "[]", 0, 0),
          books("update", R"([["1","-1"]])", "[]", 5, 0),
          books("update", R"([["abc","1"]])", "[]", 5, 0),
@@ -281,13 +271,7 @@ TEST_CASE("Bitget robustness: every prefix, junk, mutations, bad values") {
          std::string(R"({"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"ticker","instId":"BTCUSDT"},"data":[{"instId":"BTCUSDT","markPrice":[]}]})"),
          std::string(R"({"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"ticker","instId":"BTCUSDT"},"data":[{"instId":"BTCUSDT","fundingRate":"1","nextFundingTime":"soon"}]})"),
          std::string(R"({"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"books1"},"data":[{"asks":[],"bids":[]}]})"),
-       }) {
-    rec.clear();
-    auto r = decode(*codec, bad, rec);
-    INFO(bad);
-    CHECK(r.kind == frame_kind::malformed);
-    CHECK(rec.calls() == 0);
-  }
+  });
 }
 
 TEST_CASE("Bitget decode does not allocate once warm (20-level update, every frame kind)") {

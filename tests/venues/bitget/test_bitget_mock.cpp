@@ -5,7 +5,7 @@
 #include <simdjson.h>
 
 #include "core/order_book.hpp"
-#include "tests/venues/okx/codec_test_util.hpp"
+#include "tests/venues/codec_test_util.hpp"
 #include "venues/bitget/codec.hpp"
 #include "venues/bitget/mock_protocol.hpp"
 #include "venues/common/book_checksum.hpp"
@@ -16,7 +16,6 @@
 
 using namespace xarb;
 using namespace xarb::test;
-using venues::frame_kind;
 
 namespace {
 
@@ -44,6 +43,7 @@ instrument_spec spec(std::string native, std::string base, int32_t unit, std::st
 }
 
 void fill(fake_market& m) {
+  m.step = ms(100);
   mock::mark_state b;
   b.mark = px("27000.15");
   b.index = px("27000.05");
@@ -63,13 +63,6 @@ void fill(fake_market& m) {
         {lvl("0.001235", "500")}, 50, p);
 }
 
-std::string one(std::vector<std::string>& out) {
-  REQUIRE(out.size() == 1);
-  auto s = std::move(out[0]);
-  out.clear();
-  return s;
-}
-
 } // namespace
 
 TEST_CASE("Bitget round trip through the mock protocol") {
@@ -80,110 +73,50 @@ TEST_CASE("Bitget round trip through the mock protocol") {
   fake_market m;
   fill(m);
 
-  std::vector<std::string> bodies;
-  for (const auto& req : codec->instruments_requests()) {
-    auto a = proto->rest(to_rest_call(req), m);
-    CHECK(a.status == 200);
-    bodies.push_back(a.body);
-  }
-  std::vector<std::string> skipped;
-  auto specs = codec->parse_instruments(bodies, &skipped);
-  REQUIRE(specs);
-  CHECK(skipped.empty());
-  REQUIRE(specs->size() == 2);
-  CHECK((*specs)[0] == m.instruments()[0].spec);
-  CHECK((*specs)[1] == m.instruments()[1].spec);
+  CHECK(check_listing_roundtrip(*codec, *proto, m).empty());
 
   for (const auto& n : {btc, pepe}) {
-    auto a = proto->rest(to_rest_call(codec->snapshot_request(n)), m);
-    REQUIRE(a.status == 200);
-    auto snap = codec->parse_snapshot(n, a.body);
+    auto snap = codec->parse_snapshot(n, rest_body(*proto, m, codec->snapshot_request(n)));
     REQUIRE(snap);
     CHECK(snap->bids == m.book(n, 100).bids);
     CHECK(snap->asks == m.book(n, 100).asks);
   }
 
-  const std::vector<std::string> natives{btc, pepe};
-  auto plan = codec->plan(natives);
-  REQUIRE(plan.size() == 1);
-  mock::ws_client c;
-  c.target = plan[0].target;
-  std::vector<std::string> out;
-  proto->on_open(c, m, out);
-  CHECK(out.empty());
-  recorder rec;
-  for (const auto& f : plan[0].subscribe) {
-    proto->on_client_text(f, c, m, out);
-    REQUIRE(out.size() == 2);
-    for (const auto& reply : out)
-      CHECK(decode(*codec, reply, rec).kind == frame_kind::ack);
-    out.clear();
-  }
+  auto subs = subscribe_all(*codec, *proto, m, 2);
+  REQUIRE(subs.size() == 1);
+  auto& c = subs[0].client;
   CHECK(c.books.size() == 2);
   CHECK(c.snapshot_due.size() == 2);
   CHECK(c.tops.size() == 2);
   CHECK(c.marks.size() == 2);
 
-  std::map<std::string, order_book> local;
-  for (const auto& n : natives) {
-    proto->snapshot_frames(m.book(n, 50), c, m, out);
-    rec.clear();
-    REQUIRE(decode(*codec, one(out), rec).kind == frame_kind::data);
-    REQUIRE(rec.snapshots.size() == 1);
-    CHECK(rec.snapshots[0].seq == m.book(n, 50).seq);
-    CHECK(rec.snapshots[0].bids == m.book(n, 50).bids);
-    CHECK(rec.snapshots[0].asks == m.book(n, 50).asks);
-    REQUIRE(local[n].apply(rec.snapshots[0]) == error_code::none);
-  }
-  const std::vector<std::pair<std::string, std::pair<std::vector<book_level>, std::vector<book_level>>>>
-    changes = {
-      {btc, {{lvl("27000.1", "0.7")}, {}}},
-      {pepe, {{lvl("0.001234", "3000")}, {lvl("0.001235", "0")}}},
-      {btc, {{}, {lvl("27000.2", "0"), lvl("27000.4", "0.25")}}},
-      {pepe, {{}, {lvl("0.0012355", "10")}}},
-    };
-  for (const auto& [n, levels] : changes) {
-    const auto d = m.change(n, levels.first, levels.second);
-    proto->book_frames(d, c, m, out);
-    rec.clear();
-    REQUIRE(decode(*codec, one(out), rec).kind == frame_kind::data);
-    REQUIRE(rec.deltas.size() == 1);
-    const auto& got = rec.deltas[0].first;
-    CHECK(got.symbol == n);
-    CHECK(got.seq == d.seq);
-    CHECK(got.bids == d.bids);
-    CHECK(got.asks == d.asks);
-    REQUIRE(local[n].apply(got) == error_code::none);
-    book_snapshot mine;
-    local[n].to_snapshot(mine, 25);
-    CHECK(mine.bids == m.book(n, 25).bids);
-    CHECK(mine.asks == m.book(n, 25).asks);
-    REQUIRE(rec.deltas[0].second);
-    CHECK(*rec.deltas[0].second == venues::book_checksum(mine.bids, mine.asks));
-  }
+  auto local = check_book_stream(
+    *codec, *proto, m, c,
+    {{btc, {lvl("27000.1", "0.7")}, {}},
+     {pepe, {lvl("0.001234", "3000")}, {lvl("0.001235", "0")}},
+     {btc, {}, {lvl("27000.2", "0"), lvl("27000.4", "0.25")}},
+     {pepe, {}, {lvl("0.0012355", "10")}}},
+    25, [](const std::string&, const book_delta&, const recorder& rec, const book_snapshot& mine) {
+      REQUIRE(rec.checksums[0]);
+      CHECK(*rec.checksums[0] == venues::book_checksum(mine.bids, mine.asks));
+    });
+  std::vector<std::string> out;
+  recorder rec;
   // A delta the server drops: the next CRC disagrees with the local book.
   proto->book_frames(m.change(btc, {lvl("27000", "5")}, {}), c, m, out);
   out.clear();
   proto->book_frames(m.change(btc, {lvl("26999.5", "6")}, {}), c, m, out);
   rec.clear();
   REQUIRE(decode(*codec, one(out), rec).kind == frame_kind::data);
-  REQUIRE(local[btc].apply(rec.deltas.at(0).first) == error_code::none);
+  REQUIRE(local[btc].apply(rec.deltas.at(0)) == error_code::none);
   {
     book_snapshot mine;
     local[btc].to_snapshot(mine, 25);
-    CHECK(venues::book_checksum(mine.bids, mine.asks) != *rec.deltas[0].second);
+    CHECK(venues::book_checksum(mine.bids, mine.asks) != *rec.checksums[0]);
   }
 
   // BBO (books1) and ticker; the ticker carries the last BBO.
-  for (const auto& n : natives) {
-    proto->top_frames(m.top(n), c, out);
-    rec.clear();
-    REQUIRE(decode(*codec, one(out), rec).kind == frame_kind::data);
-    REQUIRE(rec.tops.size() == 1);
-    CHECK(rec.tops[0].bid == m.top(n).bid);
-    CHECK(rec.tops[0].ask == m.top(n).ask);
-    CHECK(rec.tops[0].seq == m.top(n).seq);
-  }
+  check_tops(*codec, *proto, m, c);
   proto->mark_frames(pepe, *m.mark(pepe), m.now(), c, out);
   rec.clear();
   const auto ticker = one(out);
@@ -243,9 +176,9 @@ std::vector<frame_line> record() {
   auto proto = mock::make_bitget_protocol();
   fake_market m;
   fill(m);
-  std::vector<frame_line> lines;
-  auto add = [&](std::string kind, std::string source, std::string json) {
-    lines.push_back({"bitget", std::move(kind), "mock:" + std::move(source), std::move(json)});
+  frame_log log{"bitget", {}};
+  auto add = [&](std::string kind, std::string what, std::string frame) {
+    log.add(std::move(kind), std::move(what), std::move(frame));
   };
   auto req = codec->instruments_requests()[0];
   add("rest_contracts", "GET " + req.target, proto->rest(to_rest_call(req), m).body);
@@ -273,18 +206,17 @@ std::vector<frame_line> record() {
   add("ws_pong", "ping", one(out));
   proto->on_client_text(R"({"op":"subscribe","args":[{"instType":"USDT-FUTURES","channel":"books","instId":"NOPEUSDT"}]})", c, m, out);
   add("ws_error", "subscribe unknown", one(out));
-  return lines;
+  return log.lines;
 }
 
 } // namespace
 
 TEST_CASE("Bitget recorded mock frames decode to their exact values") {
-  if (write_frames_requested())
-    write_frames(XARB_MOCK_FRAMES,
-                 "# Bitget frames recorded from venues/bitget/mock_protocol.cpp (test_bitget_mock.cpp,\n"
-                 "# XARB_WRITE_MOCK_FRAMES=1). venue|kind|source|frame, one per line.\n",
-                 record());
-  const auto lines = read_frames(XARB_MOCK_FRAMES, "bitget");
+  const auto lines = check_recorded_file(
+    XARB_MOCK_FRAMES,
+    "# Bitget frames recorded from venues/bitget/mock_protocol.cpp (test_bitget_mock.cpp,\n"
+    "# XARB_WRITE_MOCK_FRAMES=1). venue|kind|source|frame, one per line.\n",
+    record());
   REQUIRE(lines.size() == 11);
   auto codec = venues::make_bitget_codec();
   order_book book;
@@ -293,7 +225,7 @@ TEST_CASE("Bitget recorded mock frames decode to their exact values") {
     INFO(l.kind << " " << l.source);
     recorder rec;
     if (l.kind == "rest_contracts") {
-      std::vector<std::string> bodies{l.json};
+      std::vector<std::string> bodies{l.frame};
       auto specs = codec->parse_instruments(bodies);
       REQUIRE(specs);
       REQUIRE(specs->size() == 2);
@@ -307,41 +239,41 @@ TEST_CASE("Bitget recorded mock frames decode to their exact values") {
       CHECK((*specs)[1].multiplier == ratio::from_units(1000));
       CHECK((*specs)[1].funding_interval_s == 4 * 3600);
     } else if (l.kind == "rest_merge_depth") {
-      auto s = codec->parse_snapshot("BTCUSDT", l.json);
+      auto s = codec->parse_snapshot("BTCUSDT", l.frame);
       REQUIRE(s);
       CHECK(s->bids.front() == lvl("27000.1", "0.5"));
       CHECK(s->asks.back() == lvl("27001", "2.5"));
       CHECK(s->exchange_ts == ms(1700000000000));
     } else if (l.kind == "ws_subscribe_ack") {
-      CHECK(decode(*codec, l.json, rec).kind == frame_kind::ack);
+      CHECK(decode(*codec, l.frame, rec).kind == frame_kind::ack);
     } else if (l.kind == "ws_books_snapshot") {
-      REQUIRE(decode(*codec, l.json, rec).kind == frame_kind::data);
+      REQUIRE(decode(*codec, l.frame, rec).kind == frame_kind::data);
       REQUIRE(rec.snapshots.size() == 1);
       CHECK(rec.snapshots[0].seq == 1000);
       CHECK(rec.snapshots[0].bids.size() == 3);
       CHECK(rec.snapshots[0].asks.front() == lvl("27000.2", "0.3"));
       REQUIRE(book.apply(rec.snapshots[0]) == error_code::none);
     } else if (l.kind == "ws_books_update") {
-      REQUIRE(decode(*codec, l.json, rec).kind == frame_kind::data);
+      REQUIRE(decode(*codec, l.frame, rec).kind == frame_kind::data);
       REQUIRE(rec.deltas.size() == 1);
       ++updates;
-      const auto& d = rec.deltas[0].first;
+      const auto& d = rec.deltas[0];
       CHECK(d.seq == 1000u + static_cast<uint64_t>(updates));
       if (updates == 2)
         CHECK(d.asks == std::vector<book_level>{lvl("27000.2", "0")});
       REQUIRE(book.apply(d) == error_code::none);
       book_snapshot s;
       book.to_snapshot(s, 25);
-      REQUIRE(rec.deltas[0].second);
-      CHECK(*rec.deltas[0].second == venues::book_checksum(s.bids, s.asks));
+      REQUIRE(rec.checksums[0]);
+      CHECK(*rec.checksums[0] == venues::book_checksum(s.bids, s.asks));
     } else if (l.kind == "ws_books1") {
-      REQUIRE(decode(*codec, l.json, rec).kind == frame_kind::data);
+      REQUIRE(decode(*codec, l.frame, rec).kind == frame_kind::data);
       REQUIRE(rec.tops.size() == 1);
       CHECK(rec.tops[0].seq == 1003);
       CHECK(rec.tops[0].bid == lvl("27000.3", "0.1"));
       CHECK(rec.tops[0].ask == lvl("27000.5", "1"));
     } else if (l.kind == "ws_ticker") {
-      REQUIRE(decode(*codec, l.json, rec).kind == frame_kind::data);
+      REQUIRE(decode(*codec, l.frame, rec).kind == frame_kind::data);
       REQUIRE(rec.marks.size() == 1);
       CHECK(rec.marks[0].mark == px("27000.15"));
       CHECK(rec.marks[0].index == px("27000.05"));
@@ -349,9 +281,9 @@ TEST_CASE("Bitget recorded mock frames decode to their exact values") {
       CHECK(rec.marks[0].next_funding_ts == ms(1700006400000));
       CHECK(rec.marks[0].ts == ms(1700000000300));
     } else if (l.kind == "ws_pong") {
-      CHECK(decode(*codec, l.json, rec).kind == frame_kind::pong);
+      CHECK(decode(*codec, l.frame, rec).kind == frame_kind::pong);
     } else if (l.kind == "ws_error") {
-      auto r = decode(*codec, l.json, rec);
+      auto r = decode(*codec, l.frame, rec);
       CHECK(r.kind == frame_kind::error);
       CHECK(r.error == "30001: instType:USDT-FUTURES,channel:books,instId:NOPEUSDT doesn't exist");
     } else {
@@ -364,19 +296,14 @@ TEST_CASE("Bitget recorded mock frames decode to their exact values") {
 
 TEST_CASE("Bitget recorded mock frames: prefixes and mutations never half-decode") {
   auto codec = venues::make_bitget_codec();
-  for (const auto& l : read_frames(XARB_MOCK_FRAMES, "bitget")) {
-    if (l.kind == "rest_contracts" || l.kind == "rest_merge_depth") {
-      // REST bodies: every prefix is refused, none crashes.
-      for (std::size_t n = 0; n < l.json.size(); ++n) {
-        std::vector<std::string> body{l.json.substr(0, n)};
-        if (l.kind == "rest_contracts")
-          CHECK(!codec->parse_instruments(body));
-        else
-          CHECK(!codec->parse_snapshot("BTCUSDT", body[0]));
-      }
-      continue;
+  const auto lines = read_frames(XARB_MOCK_FRAMES, "bitget");
+  // REST bodies: every prefix is refused, none crashes.
+  check_listing_prefixes(*codec, {frame_of(lines, "rest_contracts").frame}, 0);
+  check_snapshot_prefixes(*codec, "BTCUSDT", frame_of(lines, "rest_merge_depth").frame);
+  for (const auto& l : lines) {
+    if (l.kind.starts_with("ws_")) {
+      check_prefixes(*codec, l.frame);
+      check_mutations(*codec, l.frame);
     }
-    check_prefixes(*codec, l.json);
-    check_mutations(*codec, l.json, l.json.size() * 7);
   }
 }

@@ -5,11 +5,10 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <string>
 
 #include "core/order_book.hpp"
-#include "tests/venues/grvt/venue_test_util.hpp"
+#include "tests/venues/codec_test_util.hpp"
 #include "venues/edgex/codec.hpp"
 #include "venues/edgex/mock_protocol.hpp"
 
@@ -19,7 +18,6 @@
 
 using namespace xarb;
 using namespace xarb::test;
-using venues::frame_kind;
 
 namespace {
 
@@ -41,8 +39,8 @@ instrument_spec spec(std::string native, std::string base, ratio mult, std::stri
   s.lot = qty(lot);
   s.min_qty = qty(min_qty);
   s.min_notional = money::zero();
-  s.maker_fee = rat(maker);
-  s.taker_fee = rat(taker);
+  s.maker_fee = rt(maker);
+  s.taker_fee = rt(taker);
   s.max_leverage = max_lev;
   s.funding_interval_s = interval_h * 3600;
   return s;
@@ -50,6 +48,7 @@ instrument_spec spec(std::string native, std::string base, ratio mult, std::stri
 
 fake_market make_market() {
   fake_market m(k_now);
+  m.seq_per_level = true;
   m.add(spec(btc, "BTC", ratio::from_units(1), "0.1", "0.001", "0.001", "0.0002", "0.00055", 50,
              4));
   m.add(spec(pepe, "PEPE", ratio::from_units(1000), "0.0000001", "1", "10", "-0.0001", "0.0005",
@@ -57,26 +56,19 @@ fake_market make_market() {
   m.set_book(btc, {lvl("62780.1", "1.5"), lvl("62779", "2"), lvl("62770.5", "0.25")},
              {lvl("62785.2", "2.449"), lvl("62786.5", "2.12")}, 366178399);
   m.set_book(pepe, {lvl("0.0071234", "1500000")}, {lvl("0.0071236", "900000")}, 70);
-  m.set_mark(btc, {px("62782.75"), px("62781.5"), rat("-0.00005537"), 4 * 3600,
+  m.set_mark(btc, {px("62782.75"), px("62781.5"), rt("-0.00005537"), 4 * 3600,
                    1767225600000000000});
-  m.set_mark(pepe, {px("0.0071235"), px("0.0071231"), rat("0.0001"), 3600, 1767222000000000000});
+  m.set_mark(pepe, {px("0.0071235"), px("0.0071231"), rt("0.0001"), 3600, 1767222000000000000});
   return m;
-}
-
-std::string rest_body(mock::venue_protocol& p, const fake_market& m,
-                      const venues::http_request& req) {
-  const auto a = p.rest(to_call(req), m);
-  REQUIRE(a.status == 200);
-  return a.body;
 }
 
 std::vector<frame_line> record_frames() {
   auto m = make_market();
   auto p = mock::make_edgex_protocol();
   auto codec = venues::make_edgex_codec();
-  std::vector<frame_line> lines;
+  frame_log log{"edgex", {}};
   auto add = [&](std::string kind, std::string what, std::string frame) {
-    lines.push_back({"edgex", std::move(kind), "mock:" + std::move(what), std::move(frame)});
+    log.add(std::move(kind), std::move(what), std::move(frame));
   };
   const auto meta = rest_body(*p, m, codec->instruments_requests().at(0));
   add("rest_metadata", "GET /api/v2/public/meta/getMetaData", meta);
@@ -116,7 +108,7 @@ std::vector<frame_line> record_frames() {
   add("ws_ticker", "ticker.10000001", out[0]);
   add("ws_funding", "fundingRate.10000001", out[1]);
   add("ws_server_ping", "server ping", p->server_ping(k_now + 500'000'000));
-  return lines;
+  return log.lines;
 }
 
 } // namespace
@@ -129,16 +121,7 @@ TEST_CASE("edgex mock: listing, REST depth, subscriptions and streams round-trip
   CHECK(p->native_symbol("BTC", ratio::from_units(1)) == btc);
   CHECK(p->native_symbol("PEPE", ratio::from_units(1000)) == pepe);
 
-  std::vector<std::string> bodies;
-  for (const auto& req : codec->instruments_requests())
-    bodies.push_back(rest_body(*p, m, req));
-  std::vector<std::string> skipped;
-  auto specs = codec->parse_instruments(bodies, &skipped);
-  REQUIRE(specs);
-  CHECK(skipped.empty());
-  REQUIRE(specs->size() == 2);
-  CHECK((*specs)[0] == m.instruments()[0].spec);
-  CHECK((*specs)[1] == m.instruments()[1].spec);
+  CHECK(check_listing_roundtrip(*codec, *p, m).empty());
 
   // REST depth: the version the stream continues from.
   auto snap = codec->parse_snapshot(pepe, rest_body(*p, m, codec->snapshot_request(pepe)));
@@ -150,14 +133,14 @@ TEST_CASE("edgex mock: listing, REST depth, subscriptions and streams round-trip
   // Errors in the venue's shape.
   venues::http_request bad;
   bad.target = "/api/v2/public/quote/getDepth?contractId=99&level=15";
-  auto a = p->rest(to_call(bad), m);
+  auto a = p->rest(to_rest_call(bad), m);
   CHECK(a.status == 200);
   CHECK(a.body.starts_with(R"({"code":"INVALID_CONTRACT_ID","data":null,"msg":"invalid contractId:99")"));
   CHECK(codec->parse_snapshot(btc, a.body).code() == error_code::venue_unavailable);
   bad.target = "/api/v2/public/quote/getDepth?contractId=10000001&level=7";
-  CHECK(p->rest(to_call(bad), m).body.starts_with(R"({"code":"PARAM_ERROR")"));
+  CHECK(p->rest(to_rest_call(bad), m).body.starts_with(R"({"code":"PARAM_ERROR")"));
   bad.target = "/api/v2/public/nothing";
-  CHECK(p->rest(to_call(bad), m).status == 404);
+  CHECK(p->rest(to_rest_call(bad), m).status == 404);
   bad.target = "/api/v1/public/meta/getServerTime";
   CHECK(rest_body(*p, m, bad).find(R"("timeMillis":"1767222000000")") != std::string::npos);
   bad.target = "/api/v2/public/quote/getTicker?contractId=10000001";
@@ -166,21 +149,16 @@ TEST_CASE("edgex mock: listing, REST depth, subscriptions and streams round-trip
   CHECK(rest_body(*p, m, bad).find(R"("fundingRateIntervalMin":"60")") != std::string::npos);
 
   // Connect: "connected" first (info), then the plan's subscriptions, all acked.
-  mock::ws_client c;
-  std::vector<std::string> out;
-  p->on_open(c, m, out);
-  REQUIRE(out.size() == 1);
+  auto subs = subscribe_all(*codec, *p, m, -1, true);
+  REQUIRE(subs.size() == 1);
+  auto& c = subs[0].client;
+  REQUIRE(subs[0].greeting.size() == 1);
   recorder rec;
-  CHECK(decode(*codec, out[0], rec).kind == frame_kind::info);
-  const auto plan = codec->plan(std::vector<std::string>{btc, pepe});
-  REQUIRE(plan.size() == 1);
-  c.target = plan[0].target;
-  out.clear();
-  for (const auto& f : plan[0].subscribe)
-    p->on_client_text(f, c, m, out);
-  REQUIRE(out.size() == 6);
-  for (const auto& f : out)
+  CHECK(decode(*codec, subs[0].greeting[0], rec).kind == frame_kind::info);
+  REQUIRE(subs[0].answers.size() == 6);
+  for (const auto& f : subs[0].answers)
     CHECK(decode(*codec, f, rec).kind == frame_kind::ack);
+  std::vector<std::string> out;
   CHECK(c.books.size() == 2);
   CHECK(c.snapshot_due.size() == 2);
   CHECK(c.marks.size() == 2);
@@ -249,7 +227,7 @@ TEST_CASE("edgex mock: listing, REST depth, subscriptions and streams round-trip
     CHECK(mk.symbol == pepe);
     CHECK(mk.mark == px("0.0071235"));
     CHECK(mk.index == px("0.0071231"));
-    CHECK(mk.rate == rat("0.0001"));
+    CHECK(mk.rate == rt("0.0001"));
     CHECK(mk.interval_s == 3600);
     CHECK(mk.next_funding_ts == 1767222000000000000);
   }
@@ -290,18 +268,10 @@ TEST_CASE("edgex mock: listing, REST depth, subscriptions and streams round-trip
 }
 
 TEST_CASE("edgex mock: recorded frames file matches the mock") {
-  const auto lines = record_frames();
-  if (write_mock_frames_requested()) {
-    std::ofstream f(XARB_MOCK_FRAMES, std::ios::trunc);
-    f << "# EdgeX frames recorded from venues/edgex/mock_protocol.cpp by test_venues_edgex\n"
-         "# (XARB_WRITE_MOCK_FRAMES=1). venue|kind|source|frame, one frame a line.\n"
-      << to_text(lines);
-    MESSAGE("wrote " XARB_MOCK_FRAMES);
-  }
-  const auto recorded = read_frames(XARB_MOCK_FRAMES);
-  CHECK_MESSAGE(recorded == lines,
-                "mock-edgex.txt differs from the mock's output; if intended, regenerate it with "
-                "XARB_WRITE_MOCK_FRAMES=1");
+  check_recorded_file(XARB_MOCK_FRAMES,
+    "# EdgeX frames recorded from venues/edgex/mock_protocol.cpp by test_venues_edgex\n"
+    "# (XARB_WRITE_MOCK_FRAMES=1). venue|kind|source|frame, one frame a line.\n",
+    record_frames());
 }
 
 TEST_CASE("edgex mock: recorded frames decode to exact values") {
@@ -326,7 +296,7 @@ TEST_CASE("edgex mock: recorded frames decode to exact values") {
       CHECK((*specs)[1].native_symbol == "1000PEPEUSD");
       CHECK((*specs)[1].multiplier == ratio::from_units(1000));
       CHECK((*specs)[1].min_qty == qty("10"));
-      CHECK((*specs)[1].maker_fee == rat("-0.0001"));
+      CHECK((*specs)[1].maker_fee == rt("-0.0001"));
       CHECK((*specs)[1].funding_interval_s == 3600);
     } else if (l.kind == "rest_depth") {
       auto s = codec->parse_snapshot("BTCUSD", l.frame);
@@ -380,7 +350,7 @@ TEST_CASE("edgex mock: recorded frames decode to exact values") {
       CHECK(mk.symbol == "BTCUSD");
       CHECK(mk.mark == px("62782.75"));
       CHECK(mk.index == px("62781.5"));
-      CHECK(mk.rate == rat("-0.00005537"));
+      CHECK(mk.rate == rt("-0.00005537"));
       CHECK(mk.interval_s == 14400);
       CHECK(mk.next_funding_ts == 1767225600000000000);
       CHECK(mk.ts == (l.kind == "ws_funding" ? k_now + 400'000'000 : 0));
@@ -401,21 +371,12 @@ TEST_CASE("edgex mock: recorded frames decode to exact values") {
 TEST_CASE("edgex mock: no prefix of a recorded frame yields data, a reply or a listing") {
   auto codec = venues::make_edgex_codec();
   const auto lines = read_frames(XARB_MOCK_FRAMES);
-  REQUIRE(codec->parse_instruments(std::vector<std::string>{lines.at(0).frame}));
-  for (const auto& l : lines) {
-    for (std::size_t len = 0; len < l.frame.size(); ++len) {
-      const auto prefix = l.frame.substr(0, len);
-      recorder rec;
-      const auto r = decode(*codec, prefix, rec);
-      CHECK((r.kind == frame_kind::malformed || r.kind == frame_kind::ignored));
-      CHECK(rec.total() == 0);
-      CHECK(r.reply.empty());
-      if (l.kind == "rest_depth")
-        CHECK_FALSE(codec->parse_snapshot("BTCUSD", prefix));
-    }
-  }
+  const std::vector<std::string> listing{frame_of(lines, "rest_metadata").frame};
+  REQUIRE(codec->parse_instruments(listing));
+  for (const auto& l : lines)
+    check_prefixes(*codec, l.frame);
+  check_snapshot_prefixes(*codec, "BTCUSD", frame_of(lines, "rest_depth").frame);
   // Listing prefixes last: a failed parse must not forget the learned ids.
-  for (std::size_t len = 0; len < lines.at(0).frame.size(); len += 7)
-    CHECK_FALSE(codec->parse_instruments(std::vector<std::string>{lines[0].frame.substr(0, len)}));
+  check_listing_prefixes(*codec, listing, 0, 7);
   CHECK(codec->resubscribe_book("BTCUSD").size() == 2);
 }

@@ -5,11 +5,10 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <string>
 
 #include "core/order_book.hpp"
-#include "tests/venues/grvt/venue_test_util.hpp"
+#include "tests/venues/codec_test_util.hpp"
 #include "venues/grvt/codec.hpp"
 #include "venues/grvt/mock_protocol.hpp"
 
@@ -19,7 +18,6 @@
 
 using namespace xarb;
 using namespace xarb::test;
-using venues::frame_kind;
 
 namespace {
 
@@ -41,7 +39,7 @@ instrument_spec spec(std::string native, std::string base, ratio mult, std::stri
   s.min_qty = qty(lot);
   s.min_notional = mon(min_notional);
   s.maker_fee = ratio::zero();
-  s.taker_fee = rat("0.00045");
+  s.taker_fee = rt("0.00045");
   s.max_leverage = 0;
   s.funding_interval_s = interval_h * 3600;
   return s;
@@ -50,22 +48,16 @@ instrument_spec spec(std::string native, std::string base, ratio mult, std::stri
 /// Two instruments (one with a 1000-coin unit), books and marks.
 fake_market make_market() {
   fake_market m(k_now);
+  m.seq_per_level = true;
   m.add(spec(btc, "BTC", ratio::from_units(1), "0.1", "0.001", "100", 8));
   m.add(spec(pepe, "PEPE", ratio::from_units(1000), "0.0000001", "1", "5", 4));
   m.set_book(btc, {lvl("87474.3", "2.435"), lvl("87474.2", "0.5"), lvl("87470", "1.25")},
              {lvl("87474.4", "3.825"), lvl("87475", "0.8"), lvl("87480.5", "2")}, 5000);
   m.set_book(pepe, {lvl("0.0071234", "1500000")}, {lvl("0.0071236", "900000")}, 70);
-  m.set_mark(btc, {px("87474.31"), px("87470.5"), rat("0.0001"), 8 * 3600, 1767225600000000000});
-  m.set_mark(pepe, {px("0.0071235"), px("0.0071231"), rat("-0.000037"), 4 * 3600,
+  m.set_mark(btc, {px("87474.31"), px("87470.5"), rt("0.0001"), 8 * 3600, 1767225600000000000});
+  m.set_mark(pepe, {px("0.0071235"), px("0.0071231"), rt("-0.000037"), 4 * 3600,
                     1767225600000000000});
   return m;
-}
-
-std::string rest_body(mock::venue_protocol& p, const fake_market& m,
-                      const venues::http_request& req) {
-  const auto a = p.rest(to_call(req), m);
-  REQUIRE(a.status == 200);
-  return a.body;
 }
 
 /// The frames of mock-grvt.txt, produced by the mock protocol.
@@ -73,9 +65,9 @@ std::vector<frame_line> record_frames() {
   auto m = make_market();
   auto p = mock::make_grvt_protocol();
   auto codec = venues::make_grvt_codec();
-  std::vector<frame_line> lines;
+  frame_log log{"grvt", {}};
   auto add = [&](std::string kind, std::string what, std::string frame) {
-    lines.push_back({"grvt", std::move(kind), "mock:" + std::move(what), std::move(frame)});
+    log.add(std::move(kind), std::move(what), std::move(frame));
   };
   add("rest_all_instruments", "POST /full/v1/all_instruments",
       rest_body(*p, m, codec->instruments_requests().at(0)));
@@ -130,7 +122,7 @@ std::vector<frame_line> record_frames() {
     R"({"jsonrpc":"2.0","method":"unsubscribe","params":{"stream":"v1.book.d","selectors":["BTC_USDT_Perp@100"]},"id":5})",
     c, m, out);
   add("ws_ack", "unsubscribe v1.book.d", out.at(0));
-  return lines;
+  return log.lines;
 }
 
 } // namespace
@@ -144,16 +136,7 @@ TEST_CASE("grvt mock: listing, REST book, subscriptions and streams round-trip t
   CHECK(p->native_symbol("PEPE", ratio::from_units(1000)) == pepe);
 
   // Listing: the codec reads back exactly the mock's specs.
-  std::vector<std::string> bodies;
-  for (const auto& req : codec->instruments_requests())
-    bodies.push_back(rest_body(*p, m, req));
-  std::vector<std::string> skipped;
-  auto specs = codec->parse_instruments(bodies, &skipped);
-  REQUIRE(specs);
-  CHECK(skipped.empty());
-  REQUIRE(specs->size() == 2);
-  CHECK((*specs)[0] == m.instruments()[0].spec);
-  CHECK((*specs)[1] == m.instruments()[1].spec);
+  CHECK(check_listing_roundtrip(*codec, *p, m).empty());
 
   // REST book.
   auto snap = codec->parse_snapshot(btc, rest_body(*p, m, codec->snapshot_request(btc)));
@@ -165,17 +148,17 @@ TEST_CASE("grvt mock: listing, REST book, subscriptions and streams round-trip t
 
   // REST errors in the venue's shape.
   auto bad = codec->snapshot_request("NOPE_USDT_Perp");
-  auto a = p->rest(to_call(bad), m);
+  auto a = p->rest(to_rest_call(bad), m);
   CHECK(a.status == 400);
   CHECK(a.body == R"({"code":3000,"message":"Instrument is invalid","status":400})");
   CHECK_FALSE(codec->parse_snapshot("NOPE_USDT_Perp", a.body));
   auto odd = codec->snapshot_request(btc);
   odd.body = R"({"instrument":"BTC_USDT_Perp","depth":7})";
-  CHECK(p->rest(to_call(odd), m).status == 400);
+  CHECK(p->rest(to_rest_call(odd), m).status == 400);
   odd.target = "/full/v1/nothing";
-  CHECK(p->rest(to_call(odd), m).status == 404);
+  CHECK(p->rest(to_rest_call(odd), m).status == 404);
   odd.method = "GET";
-  CHECK(p->rest(to_call(odd), m).status == 405);
+  CHECK(p->rest(to_rest_call(odd), m).status == 405);
 
   // The ccxt-style REST ticker: percent funding.
   venues::http_request tick{"POST", "/full/v1/ticker", R"({"instrument":"BTC_USDT_Perp"})", {}};
@@ -184,22 +167,11 @@ TEST_CASE("grvt mock: listing, REST book, subscriptions and streams round-trip t
   CHECK(tb.find(R"("best_bid_price":"87474.3")") != std::string::npos);
 
   // Subscriptions from plan(): every frame acknowledged, the codec reads acks.
-  const std::vector<std::string> natives = {btc, pepe};
-  const auto plan = codec->plan(natives);
-  REQUIRE(plan.size() == 1);
-  mock::ws_client c;
-  c.target = plan[0].target;
+  auto subs = subscribe_all(*codec, *p, m, 1);
+  REQUIRE(subs.size() == 1);
+  auto& c = subs[0].client;
+  CHECK(subs[0].answers[0].find(R"("latest_sequence_number":["1000","1000"])") != std::string::npos);
   std::vector<std::string> out;
-  p->on_open(c, m, out);
-  CHECK(out.empty());
-  for (const auto& f : plan[0].subscribe)
-    p->on_client_text(f, c, m, out);
-  REQUIRE(out.size() == 3);
-  for (const auto& f : out) {
-    recorder rec;
-    CHECK(decode(*codec, f, rec).kind == frame_kind::ack);
-  }
-  CHECK(out[0].find(R"("latest_sequence_number":["1000","1000"])") != std::string::npos);
   CHECK(c.books.count(btc) == 1);
   CHECK(c.books.count(pepe) == 1);
   CHECK(c.snapshot_due.size() == 2);
@@ -283,7 +255,7 @@ TEST_CASE("grvt mock: listing, REST book, subscriptions and streams round-trip t
   CHECK(rec.marks[0].symbol == pepe);
   CHECK(rec.marks[0].mark == px("0.0071235"));
   CHECK(rec.marks[0].index == px("0.0071231"));
-  CHECK(rec.marks[0].rate == rat("-0.000037"));
+  CHECK(rec.marks[0].rate == rt("-0.000037"));
   CHECK(rec.marks[0].interval_s == 4 * 3600);
   CHECK(rec.marks[0].next_funding_ts == 1767225600000000000);
   CHECK(rec.marks[0].ts == k_now + 9);
@@ -334,18 +306,10 @@ TEST_CASE("grvt mock: v1.book.s full books and the legacy subscribe form") {
 }
 
 TEST_CASE("grvt mock: recorded frames file matches the mock") {
-  const auto lines = record_frames();
-  if (write_mock_frames_requested()) {
-    std::ofstream f(XARB_MOCK_FRAMES, std::ios::trunc);
-    f << "# GRVT frames recorded from venues/grvt/mock_protocol.cpp by test_venues_grvt\n"
-         "# (XARB_WRITE_MOCK_FRAMES=1). venue|kind|source|frame, one frame a line.\n"
-      << to_text(lines);
-    MESSAGE("wrote " XARB_MOCK_FRAMES);
-  }
-  const auto recorded = read_frames(XARB_MOCK_FRAMES);
-  CHECK_MESSAGE(recorded == lines,
-                "mock-grvt.txt differs from the mock's output; if intended, regenerate it with "
-                "XARB_WRITE_MOCK_FRAMES=1");
+  check_recorded_file(XARB_MOCK_FRAMES,
+    "# GRVT frames recorded from venues/grvt/mock_protocol.cpp by test_venues_grvt\n"
+    "# (XARB_WRITE_MOCK_FRAMES=1). venue|kind|source|frame, one frame a line.\n",
+    record_frames());
 }
 
 TEST_CASE("grvt mock: recorded frames decode to exact values") {
@@ -428,7 +392,7 @@ TEST_CASE("grvt mock: recorded frames decode to exact values") {
       const auto& mk = rec.marks[0];
       CHECK(mk.mark == px("87474.31"));
       CHECK(mk.index == px("87470.5"));
-      CHECK(mk.rate == rat("0.0001"));
+      CHECK(mk.rate == rt("0.0001"));
       CHECK(mk.interval_s == 28800);
       CHECK(mk.next_funding_ts == 1767225600000000000);
       CHECK(mk.ts == k_now + 400'000'000);
@@ -442,17 +406,9 @@ TEST_CASE("grvt mock: recorded frames decode to exact values") {
 
 TEST_CASE("grvt mock: no prefix of a recorded frame yields data or a listing") {
   auto codec = venues::make_grvt_codec();
-  for (const auto& l : read_frames(XARB_MOCK_FRAMES)) {
-    for (std::size_t len = 0; len < l.frame.size(); ++len) {
-      const auto prefix = l.frame.substr(0, len);
-      recorder rec;
-      const auto r = decode(*codec, prefix, rec);
-      CHECK((r.kind == frame_kind::malformed || r.kind == frame_kind::ignored));
-      CHECK(rec.total() == 0);
-      if (l.kind == "rest_all_instruments")
-        CHECK_FALSE(codec->parse_instruments(std::vector<std::string>{prefix}));
-      if (l.kind == "rest_book")
-        CHECK_FALSE(codec->parse_snapshot("BTC_USDT_Perp", prefix));
-    }
-  }
+  const auto lines = read_frames(XARB_MOCK_FRAMES);
+  for (const auto& l : lines)
+    check_prefixes(*codec, l.frame);
+  check_listing_prefixes(*codec, {frame_of(lines, "rest_all_instruments").frame}, 0);
+  check_snapshot_prefixes(*codec, "BTC_USDT_Perp", frame_of(lines, "rest_book").frame);
 }

@@ -1,57 +1,83 @@
-#define XARB_COUNT_ALLOCATIONS
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <set>
 #include <string>
 
 #include "core/order_book.hpp"
-#include "tests/venues/hyperliquid/codec_test_util.hpp"
+#include "tests/venues/codec_test_util.hpp"
 #include "tests/venues/venue_samples.hpp"
 #include "venues/hyperliquid/codec.hpp"
 #include "venues/hyperliquid/mock_protocol.hpp"
 
 using namespace xarb;
 using namespace xarb::test;
-using venues::frame_kind;
 
 namespace {
 
 fake_market make_market() {
-  fake_market m;
-  mock::mock_instrument btc;
-  btc.spec.venue = "hyperliquid";
-  btc.spec.native_symbol = "BTC";
-  btc.spec.tick = px("0.1");
-  btc.spec.lot = qty("0.00001");
-  btc.spec.min_qty = qty("0.00001");
-  btc.spec.max_leverage = 40;
-  btc.spec.funding_interval_s = 3600;
-  btc.index = 0;
-  mock::mock_instrument pepe = btc;
-  pepe.spec.native_symbol = "kPEPE";
-  pepe.spec.multiplier = ratio::from_units(1000);
-  pepe.spec.tick = px("0.000001");
-  pepe.spec.lot = qty("1");
-  pepe.spec.min_qty = qty("1");
-  pepe.spec.max_leverage = 10;
-  pepe.index = 1;
-  m.list = {btc, pepe};
-  book_snapshot b;
-  b.venue = "hyperliquid";
-  b.symbol = "BTC";
-  b.seq = 42;
-  b.bids = {lvl("68674", "0.97139"), lvl("68673.5", "1.5")};
-  b.asks = {lvl("68675", "0.04396"), lvl("68676", "2")};
-  m.books["BTC"] = b;
-  book_snapshot p;
-  p.venue = "hyperliquid";
-  p.symbol = "kPEPE";
-  p.bids = {lvl("0.012345", "1000")};
-  p.asks = {lvl("0.012346", "2000")};
-  m.books["kPEPE"] = p;
-  m.mark_states["BTC"] = {px("68674.5"), px("68670.1"), rt("0.0001"), 8 * 3600, 0};
+  fake_market m(1'700'000'000'123'000'000);
+  m.venue = "hyperliquid";
+  instrument_spec btc;
+  btc.venue = "hyperliquid";
+  btc.native_symbol = "BTC";
+  btc.tick = px("0.1");
+  btc.lot = qty("0.00001");
+  btc.min_qty = qty("0.00001");
+  btc.max_leverage = 40;
+  btc.funding_interval_s = 3600;
+  instrument_spec pepe = btc;
+  pepe.native_symbol = "kPEPE";
+  pepe.multiplier = ratio::from_units(1000);
+  pepe.tick = px("0.000001");
+  pepe.lot = qty("1");
+  pepe.min_qty = qty("1");
+  pepe.max_leverage = 10;
+  m.add(btc);
+  m.add(pepe);
+  m.set_book("BTC", {lvl("68674", "0.97139"), lvl("68673.5", "1.5")},
+             {lvl("68675", "0.04396"), lvl("68676", "2")}, 42);
+  m.set_book("kPEPE", {lvl("0.012345", "1000")}, {lvl("0.012346", "2000")}, 0);
+  m.set_mark("BTC", {px("68674.5"), px("68670.1"), rt("0.0001"), 8 * 3600, 0});
   return m;
+}
+
+/// The frames of mock-hyperliquid.txt, as the mock protocol produces them.
+std::vector<frame_line> record() {
+  auto p = mock::make_hyperliquid_protocol();
+  auto m = make_market();
+  frame_log log{"hyperliquid", {}};
+  log.add("rest_meta", "POST /info meta", p->rest({"POST", "/info", {}, R"({"type":"meta"})"}, m).body);
+  log.add("rest_l2Book", "POST /info l2Book BTC",
+          p->rest({"POST", "/info", {}, R"({"type":"l2Book","coin":"BTC"})"}, m).body);
+  mock::ws_client cl;
+  std::vector<std::string> out;
+  p->on_client_text(R"({"method":"subscribe","subscription":{"type":"l2Book","coin":"BTC"}})", cl, m, out);
+  log.add("ws_ack", "subscribe l2Book", out.at(0));
+  out.clear();
+  p->snapshot_frames(m.book("BTC", 50), cl, m, out);
+  log.add("ws_l2Book", "first book", out.at(0));
+  out.clear();
+  book_delta d;
+  d.symbol = "BTC";
+  m.set_now(m.now() + 100'000'000);
+  m.change("BTC", {lvl("68674", "0.5")}, {});
+  p->book_frames(d, cl, m, out);
+  m.set_now(m.now() + 100'000'000);
+  m.change("BTC", {}, {lvl("68675", "0")});
+  p->book_frames(d, cl, m, out);
+  log.add("ws_l2Book_2", "book after a change", out.at(0));
+  log.add("ws_l2Book_3", "book after the best ask left", out.at(1));
+  out.clear();
+  top_of_book t{"hyperliquid", "BTC", 0, lvl("68674", "0.5"), lvl("68676", "2"), m.now(), 0};
+  p->top_frames(t, cl, out);
+  log.add("ws_bbo", "bbo", out.at(0));
+  out.clear();
+  p->mark_frames("BTC", *m.mark("BTC"), m.now(), cl, out);
+  log.add("ws_activeAssetCtx", "funding and mark", out.at(0));
+  out.clear();
+  p->on_client_text(R"({"method":"ping"})", cl, m, out);
+  log.add("ws_pong", "pong", out.at(0));
+  return log.lines;
 }
 
 venues::decode_result feed(venues::md_codec& c, const std::string& f, recorder& rec) {
@@ -101,8 +127,8 @@ TEST_CASE("hyperliquid: every sample of venue-samples.txt decodes to its exact v
     if (s.kind == "ws_l2Book") {
       auto r = decode(*c, s.json, rec, 5);
       REQUIRE(r.kind == frame_kind::data);
-      REQUIRE(rec.snaps.size() == 1);
-      const auto& b = rec.snaps[0];
+      REQUIRE(rec.snapshots.size() == 1);
+      const auto& b = rec.snapshots[0];
       CHECK(b.venue == "hyperliquid");
       CHECK(b.symbol == "BTC");
       CHECK(b.seq == 1710131872708u);
@@ -156,7 +182,7 @@ TEST_CASE("hyperliquid: every sample of venue-samples.txt decodes to its exact v
       // (live funding comes from activeAssetCtx). As a frame it is not an object.
       auto r = decode(*c, s.json, rec);
       CHECK(r.kind == frame_kind::malformed);
-      CHECK(rec.count() == 0);
+      CHECK(rec.calls() == 0);
     } else {
       FAIL("new hyperliquid sample kind without expectations: " << s.kind);
     }
@@ -234,7 +260,7 @@ TEST_CASE("hyperliquid: codec and mock protocol round trip") {
     REQUIRE(specs->size() == 2);
     for (std::size_t i = 0; i < 2; ++i) {
       const auto& got = (*specs)[i];
-      const auto& want = m.list[i].spec;
+      const auto& want = m.instruments()[i].spec;
       CHECK(got.native_symbol == want.native_symbol);
       CHECK(got.multiplier == want.multiplier);
       CHECK(got.lot == want.lot);
@@ -260,9 +286,9 @@ TEST_CASE("hyperliquid: codec and mock protocol round trip") {
   REQUIRE(sa.status == 200);
   auto snap = c->parse_snapshot("BTC", sa.body);
   REQUIRE(snap);
-  CHECK(snap->bids == m.books["BTC"].bids);
-  CHECK(snap->asks == m.books["BTC"].asks);
-  CHECK(snap->seq == static_cast<uint64_t>(m.clock / 1'000'000));
+  CHECK(snap->bids == m.book("BTC", 50).bids);
+  CHECK(snap->asks == m.book("BTC", 50).asks);
+  CHECK(snap->seq == static_cast<uint64_t>(m.now() / 1'000'000));
 
   // WS: subscribe frames of plan() are acked; the book is due at once and
   // the funding context is pushed right away.
@@ -295,13 +321,13 @@ TEST_CASE("hyperliquid: codec and mock protocol round trip") {
   REQUIRE(out.size() == 1);
   rec.clear();
   REQUIRE(feed(*c, out[0], rec).kind == frame_kind::data);
-  REQUIRE(rec.snaps.size() == 1);
-  CHECK(rec.snaps[0].bids == m.books["BTC"].bids);
-  CHECK(rec.snaps[0].asks == m.books["BTC"].asks);
+  REQUIRE(rec.snapshots.size() == 1);
+  CHECK(rec.snapshots[0].bids == m.book("BTC", 50).bids);
+  CHECK(rec.snapshots[0].asks == m.book("BTC", 50).asks);
 
   // A change publishes the whole new book.
-  m.books["BTC"].bids.erase(m.books["BTC"].bids.begin());
-  m.clock += 1'000'000;
+  m.set_now(m.now() + 1'000'000);
+  m.change("BTC", {lvl("68674", "0")}, {});
   book_delta d;
   d.symbol = "BTC";
   d.seq = 43;
@@ -311,21 +337,21 @@ TEST_CASE("hyperliquid: codec and mock protocol round trip") {
   p->book_frames(d, client, m, out);
   REQUIRE(out.size() == 1);
   REQUIRE(feed(*c, out[0], rec).kind == frame_kind::data);
-  REQUIRE(rec.snaps.size() == 2);
-  CHECK(rec.snaps[1].bids == std::vector<book_level>{lvl("68673.5", "1.5")});
-  CHECK(rec.snaps[1].seq > rec.snaps[0].seq);
+  REQUIRE(rec.snapshots.size() == 2);
+  CHECK(rec.snapshots[1].bids == std::vector<book_level>{lvl("68673.5", "1.5")});
+  CHECK(rec.snapshots[1].seq > rec.snapshots[0].seq);
 
   top_of_book t;
   t.symbol = "BTC";
   t.bid = lvl("68673.5", "1.5");
-  t.exchange_ts = m.clock;
+  t.exchange_ts = m.now();
   out.clear();
   p->top_frames(t, client, out);
   REQUIRE(feed(*c, out.at(0), rec).kind == frame_kind::data);
   REQUIRE(rec.tops.size() == 1);
   CHECK(rec.tops[0].bid == t.bid);
   CHECK(rec.tops[0].ask.qty.is_zero()); // null side
-  CHECK(rec.tops[0].exchange_ts == m.clock);
+  CHECK(rec.tops[0].exchange_ts == m.now());
 
   // Ping both ways: the client pings, the server answers pong; the server
   // itself never pings (WS ping frames only).
@@ -333,7 +359,7 @@ TEST_CASE("hyperliquid: codec and mock protocol round trip") {
   p->on_client_text(c->info().heartbeat.ping_text, client, m, out);
   REQUIRE(out.size() == 1);
   CHECK(feed(*c, out[0], rec).kind == frame_kind::pong);
-  CHECK(p->server_ping(m.clock).empty());
+  CHECK(p->server_ping(m.now()).empty());
 
   // Unsubscribe and bad requests.
   out.clear();
@@ -360,10 +386,10 @@ TEST_CASE("hyperliquid: snapshots replace the order book; time orders them") {
   };
   for (const char* f : frames)
     REQUIRE(decode(*c, f, rec).kind == frame_kind::data);
-  REQUIRE(rec.snaps.size() == 2);
-  CHECK(book.apply(rec.snaps[0]) == error_code::none);
+  REQUIRE(rec.snapshots.size() == 2);
+  CHECK(book.apply(rec.snapshots[0]) == error_code::none);
   CHECK(book.best_bid()->px == px("100"));
-  CHECK(book.apply(rec.snaps[1]) == error_code::none);
+  CHECK(book.apply(rec.snapshots[1]) == error_code::none);
   CHECK(book.synced());
   CHECK(book.seq() == 1001u);
   CHECK(book.best_bid()->px == px("99")); // the 100 level vanished with the new snapshot
@@ -374,57 +400,17 @@ TEST_CASE("hyperliquid: snapshots replace the order book; time orders them") {
                  rec)
             .kind
           == frame_kind::data);
-  CHECK(book.apply(rec.snaps[2]) == error_code::crossed_book);
+  CHECK(book.apply(rec.snapshots[2]) == error_code::crossed_book);
   CHECK_FALSE(book.synced());
 }
 
 TEST_CASE("hyperliquid: recorded mock frames decode to their exact values") {
-  const std::string path = XARB_MOCK_FRAMES;
-  if (regenerate_frames()) {
-    auto c = venues::make_hyperliquid_codec();
-    auto p = mock::make_hyperliquid_protocol();
-    auto m = make_market();
-    std::ofstream f(path);
-    f << "# Frames recorded from venues/hyperliquid/mock_protocol.cpp (fake market of\n"
-         "# tests/venues/hyperliquid/test_hyperliquid.cpp); regenerate with\n"
-         "# XARB_WRITE_MOCK_FRAMES=1 test_venues_hyperliquid.\n";
-    auto put = [&](const std::string& kind, const std::string& what, const std::string& frame) {
-      f << "hyperliquid|" << kind << "|mock:" << what << "|" << frame << "\n";
-    };
-    put("rest_meta", "POST /info meta", p->rest({"POST", "/info", {}, R"({"type":"meta"})"}, m).body);
-    put("rest_l2Book", "POST /info l2Book BTC",
-        p->rest({"POST", "/info", {}, R"({"type":"l2Book","coin":"BTC"})"}, m).body);
-    mock::ws_client cl;
-    std::vector<std::string> out;
-    p->on_client_text(R"({"method":"subscribe","subscription":{"type":"l2Book","coin":"BTC"}})", cl, m, out);
-    put("ws_ack", "subscribe l2Book", out.at(0));
-    out.clear();
-    p->snapshot_frames(m.book("BTC", 50), cl, m, out);
-    put("ws_l2Book", "first book", out.at(0));
-    m.books["BTC"].bids[0].qty = qty("0.5");
-    m.clock += 100'000'000;
-    out.clear();
-    book_delta d;
-    d.symbol = "BTC";
-    p->book_frames(d, cl, m, out);
-    m.books["BTC"].asks.erase(m.books["BTC"].asks.begin());
-    m.clock += 100'000'000;
-    p->book_frames(d, cl, m, out);
-    put("ws_l2Book_2", "book after a change", out.at(0));
-    put("ws_l2Book_3", "book after the best ask left", out.at(1));
-    out.clear();
-    top_of_book t{"hyperliquid", "BTC", 0, lvl("68674", "0.5"), lvl("68676", "2"), m.clock, 0};
-    p->top_frames(t, cl, out);
-    put("ws_bbo", "bbo", out.at(0));
-    out.clear();
-    p->mark_frames("BTC", *m.mark("BTC"), m.clock, cl, out);
-    put("ws_activeAssetCtx", "funding and mark", out.at(0));
-    out.clear();
-    p->on_client_text(R"({"method":"ping"})", cl, m, out);
-    put("ws_pong", "pong", out.at(0));
-    (void)c;
-  }
-  auto lines = read_frame_file(path);
+  const auto lines = check_recorded_file(
+    XARB_MOCK_FRAMES,
+    "# Frames recorded from venues/hyperliquid/mock_protocol.cpp (fake market of\n"
+    "# tests/venues/hyperliquid/test_hyperliquid.cpp); regenerate with\n"
+    "# XARB_WRITE_MOCK_FRAMES=1 test_venues_hyperliquid.\n",
+    record());
   REQUIRE(lines.size() == 9);
   auto c = venues::make_hyperliquid_codec();
   recorder rec;
@@ -455,8 +441,8 @@ TEST_CASE("hyperliquid: recorded mock frames decode to their exact values") {
     } else if (l.kind.rfind("ws_l2Book", 0) == 0) {
       rec.clear();
       REQUIRE(decode(*c, l.frame, rec).kind == frame_kind::data);
-      REQUIRE(rec.snaps.size() == 1);
-      const auto& s = rec.snaps[0];
+      REQUIRE(rec.snapshots.size() == 1);
+      const auto& s = rec.snapshots[0];
       CHECK(s.symbol == "BTC");
       if (l.kind == "ws_l2Book") {
         CHECK(s.seq == 1700000000123u);
@@ -500,33 +486,24 @@ TEST_CASE("hyperliquid: recorded mock frames decode to their exact values") {
 
 TEST_CASE("hyperliquid: prefixes, flips and junk never crash") {
   auto c = venues::make_hyperliquid_codec();
-  for (const auto& s : venue_samples("hyperliquid"))
-    sweep_prefixes(*c, s.json);
-  for (const auto& l : read_frame_file(XARB_MOCK_FRAMES))
-    sweep_prefixes(*c, l.frame);
-  recorder rec;
-  for (const auto& j : junk_frames()) {
-    auto r = decode(*c, j, rec);
-    CHECK(r.kind != frame_kind::data);
-    CHECK_FALSE(c->parse_snapshot("BTC", j));
-    std::vector<std::string> bodies{j};
-    (void)c->parse_instruments(bodies);
+  check_samples_robust(*c, "hyperliquid");
+  for (const auto& l : read_frames(XARB_MOCK_FRAMES)) {
+    check_prefixes(*c, l.frame);
+    check_mutations(*c, l.frame);
   }
-  CHECK(rec.count() == 0);
+  check_junk(*c, junk_rule::not_data, "BTC");
 }
 
 TEST_CASE("hyperliquid: decode does not allocate once warm") {
   // The counter works: a fresh codec's first frames do allocate.
   {
     auto cold = venues::make_hyperliquid_codec();
-    null_handler h;
+    counting_handler h;
     venues::decode_result r;
     std::string f = R"({"channel":"error","data":"x"})";
-    allocations = 0;
-    counting = true;
+    const auto before = allocations();
     cold->decode(f, 1, h, r);
-    counting = false;
-    CHECK(allocations > 0);
+    CHECK(allocations() > before);
   }
   auto c = venues::make_hyperliquid_codec();
   std::string book = R"({"channel":"l2Book","data":{"coin":"BTC","time":1710131872708,"levels":[[)";

@@ -1,19 +1,16 @@
-#define XARB_COUNT_ALLOCATIONS
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <set>
 #include <string>
 
 #include "core/order_book.hpp"
-#include "tests/venues/hyperliquid/codec_test_util.hpp"
+#include "tests/venues/codec_test_util.hpp"
 #include "tests/venues/venue_samples.hpp"
 #include "venues/lighter/codec.hpp"
 #include "venues/lighter/mock_protocol.hpp"
 
 using namespace xarb;
 using namespace xarb::test;
-using venues::frame_kind;
 
 namespace {
 
@@ -36,36 +33,70 @@ std::unique_ptr<venues::md_codec> learned_codec() {
 }
 
 fake_market make_market() {
-  fake_market m;
-  mock::mock_instrument eth;
-  eth.spec.venue = "lighter";
-  eth.spec.native_symbol = "ETH";
-  eth.spec.tick = px("0.01");
-  eth.spec.lot = qty("0.0001");
-  eth.spec.min_qty = qty("0.005");
-  eth.spec.min_notional = money::from_units(10);
-  eth.spec.maker_fee = rt("0.00002");
-  eth.spec.taker_fee = rt("0.0002");
-  eth.spec.max_leverage = 50;
-  eth.spec.funding_interval_s = 3600;
-  eth.index = 0;
-  mock::mock_instrument pepe = eth;
-  pepe.spec.native_symbol = "1000PEPE";
-  pepe.spec.multiplier = ratio::from_units(1000);
-  pepe.spec.tick = px("0.000001");
-  pepe.spec.lot = qty("1");
-  pepe.spec.min_qty = qty("100");
-  pepe.spec.max_leverage = 10;
-  pepe.index = 1;
-  m.list = {eth, pepe};
-  book_snapshot b;
-  b.symbol = "ETH";
-  b.seq = 904845;
-  b.bids = {lvl("2000", "0.02"), lvl("1999.5", "1")};
-  b.asks = {lvl("2325", "99"), lvl("2341.25", "340.1028")};
-  m.books["ETH"] = b;
-  m.mark_states["ETH"] = {px("2064.47"), px("2064.48"), rt("0.0001"), 8 * 3600, 0};
+  fake_market m(1'700'000'000'123'000'000);
+  instrument_spec eth;
+  eth.venue = "lighter";
+  eth.native_symbol = "ETH";
+  eth.tick = px("0.01");
+  eth.lot = qty("0.0001");
+  eth.min_qty = qty("0.005");
+  eth.min_notional = money::from_units(10);
+  eth.maker_fee = rt("0.00002");
+  eth.taker_fee = rt("0.0002");
+  eth.max_leverage = 50;
+  eth.funding_interval_s = 3600;
+  instrument_spec pepe = eth;
+  pepe.native_symbol = "1000PEPE";
+  pepe.multiplier = ratio::from_units(1000);
+  pepe.tick = px("0.000001");
+  pepe.lot = qty("1");
+  pepe.min_qty = qty("100");
+  pepe.max_leverage = 10;
+  m.add(eth);
+  m.add(pepe);
+  m.set_book("ETH", {lvl("2000", "0.02"), lvl("1999.5", "1")},
+             {lvl("2325", "99"), lvl("2341.25", "340.1028")}, 904845);
+  m.set_mark("ETH", {px("2064.47"), px("2064.48"), rt("0.0001"), 8 * 3600, 0});
   return m;
+}
+
+/// The frames of mock-lighter.txt, as the mock protocol produces them.
+std::vector<frame_line> record() {
+  auto p = mock::make_lighter_protocol();
+  auto m = make_market();
+  frame_log log{"lighter", {}};
+  log.add("rest_orderBookDetails", "GET /api/v1/orderBookDetails",
+          p->rest({"GET", "/api/v1/orderBookDetails", {}, ""}, m).body);
+  log.add("rest_orderBookOrders", "GET /api/v1/orderBookOrders?market_id=0&limit=2",
+          p->rest({"GET", "/api/v1/orderBookOrders", {{"market_id", "0"}, {"limit", "2"}}, ""}, m).body);
+  mock::ws_client cl;
+  std::vector<std::string> out;
+  p->on_open(cl, m, out);
+  log.add("ws_connected", "greeting", out.at(0));
+  out.clear();
+  p->snapshot_frames(m.book("ETH", 50), cl, m, out);
+  log.add("ws_subscribed_order_book", "snapshot", out.at(0));
+  book_delta d;
+  d.symbol = "ETH";
+  d.seq = 904850;
+  d.prev_seq = 904845;
+  d.asks = {lvl("2325", "0"), lvl("2330.5", "1.25")};
+  out.clear();
+  p->book_frames(d, cl, m, out);
+  d.seq = 904871;
+  d.prev_seq = 904850;
+  d.asks.clear();
+  d.bids = {lvl("2000", "0.5")};
+  p->book_frames(d, cl, m, out);
+  log.add("ws_update_order_book_1", "update", out.at(0));
+  log.add("ws_update_order_book_2", "update", out.at(1));
+  out.clear();
+  p->on_client_text(R"({"type":"subscribe","channel":"market_stats/0"})", cl, m, out);
+  log.add("ws_subscribed_market_stats", "subscribe market_stats/0", out.at(0));
+  out.clear();
+  p->on_client_text(R"({"type":"ping"})", cl, m, out);
+  log.add("ws_pong", "pong", out.at(0));
+  return log.lines;
 }
 
 } // namespace
@@ -136,8 +167,8 @@ TEST_CASE("lighter: every sample of venue-samples.txt decodes to its exact value
     auto r = decode(*c, s.json, rec, 3);
     REQUIRE(r.kind == frame_kind::data);
     if (s.kind == "ws_order_book_subscribed_snapshot") {
-      REQUIRE(rec.snaps.size() == 1);
-      const auto& b = rec.snaps[0];
+      REQUIRE(rec.snapshots.size() == 1);
+      const auto& b = rec.snapshots[0];
       CHECK(b.venue == "lighter");
       CHECK(b.symbol == "ETH");
       CHECK(b.seq == 904845u);
@@ -147,7 +178,7 @@ TEST_CASE("lighter: every sample of venue-samples.txt decodes to its exact value
       CHECK(b.bids == std::vector<book_level>{lvl("2000.00", "0.0200")});
     } else if (s.kind == "ws_order_book_update") {
       REQUIRE(rec.deltas.size() == 1);
-      const auto& d = rec.deltas[0].first;
+      const auto& d = rec.deltas[0];
       CHECK(d.symbol == "ETH");
       CHECK(d.seq == 9182390020u);
       CHECK(d.prev_seq == 9182389998u);
@@ -155,7 +186,7 @@ TEST_CASE("lighter: every sample of venue-samples.txt decodes to its exact value
       CHECK(d.exchange_ts == 1774884082309144LL * 1000);
       CHECK(d.asks == std::vector<book_level>{lvl("2064.54", "0.3285")});
       CHECK(d.bids.empty());
-      CHECK_FALSE(rec.deltas[0].second);
+      CHECK_FALSE(rec.checksums[0]);
     } else if (s.kind == "ws_market_stats_update") {
       REQUIRE(rec.marks.size() == 1);
       const auto& m = rec.marks[0];
@@ -169,7 +200,7 @@ TEST_CASE("lighter: every sample of venue-samples.txt decodes to its exact value
       CHECK(m.next_funding_ts == 1774886400000LL * 1'000'000);
     } else if (s.kind == "ws_order_book_update_docs") {
       REQUIRE(rec.deltas.size() == 1);
-      const auto& d = rec.deltas[0].first;
+      const auto& d = rec.deltas[0];
       CHECK(d.seq == 4037957053u);
       CHECK(d.prev_seq == 4037957034u);
       CHECK(d.exchange_ts == 1766434222583LL * 1'000'000); // no last_updated_at: timestamp
@@ -183,7 +214,7 @@ TEST_CASE("lighter: every sample of venue-samples.txt decodes to its exact value
     recorder none;
     auto u = decode(*fresh, s.json, none);
     CHECK(u.kind == frame_kind::ignored);
-    CHECK(none.count() == 0);
+    CHECK(none.calls() == 0);
   }
 }
 
@@ -207,7 +238,7 @@ TEST_CASE("lighter: control frames and errors") {
         == frame_kind::malformed);
   CHECK(decode(*c, R"({"channel":"order_book:0","order_book":{"asks":[],"bids":[],"nonce":5},"type":"update/order_book"})", rec).kind
         == frame_kind::malformed); // an update must say where it begins
-  CHECK(rec.count() == 0);
+  CHECK(rec.calls() == 0);
 }
 
 TEST_CASE("lighter: begin_nonce gap rule through the order book, resubscribe heals") {
@@ -221,19 +252,19 @@ TEST_CASE("lighter: begin_nonce gap rule through the order book, resubscribe hea
   const std::string snap = R"({"channel":"order_book:0","offset":1,"order_book":{"code":0,"asks":[{"price":"101.00","size":"1.0000"}],"bids":[{"price":"99.00","size":"2.0000"}],"offset":1,"nonce":100,"begin_nonce":0},"timestamp":1,"type":"subscribed/order_book"})";
   REQUIRE(decode(*c, snap, rec).kind == frame_kind::data);
   order_book book;
-  REQUIRE(book.apply(rec.snaps.at(0)) == error_code::none);
+  REQUIRE(book.apply(rec.snapshots.at(0)) == error_code::none);
   CHECK(book.seq() == 100u);
   for (const auto& f : {upd(100, 107, "102.00"), upd(107, 115, "103.00"), upd(100, 107, "102.00"),
                         upd(120, 131, "104.00")})
     REQUIRE(decode(*c, f, rec).kind == frame_kind::data);
   REQUIRE(rec.deltas.size() == 4);
-  CHECK(book.apply(rec.deltas[0].first) == error_code::none); // continues 100
-  CHECK(book.apply(rec.deltas[1].first) == error_code::none); // continues 107
+  CHECK(book.apply(rec.deltas[0]) == error_code::none); // continues 100
+  CHECK(book.apply(rec.deltas[1]) == error_code::none); // continues 107
   CHECK(book.seq() == 115u);
   CHECK(book.levels(book_side::ask) == 3);
-  CHECK(book.apply(rec.deltas[2].first) == error_code::none); // old duplicate: ignored
+  CHECK(book.apply(rec.deltas[2]) == error_code::none); // old duplicate: ignored
   CHECK(book.seq() == 115u);
-  CHECK(book.apply(rec.deltas[3].first) == error_code::sequence_gap); // 120 != 115
+  CHECK(book.apply(rec.deltas[3]) == error_code::sequence_gap); // 120 != 115
   CHECK_FALSE(book.synced());
   // Heal: resubscribe (the mock then sends a fresh snapshot).
   auto frames = c->resubscribe_book("ETH");
@@ -250,7 +281,7 @@ TEST_CASE("lighter: begin_nonce gap rule through the order book, resubscribe hea
   p->snapshot_frames(m.book("ETH", 50), client, m, out);
   rec.clear();
   REQUIRE(decode(*c, out.back(), rec).kind == frame_kind::data);
-  CHECK(book.apply(rec.snaps.at(0)) == error_code::none);
+  CHECK(book.apply(rec.snapshots.at(0)) == error_code::none);
   CHECK(book.synced());
   CHECK(book.seq() == 904845u);
 }
@@ -261,21 +292,12 @@ TEST_CASE("lighter: codec and mock protocol round trip") {
   auto m = make_market();
   CHECK(p->venue() == "lighter");
   CHECK(p->native_symbol("PEPE", ratio::from_units(1000)) == "1000PEPE");
-  auto req = c->instruments_requests();
-  REQUIRE(req.size() == 1);
-  auto a = p->rest({req[0].method, req[0].target, {}, ""}, m);
-  REQUIRE(a.status == 200);
-  std::vector<std::string> bodies{a.body};
-  auto specs = c->parse_instruments(bodies);
-  REQUIRE(specs);
-  REQUIRE(specs->size() == 2);
-  for (std::size_t i = 0; i < 2; ++i) {
-    auto want = m.list[i].spec;
-    want.symbol = (*specs)[i].symbol;
-    want.base = (*specs)[i].base;
-    want.quote = "USDC";
-    CHECK((*specs)[i] == want);
-  }
+  REQUIRE(c->instruments_requests().size() == 1);
+  CHECK(check_listing_roundtrip(*c, *p, m, [](instrument_spec& want, const instrument_spec& got) {
+          want.symbol = got.symbol;
+          want.base = got.base;
+          want.quote = "USDC";
+        }).empty());
   CHECK(venues::lighter_market_id(*c, "1000PEPE") == 1u);
   CHECK(p->rest({"GET", "/api/v1/orderBooks", {}, ""}, m).body.find(R"("order_books":[{"symbol":"ETH")")
         != std::string::npos);
@@ -291,8 +313,8 @@ TEST_CASE("lighter: codec and mock protocol round trip") {
   REQUIRE(sa.status == 200);
   auto snap = c->parse_snapshot("ETH", sa.body);
   REQUIRE(snap);
-  CHECK(snap->bids == m.books["ETH"].bids);
-  CHECK(snap->asks == m.books["ETH"].asks);
+  CHECK(snap->bids == m.book("ETH", 50).bids);
+  CHECK(snap->asks == m.book("ETH", 50).asks);
 
   // WS: greeting, subscriptions, the in-band snapshot, updates, stats, ping.
   mock::ws_client client;
@@ -319,12 +341,12 @@ TEST_CASE("lighter: codec and mock protocol round trip") {
   out.clear();
   p->snapshot_frames(m.book("ETH", 50), client, m, out);
   REQUIRE(decode(*c, out.at(0), rec).kind == frame_kind::data);
-  REQUIRE(rec.snaps.size() == 1);
-  CHECK(rec.snaps[0].seq == 904845u);
-  CHECK(rec.snaps[0].bids == m.books["ETH"].bids);
-  CHECK(rec.snaps[0].asks == m.books["ETH"].asks);
+  REQUIRE(rec.snapshots.size() == 1);
+  CHECK(rec.snapshots[0].seq == 904845u);
+  CHECK(rec.snapshots[0].bids == m.book("ETH", 50).bids);
+  CHECK(rec.snapshots[0].asks == m.book("ETH", 50).asks);
   order_book book;
-  REQUIRE(book.apply(rec.snaps[0]) == error_code::none);
+  REQUIRE(book.apply(rec.snapshots[0]) == error_code::none);
   book_delta d;
   d.symbol = "ETH";
   d.first_seq = 904846;
@@ -342,15 +364,15 @@ TEST_CASE("lighter: codec and mock protocol round trip") {
   for (const auto& o : out)
     REQUIRE(decode(*c, o, rec).kind == frame_kind::data);
   REQUIRE(rec.deltas.size() == 2);
-  CHECK(rec.deltas[0].first.prev_seq == 904845u);
-  CHECK(rec.deltas[0].first.bids == std::vector<book_level>{lvl("2000", "0"), lvl("2001.5", "3")});
-  CHECK(rec.deltas[1].first.prev_seq == 904850u);
-  CHECK(book.apply(rec.deltas[0].first) == error_code::none);
-  CHECK(book.apply(rec.deltas[1].first) == error_code::none);
+  CHECK(rec.deltas[0].prev_seq == 904845u);
+  CHECK(rec.deltas[0].bids == std::vector<book_level>{lvl("2000", "0"), lvl("2001.5", "3")});
+  CHECK(rec.deltas[1].prev_seq == 904850u);
+  CHECK(book.apply(rec.deltas[0]) == error_code::none);
+  CHECK(book.apply(rec.deltas[1]) == error_code::none);
   CHECK(book.best_bid() == lvl("2001.5", "2.5"));
 
   out.clear();
-  p->mark_frames("ETH", *m.mark("ETH"), m.clock, client, out);
+  p->mark_frames("ETH", *m.mark("ETH"), m.now(), client, out);
   REQUIRE(decode(*c, out.at(0), rec).kind == frame_kind::data);
   CHECK(rec.marks.back().index == px("2064.48"));
   CHECK(rec.marks.back().next_funding_ts == 1700002800000LL * 1'000'000);
@@ -358,7 +380,7 @@ TEST_CASE("lighter: codec and mock protocol round trip") {
   out.clear();
   p->on_client_text(c->info().heartbeat.ping_text, client, m, out);
   CHECK(decode(*c, out.at(0), rec).kind == frame_kind::pong);
-  CHECK(p->server_ping(m.clock).empty());
+  CHECK(p->server_ping(m.now()).empty());
   out.clear();
   p->on_client_text(R"({"type":"subscribe","channel":"order_book/99"})", client, m, out);
   CHECK(decode(*c, out.at(0), rec).kind == frame_kind::error);
@@ -369,50 +391,12 @@ TEST_CASE("lighter: codec and mock protocol round trip") {
 }
 
 TEST_CASE("lighter: recorded mock frames decode to their exact values") {
-  const std::string path = XARB_MOCK_FRAMES;
-  if (regenerate_frames()) {
-    auto p = mock::make_lighter_protocol();
-    auto m = make_market();
-    std::ofstream f(path);
-    f << "# Frames recorded from venues/lighter/mock_protocol.cpp (fake market of\n"
-         "# tests/venues/lighter/test_lighter.cpp); regenerate with\n"
-         "# XARB_WRITE_MOCK_FRAMES=1 test_venues_lighter.\n";
-    auto put = [&](const std::string& kind, const std::string& what, const std::string& frame) {
-      f << "lighter|" << kind << "|mock:" << what << "|" << frame << "\n";
-    };
-    put("rest_orderBookDetails", "GET /api/v1/orderBookDetails",
-        p->rest({"GET", "/api/v1/orderBookDetails", {}, ""}, m).body);
-    put("rest_orderBookOrders", "GET /api/v1/orderBookOrders?market_id=0&limit=2",
-        p->rest({"GET", "/api/v1/orderBookOrders", {{"market_id", "0"}, {"limit", "2"}}, ""}, m).body);
-    mock::ws_client cl;
-    std::vector<std::string> out;
-    p->on_open(cl, m, out);
-    put("ws_connected", "greeting", out.at(0));
-    out.clear();
-    p->snapshot_frames(m.book("ETH", 50), cl, m, out);
-    put("ws_subscribed_order_book", "snapshot", out.at(0));
-    book_delta d;
-    d.symbol = "ETH";
-    d.seq = 904850;
-    d.prev_seq = 904845;
-    d.asks = {lvl("2325", "0"), lvl("2330.5", "1.25")};
-    out.clear();
-    p->book_frames(d, cl, m, out);
-    d.seq = 904871;
-    d.prev_seq = 904850;
-    d.asks.clear();
-    d.bids = {lvl("2000", "0.5")};
-    p->book_frames(d, cl, m, out);
-    put("ws_update_order_book_1", "update", out.at(0));
-    put("ws_update_order_book_2", "update", out.at(1));
-    out.clear();
-    p->on_client_text(R"({"type":"subscribe","channel":"market_stats/0"})", cl, m, out);
-    put("ws_subscribed_market_stats", "subscribe market_stats/0", out.at(0));
-    out.clear();
-    p->on_client_text(R"({"type":"ping"})", cl, m, out);
-    put("ws_pong", "pong", out.at(0));
-  }
-  auto lines = read_frame_file(path);
+  const auto lines = check_recorded_file(
+    XARB_MOCK_FRAMES,
+    "# Frames recorded from venues/lighter/mock_protocol.cpp (fake market of\n"
+    "# tests/venues/lighter/test_lighter.cpp); regenerate with\n"
+    "# XARB_WRITE_MOCK_FRAMES=1 test_venues_lighter.\n",
+    record());
   REQUIRE(lines.size() == 8);
   auto c = venues::make_lighter_codec();
   recorder rec;
@@ -444,23 +428,23 @@ TEST_CASE("lighter: recorded mock frames decode to their exact values") {
       CHECK(decode(*c, l.frame, rec).kind == frame_kind::pong);
     } else if (l.kind == "ws_subscribed_order_book") {
       REQUIRE(decode(*c, l.frame, rec).kind == frame_kind::data);
-      REQUIRE(rec.snaps.size() == 1);
-      CHECK(rec.snaps[0].seq == 904845u);
-      CHECK(rec.snaps[0].exchange_ts == 1700000000123000000LL);
-      CHECK(rec.snaps[0].bids.front() == lvl("2000", "0.02"));
-      CHECK(rec.snaps[0].asks.back() == lvl("2341.25", "340.1028"));
+      REQUIRE(rec.snapshots.size() == 1);
+      CHECK(rec.snapshots[0].seq == 904845u);
+      CHECK(rec.snapshots[0].exchange_ts == 1700000000123000000LL);
+      CHECK(rec.snapshots[0].bids.front() == lvl("2000", "0.02"));
+      CHECK(rec.snapshots[0].asks.back() == lvl("2341.25", "340.1028"));
     } else if (l.kind == "ws_update_order_book_1") {
       REQUIRE(decode(*c, l.frame, rec).kind == frame_kind::data);
       REQUIRE(rec.deltas.size() == 1);
-      CHECK(rec.deltas[0].first.seq == 904850u);
-      CHECK(rec.deltas[0].first.prev_seq == 904845u);
-      CHECK(rec.deltas[0].first.asks == std::vector<book_level>{lvl("2325", "0"), lvl("2330.5", "1.25")});
+      CHECK(rec.deltas[0].seq == 904850u);
+      CHECK(rec.deltas[0].prev_seq == 904845u);
+      CHECK(rec.deltas[0].asks == std::vector<book_level>{lvl("2325", "0"), lvl("2330.5", "1.25")});
     } else if (l.kind == "ws_update_order_book_2") {
       REQUIRE(decode(*c, l.frame, rec).kind == frame_kind::data);
       REQUIRE(rec.deltas.size() == 1);
-      CHECK(rec.deltas[0].first.seq == 904871u);
-      CHECK(rec.deltas[0].first.prev_seq == 904850u);
-      CHECK(rec.deltas[0].first.bids == std::vector<book_level>{lvl("2000", "0.5")});
+      CHECK(rec.deltas[0].seq == 904871u);
+      CHECK(rec.deltas[0].prev_seq == 904850u);
+      CHECK(rec.deltas[0].bids == std::vector<book_level>{lvl("2000", "0.5")});
     } else if (l.kind == "ws_subscribed_market_stats") {
       REQUIRE(decode(*c, l.frame, rec).kind == frame_kind::data);
       REQUIRE(rec.marks.size() == 1);
@@ -478,21 +462,15 @@ TEST_CASE("lighter: recorded mock frames decode to their exact values") {
 
 TEST_CASE("lighter: prefixes, flips and junk never crash") {
   auto c = learned_codec();
-  for (const auto& s : venue_samples("lighter"))
-    sweep_prefixes(*c, s.json);
-  for (const auto& l : read_frame_file(XARB_MOCK_FRAMES)) {
-    if (l.kind.rfind("ws_", 0) == 0)
-      sweep_prefixes(*c, l.frame);
+  check_samples_robust(*c, "lighter");
+  for (const auto& l : read_frames(XARB_MOCK_FRAMES)) {
+    if (l.kind.rfind("ws_", 0) == 0) {
+      check_prefixes(*c, l.frame);
+      check_mutations(*c, l.frame);
+    }
     CHECK_FALSE(c->parse_snapshot("ETH", l.frame.substr(0, l.frame.size() / 2)));
   }
-  recorder rec;
-  for (const auto& j : junk_frames()) {
-    CHECK(decode(*c, j, rec).kind != frame_kind::data);
-    CHECK_FALSE(c->parse_snapshot("ETH", j));
-    std::vector<std::string> bodies{j};
-    (void)c->parse_instruments(bodies);
-  }
-  CHECK(rec.count() == 0);
+  check_junk(*c, junk_rule::not_data, "ETH");
 }
 
 TEST_CASE("lighter: decode does not allocate once warm") {

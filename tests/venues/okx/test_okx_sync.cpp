@@ -2,13 +2,12 @@
 #include <doctest/doctest.h>
 
 #include "core/order_book.hpp"
-#include "tests/venues/okx/codec_test_util.hpp"
+#include "tests/venues/codec_test_util.hpp"
 #include "venues/common/book_checksum.hpp"
 #include "venues/okx/codec.hpp"
 
 using namespace xarb;
 using namespace xarb::test;
-using venues::frame_kind;
 
 namespace {
 
@@ -37,8 +36,8 @@ struct feed {
     if (!rec.snapshots.empty())
       return book.apply(rec.snapshots[0]);
     REQUIRE(rec.deltas.size() == 1);
-    last_checksum = rec.deltas[0].second;
-    return book.apply(rec.deltas[0].first);
+    last_checksum = rec.checksums[0];
+    return book.apply(rec.deltas[0]);
   }
   int32_t local_checksum() const {
     book_snapshot s;

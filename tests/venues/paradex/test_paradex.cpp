@@ -1,13 +1,11 @@
-#define XARB_COUNT_ALLOCATIONS
 #include <doctest/doctest.h>
 
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <string>
 
 #include "core/order_book.hpp"
-#include "tests/venues/hyperliquid/codec_test_util.hpp"
+#include "tests/venues/codec_test_util.hpp"
 #include "tests/venues/venue_samples.hpp"
 #include "venues/paradex/codec.hpp"
 #include "venues/paradex/mock_protocol.hpp"
@@ -15,7 +13,6 @@
 
 using namespace xarb;
 using namespace xarb::test;
-using venues::frame_kind;
 namespace sbe = xarb::venues::paradex_sbe;
 
 namespace {
@@ -63,34 +60,72 @@ std::string from_hex(std::string_view h) {
   return o;
 }
 
+std::vector<book_level> btc_bids() { return {lvl("67629.7", "0.992"), lvl("67629.1", "1.5")}; }
+std::vector<book_level> btc_asks() { return {lvl("69378.6", "3.137"), lvl("69380", "0.25")}; }
+
 fake_market make_market() {
-  fake_market m;
-  mock::mock_instrument btc;
-  btc.spec.venue = "paradex";
-  btc.spec.native_symbol = "BTC-USD-PERP";
-  btc.spec.tick = px("0.1");
-  btc.spec.lot = qty("0.001");
-  btc.spec.min_qty = qty("0.001");
-  btc.spec.min_notional = money::from_units(100);
-  btc.spec.max_leverage = 50;
-  btc.spec.funding_interval_s = 8 * 3600;
-  mock::mock_instrument bonk = btc;
-  bonk.spec.native_symbol = "kBONK-USD-PERP";
-  bonk.spec.multiplier = ratio::from_units(1000);
-  bonk.spec.tick = px("0.000001");
-  bonk.spec.lot = qty("1");
-  bonk.spec.min_qty = qty("1");
-  bonk.spec.max_leverage = 10;
-  bonk.index = 1;
-  m.list = {btc, bonk};
-  book_snapshot b;
-  b.symbol = "BTC-USD-PERP";
-  b.seq = 14127815;
-  b.bids = {lvl("67629.7", "0.992"), lvl("67629.1", "1.5")};
-  b.asks = {lvl("69378.6", "3.137"), lvl("69380", "0.25")};
-  m.books["BTC-USD-PERP"] = b;
-  m.mark_states["BTC-USD-PERP"] = {px("68000.12345678"), px("67990.5"), rt("0.0001"), 8 * 3600, 0};
+  fake_market m(1'700'000'000'123'000'000);
+  instrument_spec btc;
+  btc.venue = "paradex";
+  btc.native_symbol = "BTC-USD-PERP";
+  btc.tick = px("0.1");
+  btc.lot = qty("0.001");
+  btc.min_qty = qty("0.001");
+  btc.min_notional = money::from_units(100);
+  btc.max_leverage = 50;
+  btc.funding_interval_s = 8 * 3600;
+  instrument_spec bonk = btc;
+  bonk.native_symbol = "kBONK-USD-PERP";
+  bonk.multiplier = ratio::from_units(1000);
+  bonk.tick = px("0.000001");
+  bonk.lot = qty("1");
+  bonk.min_qty = qty("1");
+  bonk.max_leverage = 10;
+  m.add(btc);
+  m.add(bonk);
+  m.set_book("BTC-USD-PERP", btc_bids(), btc_asks(), 14127815);
+  m.set_mark("BTC-USD-PERP", {px("68000.12345678"), px("67990.5"), rt("0.0001"), 8 * 3600, 0});
   return m;
+}
+
+/// The frames of mock-paradex.txt, as the mock protocol produces them (SBE
+/// frames as lower-case hex).
+std::vector<frame_line> record() {
+  auto p = mock::make_paradex_protocol();
+  auto m = make_market();
+  frame_log log{"paradex", {}};
+  auto put = [&](const std::string& kind, const std::string& what, const std::string& frame) {
+    log.add(kind, what, kind.rfind("sbe_", 0) == 0 ? to_hex(frame) : frame);
+  };
+  put("rest_markets", "GET /v1/markets", p->rest({"GET", "/v1/markets", {}, ""}, m).body);
+  put("rest_orderbook", "GET /v1/orderbook/BTC-USD-PERP?depth=20",
+      p->rest({"GET", "/v1/orderbook/BTC-USD-PERP", {{"depth", "20"}}, ""}, m).body);
+  for (bool use_sbe : {false, true}) {
+    mock::ws_client cl;
+    cl.target = use_sbe ? "/v1?sbeSchemaId=1&sbeSchemaVersion=1" : "/v1";
+    std::vector<std::string> out;
+    p->on_open(cl, m, out);
+    for (const char* ch : {"order_book.BTC-USD-PERP.snapshot@15@100ms", "bbo.BTC-USD-PERP",
+                           "funding_data.BTC-USD-PERP", "markets_summary.BTC-USD-PERP"})
+      p->on_client_text(std::string(R"({"jsonrpc":"2.0","method":"subscribe","params":{"channel":")") + ch
+                          + R"("},"id":7})",
+                        cl, m, out);
+    if (!use_sbe)
+      put("ws_ack", "subscribe order_book", out.at(0));
+    out.clear();
+    const std::string pre = use_sbe ? "sbe_" : "ws_";
+    p->snapshot_frames(m.book("BTC-USD-PERP", 50), cl, m, out);
+    put(pre + "order_book", "book snapshot", out.at(0));
+    out.clear();
+    top_of_book t{"paradex", "BTC-USD-PERP", 0, lvl("67629.7", "0.992"), lvl("69378.6", "3.137"), m.now(), 0};
+    p->top_frames(t, cl, out);
+    put(pre + "bbo", "bbo", out.at(0));
+    out.clear();
+    p->mark_frames("BTC-USD-PERP", *m.mark("BTC-USD-PERP"), m.now(), cl, out);
+    put(pre + "funding_data", "funding_data", out.at(0));
+    put(pre + "markets_summary", "markets_summary", out.at(1));
+  }
+  return log.lines;
 }
 
 } // namespace
@@ -138,8 +173,8 @@ TEST_CASE("paradex: every sample of venue-samples.txt decodes to its exact value
     auto r = decode(*c, s.json, rec, 11);
     if (s.kind == "ws_order_book_snapshot") {
       REQUIRE(r.kind == frame_kind::data);
-      REQUIRE(rec.snaps.size() == 1);
-      const auto& b = rec.snaps[0];
+      REQUIRE(rec.snapshots.size() == 1);
+      const auto& b = rec.snapshots[0];
       CHECK(b.venue == "paradex");
       CHECK(b.symbol == "BTC-USD-PERP");
       CHECK(b.seq == 14127815u);
@@ -160,7 +195,7 @@ TEST_CASE("paradex: every sample of venue-samples.txt decodes to its exact value
       CHECK(m.next_funding_ts == 0);
     } else if (s.kind == "ws_subscribe_ack") {
       CHECK(r.kind == frame_kind::ack);
-      CHECK(rec.count() == 0);
+      CHECK(rec.calls() == 0);
     } else {
       FAIL("new paradex sample kind without expectations: " << s.kind);
     }
@@ -197,24 +232,24 @@ TEST_CASE("paradex: JSON control frames, bbo, funding_data, deltas") {
   };
   rec.clear();
   REQUIRE(decode(*c, snap, rec).kind == frame_kind::data);
-  REQUIRE(rec.snaps.size() == 1);
+  REQUIRE(rec.snapshots.size() == 1);
   // Inserts arrive in any order: sorted best first.
-  CHECK(rec.snaps[0].bids == std::vector<book_level>{lvl("100", "2"), lvl("99", "1")});
+  CHECK(rec.snapshots[0].bids == std::vector<book_level>{lvl("100", "2"), lvl("99", "1")});
   order_book book;
-  REQUIRE(book.apply(rec.snaps[0]) == error_code::none);
+  REQUIRE(book.apply(rec.snapshots[0]) == error_code::none);
   for (const auto& d : {delta(11, R"("inserts":[],"updates":[{"side":"BUY","price":"100","size":"3"}],"deletes":[{"side":"BUY","price":"99","size":"1"}])"),
                         delta(11, R"("inserts":[],"updates":[],"deletes":[])"),
                         delta(13, R"("inserts":[{"side":"SELL","price":"100.5","size":"1"}],"updates":[],"deletes":[])")})
     REQUIRE(decode(*c, d, rec).kind == frame_kind::data);
   REQUIRE(rec.deltas.size() == 3);
-  CHECK(rec.deltas[0].first.bids == std::vector<book_level>{lvl("100", "3"), lvl("99", "0")});
-  CHECK(book.apply(rec.deltas[0].first) == error_code::none);
+  CHECK(rec.deltas[0].bids == std::vector<book_level>{lvl("100", "3"), lvl("99", "0")});
+  CHECK(book.apply(rec.deltas[0]) == error_code::none);
   CHECK(book.levels(book_side::bid) == 1);
-  CHECK(book.apply(rec.deltas[1].first) == error_code::none); // duplicate: ignored
-  CHECK(book.apply(rec.deltas[2].first) == error_code::sequence_gap); // 12 is missing
+  CHECK(book.apply(rec.deltas[1]) == error_code::none); // duplicate: ignored
+  CHECK(book.apply(rec.deltas[2]) == error_code::sequence_gap); // 12 is missing
   // The snapshot feed itself just replaces.
   REQUIRE(decode(*c, snap, rec).kind == frame_kind::data);
-  CHECK(book.apply(rec.snaps.back()) == error_code::none);
+  CHECK(book.apply(rec.snapshots.back()) == error_code::none);
   CHECK(book.seq() == 10u);
 }
 
@@ -251,17 +286,17 @@ TEST_CASE("paradex: SBE frames built byte by byte per paradex-py decode") {
   book.i64(10100000000).i64(300000000).i64(777);
   book.str("ETH-USD-PERP");
   REQUIRE(decode(*c, book.b, rec).kind == frame_kind::data);
-  REQUIRE(rec.snaps.size() == 1);
-  CHECK(rec.snaps[0].symbol == "ETH-USD-PERP");
-  CHECK(rec.snaps[0].seq == 5000u);
-  CHECK(rec.snaps[0].bids == std::vector<book_level>{lvl("100", "1"), lvl("99.5", "2.5")});
-  CHECK(rec.snaps[0].asks == std::vector<book_level>{lvl("101", "3")});
+  REQUIRE(rec.snapshots.size() == 1);
+  CHECK(rec.snapshots[0].symbol == "ETH-USD-PERP");
+  CHECK(rec.snapshots[0].seq == 5000u);
+  CHECK(rec.snapshots[0].bids == std::vector<book_level>{lvl("100", "1"), lvl("99.5", "2.5")});
+  CHECK(rec.snapshots[0].asks == std::vector<book_level>{lvl("101", "3")});
   // Same event as a DELTA.
   book.b[8 + 16] = 1;
   REQUIRE(decode(*c, book.b, rec).kind == frame_kind::data);
   REQUIRE(rec.deltas.size() == 1);
-  CHECK(rec.deltas[0].first.seq == 5000u);
-  CHECK(rec.deltas[0].first.asks == std::vector<book_level>{lvl("101", "3")});
+  CHECK(rec.deltas[0].seq == 5000u);
+  CHECK(rec.deltas[0].asks == std::vector<book_level>{lvl("101", "3")});
 
   // FundingDataEvent (template 5): version 0 (block 58) and 1 (block 66).
   for (uint16_t v : {uint16_t{0}, uint16_t{1}}) {
@@ -337,10 +372,10 @@ TEST_CASE("paradex: SBE frames built byte by byte per paradex-py decode") {
   bytes negts;
   negts.u16(48).u16(2).u16(1).u16(0).i64(-5).i64(1).i64(null8).i64(null8).i64(null8).i64(null8).str("X");
   CHECK(decode(*c, negts.b, rec).kind == frame_kind::malformed);
-  CHECK(rec.count() == 0);
+  CHECK(rec.calls() == 0);
   for (std::size_t n = 0; n < book.b.size(); ++n)
     CHECK(decode(*c, book.b.substr(0, n), rec).kind != frame_kind::data);
-  CHECK(rec.count() == 0);
+  CHECK(rec.calls() == 0);
 }
 
 TEST_CASE("paradex: codec and mock protocol round trip, JSON and SBE") {
@@ -354,25 +389,16 @@ TEST_CASE("paradex: codec and mock protocol round trip, JSON and SBE") {
     venues::paradex_options o;
     o.sbe = use_sbe;
     auto c = venues::make_paradex_codec(o);
-    auto req = c->instruments_requests();
-    auto a = p->rest({req.at(0).method, req.at(0).target, {}, ""}, m);
-    REQUIRE(a.status == 200);
-    std::vector<std::string> bodies{a.body}, skipped;
-    auto specs = c->parse_instruments(bodies, &skipped);
-    REQUIRE(specs);
-    REQUIRE(specs->size() == 2);
-    CHECK(skipped.empty());
-    for (std::size_t i = 0; i < 2; ++i) {
-      auto want = m.list[i].spec;
-      const auto& got = (*specs)[i];
+    const auto skipped = check_listing_roundtrip(*c, *p, m, [](instrument_spec& want, const instrument_spec& got) {
       want.symbol = got.symbol;
       want.base = got.base;
       want.quote = "USDC";
       want.maker_fee = got.maker_fee;
       want.taker_fee = got.taker_fee;
-      CHECK(got == want);
-    }
-    CHECK((*specs)[1].base == "BONK");
+      if (got.native_symbol == "kBONK-USD-PERP")
+        CHECK(got.base == "BONK");
+    });
+    CHECK(skipped.empty());
 
     auto sreq = c->snapshot_request("BTC-USD-PERP");
     auto sa = p->rest({"GET", "/v1/orderbook/BTC-USD-PERP", {{"depth", "20"}}, ""}, m);
@@ -380,8 +406,8 @@ TEST_CASE("paradex: codec and mock protocol round trip, JSON and SBE") {
     auto snap = c->parse_snapshot("BTC-USD-PERP", sa.body);
     REQUIRE(snap);
     CHECK(snap->seq == 14127815u);
-    CHECK(snap->bids == m.books["BTC-USD-PERP"].bids);
-    CHECK(snap->asks == m.books["BTC-USD-PERP"].asks);
+    CHECK(snap->bids == m.book("BTC-USD-PERP", 50).bids);
+    CHECK(snap->asks == m.book("BTC-USD-PERP", 50).asks);
     CHECK_FALSE(c->parse_snapshot("ETH-USD-PERP", sa.body));
 
     const std::string natives[] = {"BTC-USD-PERP"};
@@ -414,27 +440,25 @@ TEST_CASE("paradex: codec and mock protocol round trip, JSON and SBE") {
     REQUIRE(out.size() == 1);
     CHECK(mock::paradex_is_binary_frame(out[0]) == use_sbe);
     REQUIRE(decode(*c, out[0], rec).kind == frame_kind::data);
-    REQUIRE(rec.snaps.size() == 1);
-    CHECK(rec.snaps[0].seq == 14127815u);
-    CHECK(rec.snaps[0].bids == m.books["BTC-USD-PERP"].bids);
-    CHECK(rec.snaps[0].asks == m.books["BTC-USD-PERP"].asks);
-    CHECK(rec.snaps[0].exchange_ts == m.clock);
+    REQUIRE(rec.snapshots.size() == 1);
+    CHECK(rec.snapshots[0].seq == 14127815u);
+    CHECK(rec.snapshots[0].bids == m.book("BTC-USD-PERP", 50).bids);
+    CHECK(rec.snapshots[0].asks == m.book("BTC-USD-PERP", 50).asks);
+    CHECK(rec.snapshots[0].exchange_ts == m.now());
 
-    m.books["BTC-USD-PERP"].seq = 14127816;
-    m.books["BTC-USD-PERP"].bids[0].qty = qty("0.5");
+    m.change("BTC-USD-PERP", {lvl("67629.7", "0.5")}, {}); // seq 14127816
     book_delta d;
     d.symbol = "BTC-USD-PERP";
     d.seq = 14127816;
     out.clear();
     p->book_frames(d, client, m, out);
     REQUIRE(decode(*c, out.at(0), rec).kind == frame_kind::data);
-    REQUIRE(rec.snaps.size() == 2);
-    CHECK(rec.snaps[1].seq == 14127816u);
-    CHECK(rec.snaps[1].bids[0] == lvl("67629.7", "0.5"));
-    m.books["BTC-USD-PERP"].bids[0].qty = qty("0.992");
-    m.books["BTC-USD-PERP"].seq = 14127815;
+    REQUIRE(rec.snapshots.size() == 2);
+    CHECK(rec.snapshots[1].seq == 14127816u);
+    CHECK(rec.snapshots[1].bids[0] == lvl("67629.7", "0.5"));
+    m.set_book("BTC-USD-PERP", btc_bids(), btc_asks(), 14127815);
 
-    top_of_book t{"paradex", "BTC-USD-PERP", 0, lvl("67629.7", "0.992"), {}, m.clock, 0};
+    top_of_book t{"paradex", "BTC-USD-PERP", 0, lvl("67629.7", "0.992"), {}, m.now(), 0};
     out.clear();
     p->top_frames(t, client, out);
     p->top_frames(t, client, out);
@@ -447,7 +471,7 @@ TEST_CASE("paradex: codec and mock protocol round trip, JSON and SBE") {
     CHECK(rec.tops[1].seq == rec.tops[0].seq + 1);
 
     out.clear();
-    p->mark_frames("BTC-USD-PERP", *m.mark("BTC-USD-PERP"), m.clock, client, out);
+    p->mark_frames("BTC-USD-PERP", *m.mark("BTC-USD-PERP"), m.now(), client, out);
     REQUIRE(out.size() == 2); // funding_data + markets_summary
     for (const auto& f : out) {
       CHECK(mock::paradex_is_binary_frame(f) == use_sbe);
@@ -467,7 +491,7 @@ TEST_CASE("paradex: codec and mock protocol round trip, JSON and SBE") {
     CHECK(decode(*c, out.at(0), rec).kind == frame_kind::ack);
     CHECK(client.tops.count("BTC-USD-PERP") == 0);
   }
-  CHECK(p->server_ping(m.clock).empty());
+  CHECK(p->server_ping(m.now()).empty());
   CHECK(p->rest({"GET", "/v1/nope", {}, ""}, m).status == 404);
   CHECK(p->rest({"GET", "/v1/orderbook/NOPE-USD-PERP", {}, ""}, m).status == 404);
   CHECK(p->rest({"GET", "/v1/system/time", {}, ""}, m).body == R"({"server_time":1700000000123})");
@@ -489,49 +513,13 @@ TEST_CASE("paradex: codec and mock protocol round trip, JSON and SBE") {
 }
 
 TEST_CASE("paradex: recorded mock frames decode to their exact values") {
-  const std::string path = XARB_MOCK_FRAMES;
-  if (regenerate_frames()) {
-    auto p = mock::make_paradex_protocol();
-    auto m = make_market();
-    std::ofstream f(path);
-    f << "# Frames recorded from venues/paradex/mock_protocol.cpp (fake market of\n"
-         "# tests/venues/paradex/test_paradex.cpp); regenerate with\n"
-         "# XARB_WRITE_MOCK_FRAMES=1 test_venues_paradex. Kinds starting with sbe_\n"
-         "# are binary SBE frames written as lower-case hex.\n";
-    auto put = [&](const std::string& kind, const std::string& what, const std::string& frame) {
-      f << "paradex|" << kind << "|mock:" << what << "|"
-        << (kind.rfind("sbe_", 0) == 0 ? to_hex(frame) : frame) << "\n";
-    };
-    put("rest_markets", "GET /v1/markets", p->rest({"GET", "/v1/markets", {}, ""}, m).body);
-    put("rest_orderbook", "GET /v1/orderbook/BTC-USD-PERP?depth=20",
-        p->rest({"GET", "/v1/orderbook/BTC-USD-PERP", {{"depth", "20"}}, ""}, m).body);
-    for (bool use_sbe : {false, true}) {
-      mock::ws_client cl;
-      cl.target = use_sbe ? "/v1?sbeSchemaId=1&sbeSchemaVersion=1" : "/v1";
-      std::vector<std::string> out;
-      p->on_open(cl, m, out);
-      for (const char* ch : {"order_book.BTC-USD-PERP.snapshot@15@100ms", "bbo.BTC-USD-PERP",
-                             "funding_data.BTC-USD-PERP", "markets_summary.BTC-USD-PERP"})
-        p->on_client_text(std::string(R"({"jsonrpc":"2.0","method":"subscribe","params":{"channel":")") + ch
-                            + R"("},"id":7})",
-                          cl, m, out);
-      if (!use_sbe)
-        put("ws_ack", "subscribe order_book", out.at(0));
-      out.clear();
-      const std::string pre = use_sbe ? "sbe_" : "ws_";
-      p->snapshot_frames(m.book("BTC-USD-PERP", 50), cl, m, out);
-      put(pre + "order_book", "book snapshot", out.at(0));
-      out.clear();
-      top_of_book t{"paradex", "BTC-USD-PERP", 0, lvl("67629.7", "0.992"), lvl("69378.6", "3.137"), m.clock, 0};
-      p->top_frames(t, cl, out);
-      put(pre + "bbo", "bbo", out.at(0));
-      out.clear();
-      p->mark_frames("BTC-USD-PERP", *m.mark("BTC-USD-PERP"), m.clock, cl, out);
-      put(pre + "funding_data", "funding_data", out.at(0));
-      put(pre + "markets_summary", "markets_summary", out.at(1));
-    }
-  }
-  auto lines = read_frame_file(path);
+  const auto lines = check_recorded_file(
+    XARB_MOCK_FRAMES,
+    "# Frames recorded from venues/paradex/mock_protocol.cpp (fake market of\n"
+    "# tests/venues/paradex/test_paradex.cpp); regenerate with\n"
+    "# XARB_WRITE_MOCK_FRAMES=1 test_venues_paradex. Kinds starting with sbe_\n"
+    "# are binary SBE frames written as lower-case hex.\n",
+    record());
   REQUIRE(lines.size() == 11);
   auto c = venues::make_paradex_codec();
   recorder rec;
@@ -568,12 +556,12 @@ TEST_CASE("paradex: recorded mock frames decode to their exact values") {
       REQUIRE(decode(*c, frame, rec).kind == frame_kind::data);
       const auto what = l.kind.substr(bin ? 4 : 3);
       if (what == "order_book") {
-        REQUIRE(rec.snaps.size() == 1);
-        CHECK(rec.snaps[0].symbol == "BTC-USD-PERP");
-        CHECK(rec.snaps[0].seq == 14127815u);
-        CHECK(rec.snaps[0].bids == std::vector<book_level>{lvl("67629.7", "0.992"), lvl("67629.1", "1.5")});
-        CHECK(rec.snaps[0].asks == std::vector<book_level>{lvl("69378.6", "3.137"), lvl("69380", "0.25")});
-        CHECK(rec.snaps[0].exchange_ts == 1700000000123000000LL);
+        REQUIRE(rec.snapshots.size() == 1);
+        CHECK(rec.snapshots[0].symbol == "BTC-USD-PERP");
+        CHECK(rec.snapshots[0].seq == 14127815u);
+        CHECK(rec.snapshots[0].bids == std::vector<book_level>{lvl("67629.7", "0.992"), lvl("67629.1", "1.5")});
+        CHECK(rec.snapshots[0].asks == std::vector<book_level>{lvl("69378.6", "3.137"), lvl("69380", "0.25")});
+        CHECK(rec.snapshots[0].exchange_ts == 1700000000123000000LL);
       } else if (what == "bbo") {
         REQUIRE(rec.tops.size() == 1);
         CHECK(rec.tops[0].seq == 1u);
@@ -599,23 +587,17 @@ TEST_CASE("paradex: recorded mock frames decode to their exact values") {
 
 TEST_CASE("paradex: prefixes, flips and junk never crash") {
   auto c = venues::make_paradex_codec();
-  for (const auto& s : venue_samples("paradex"))
-    sweep_prefixes(*c, s.json);
-  for (const auto& l : read_frame_file(XARB_MOCK_FRAMES)) {
+  check_samples_robust(*c, "paradex");
+  for (const auto& l : read_frames(XARB_MOCK_FRAMES)) {
     const bool bin = l.kind.rfind("sbe_", 0) == 0;
     const std::string frame = bin ? from_hex(l.frame) : l.frame;
-    if (l.kind.rfind("rest_", 0) != 0)
-      sweep_prefixes(*c, frame);
+    if (l.kind.rfind("rest_", 0) != 0) {
+      check_prefixes(*c, frame);
+      check_mutations(*c, frame);
+    }
     CHECK_FALSE(c->parse_snapshot("BTC-USD-PERP", frame.substr(0, frame.size() / 2)));
   }
-  recorder rec;
-  for (const auto& j : junk_frames()) {
-    CHECK(decode(*c, j, rec).kind != frame_kind::data);
-    CHECK_FALSE(c->parse_snapshot("BTC-USD-PERP", j));
-    std::vector<std::string> bodies{j};
-    (void)c->parse_instruments(bodies);
-  }
-  CHECK(rec.count() == 0);
+  check_junk(*c, junk_rule::not_data, "BTC-USD-PERP");
 }
 
 TEST_CASE("paradex: decode does not allocate once warm (JSON and SBE)") {
@@ -632,9 +614,9 @@ TEST_CASE("paradex: decode does not allocate once warm (JSON and SBE)") {
                           + R"("},"id":1})", cl, m, out);
     out.clear();
     p->snapshot_frames(m.book("BTC-USD-PERP", 50), cl, m, out);
-    top_of_book t{"paradex", "BTC-USD-PERP", 0, lvl("1", "2"), lvl("3", "4"), m.clock, 0};
+    top_of_book t{"paradex", "BTC-USD-PERP", 0, lvl("1", "2"), lvl("3", "4"), m.now(), 0};
     p->top_frames(t, cl, out);
-    p->mark_frames("BTC-USD-PERP", *m.mark("BTC-USD-PERP"), m.clock, cl, out);
+    p->mark_frames("BTC-USD-PERP", *m.mark("BTC-USD-PERP"), m.now(), cl, out);
     REQUIRE(out.size() == 4);
     for (const auto& f : out)
       CHECK(warm_allocations(*c, f) == 0);

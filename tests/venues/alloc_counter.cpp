@@ -1,4 +1,7 @@
-#include "tests/venues/okx/alloc_counter.hpp"
+// Replaces the global allocation functions of every test binary linking
+// xarb_venue_test_util with ones that count this thread's allocations
+// (malloc/free underneath, so ASan still sees every block).
+#include "tests/venues/codec_test_util.hpp"
 
 #include <cstdlib>
 #include <new>
