@@ -13,6 +13,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "tests/venues/sim/record_file_test_util.hpp"
 #include "tests/venues/sim/sim_test_util.hpp"
 #include "venues/sim/flow_log.hpp"
 #include "venues/sim/prng.hpp"
@@ -24,48 +25,6 @@ using namespace xarb::sim::test;
 
 namespace {
 
-
-struct temp_dir {
-  std::filesystem::path path;
-  temp_dir() {
-    static int counter = 0;
-    path = std::filesystem::temp_directory_path()
-           / ("xarb-flowlog-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-std::string read_all(const std::string& p) {
-  std::ifstream in{p, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
-void write_all(const std::string& p, const std::string& bytes) {
-  std::ofstream out{p, std::ios::binary | std::ios::trunc};
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-/// Offsets of every record (the header first), by the documented framing.
-std::vector<std::size_t> record_offsets(const std::string& b) {
-  std::vector<std::size_t> out;
-  std::size_t off = 8;
-  while (off + 12 <= b.size()) {
-    uint32_t len = 0;
-    for (int k = 0; k < 4; ++k)
-      len |= static_cast<uint32_t>(static_cast<unsigned char>(b[off + k])) << (8 * k);
-    out.push_back(off);
-    off += 12 + len;
-  }
-  REQUIRE(off == b.size());
-  return out;
-}
 
 std::unique_ptr<flow_log> open_ok(const std::string& p, const std::string& venue_name) {
   auto log = flow_log::open(p, venue_name);
@@ -114,7 +73,7 @@ TEST_CASE("crc32 is the standard CRC-32") {
 }
 
 TEST_CASE("flow log: every field round-trips through the file; start is set once") {
-  temp_dir d;
+  temp_dir d{"xarb-flowlog"};
   const auto p = d.file("nested/dir/sim-a.flow"); // parent directories are created
   std::vector<flow_record> written;
   {
@@ -160,7 +119,7 @@ TEST_CASE("flow log: every field round-trips through the file; start is set once
 }
 
 TEST_CASE("flow log: a torn last record is dropped at any cut; appends continue") {
-  temp_dir d;
+  temp_dir d{"xarb-flowlog"};
   const auto p = d.file("sim-a.flow");
   std::vector<flow_record> written;
   {
@@ -224,7 +183,7 @@ TEST_CASE("flow log: a torn last record is dropped at any cut; appends continue"
 }
 
 TEST_CASE("flow log: damage before the tail is an error naming the file and offset") {
-  temp_dir d;
+  temp_dir d{"xarb-flowlog"};
   const auto p = d.file("sim-a.flow");
   sample_log(p).reset();
   const std::string bytes = read_all(p);
@@ -261,7 +220,7 @@ TEST_CASE("flow log: damage before the tail is an error naming the file and offs
 }
 
 TEST_CASE("flow log: another venue's log, a foreign file and unusable paths") {
-  temp_dir d;
+  temp_dir d{"xarb-flowlog"};
   const auto p = d.file("sim-a.flow");
   sample_log(p).reset();
   auto other = flow_log::open(p, "sim-b");
@@ -291,7 +250,7 @@ TEST_CASE("flow log: another venue's log, a foreign file and unusable paths") {
 }
 
 TEST_CASE("flow log: one writer at a time; a reader never changes the file") {
-  temp_dir d;
+  temp_dir d{"xarb-flowlog"};
   const auto p = d.file("sim-a.flow");
   auto writer = sample_log(p);
   auto second = flow_log::open(p, "sim-a");
@@ -506,7 +465,7 @@ world_config replay_world(bool rate_limited) {
 TEST_CASE("replay rebuilds the venue exactly: state, records and event streams") {
   for (const bool rate_limited : {false, true}) {
     CAPTURE(rate_limited);
-    temp_dir d;
+    temp_dir d{"xarb-flowlog"};
     const auto p = d.file("flows/sim-a.flow");
     const auto w = replay_world(rate_limited);
     venue x{w, "sim-a"};
@@ -594,7 +553,7 @@ TEST_CASE("replay rebuilds the venue exactly: state, records and event streams")
 }
 
 TEST_CASE("replay refuses a started venue, another venue and another world start") {
-  temp_dir d;
+  temp_dir d{"xarb-flowlog"};
   const auto p = d.file("sim-a.flow");
   auto w = default_world_config();
   w.start_ts = t0;

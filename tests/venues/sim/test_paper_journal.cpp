@@ -12,6 +12,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "tests/venues/sim/record_file_test_util.hpp"
 #include "tests/venues/sim/sim_test_util.hpp"
 #include "venues/sim/account.hpp"
 #include "venues/sim/paper_exchange.hpp"
@@ -22,62 +23,6 @@ using namespace xarb::sim;
 using namespace xarb::sim::test;
 
 namespace {
-
-struct temp_dir {
-  std::filesystem::path path;
-  temp_dir() {
-    static int counter = 0;
-    path = std::filesystem::temp_directory_path()
-           / ("xarb-pjournal-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-std::string read_all(const std::string& p) {
-  std::ifstream in{p, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
-void write_all(const std::string& p, const std::string& bytes) {
-  std::ofstream out{p, std::ios::binary | std::ios::trunc};
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-/// Offsets of every record (the header first), by the documented framing.
-std::vector<std::size_t> record_offsets(const std::string& b) {
-  std::vector<std::size_t> out;
-  std::size_t off = 8;
-  while (off + 12 <= b.size()) {
-    uint32_t len = 0;
-    for (int k = 0; k < 4; ++k)
-      len |= static_cast<uint32_t>(static_cast<unsigned char>(b[off + k])) << (8 * k);
-    out.push_back(off);
-    off += 12 + len;
-  }
-  REQUIRE(off == b.size());
-  return out;
-}
-
-/// A whole record framed as documented: len, ~len, crc32, payload.
-std::string frame(const std::string& payload) {
-  std::string out;
-  auto u32 = [&](uint32_t v) {
-    for (int k = 0; k < 4; ++k)
-      out.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
-  };
-  const auto len = static_cast<uint32_t>(payload.size());
-  u32(len);
-  u32(~len);
-  u32(crc32(payload));
-  return out + payload;
-}
 
 std::unique_ptr<paper_journal> open_ok(const std::string& p, const std::string& venue_name) {
   auto j = paper_journal::open(p, venue_name);
@@ -262,7 +207,7 @@ TEST_CASE("paper journal: the recorder sees exactly the account-changing events"
 }
 
 TEST_CASE("paper journal: a fresh exchange restored from the file is the account that ran") {
-  temp_dir d;
+  temp_dir d{"xarb-pjournal"};
   const auto p = d.file("paper/binance.journal");
   auto j = open_ok(p, "binance");
   paper_exchange ran("binance");
@@ -339,7 +284,7 @@ TEST_CASE("paper journal: a fresh exchange restored from the file is the account
 }
 
 TEST_CASE("paper journal: restore, restart, restore again: the journal keeps up") {
-  temp_dir d;
+  temp_dir d{"xarb-pjournal"};
   const auto p = d.file("binance.journal");
   paper_exchange ran("binance");
   ran.add_instruments(both);
@@ -487,7 +432,7 @@ TEST_CASE("paper journal: restore refuses a used account and records that do not
 }
 
 TEST_CASE("paper journal: every field of every record round-trips through the file") {
-  temp_dir d;
+  temp_dir d{"xarb-pjournal"};
   const auto p = d.file("rt.journal");
   std::vector<paper_record> recs;
   {
@@ -527,7 +472,7 @@ TEST_CASE("paper journal: every field of every record round-trips through the fi
 }
 
 TEST_CASE("paper journal: a torn last record is dropped at any cut; appends continue") {
-  temp_dir d;
+  temp_dir d{"xarb-pjournal"};
   const auto p = d.file("binance.journal");
   const auto written = journal_session(p);
   const std::string bytes = read_all(p);
@@ -593,7 +538,7 @@ TEST_CASE("paper journal: a torn last record is dropped at any cut; appends cont
 }
 
 TEST_CASE("paper journal: damage before the tail is an error naming the file and offset") {
-  temp_dir d;
+  temp_dir d{"xarb-pjournal"};
   const auto p = d.file("binance.journal");
   journal_session(p);
   const std::string bytes = read_all(p);
@@ -639,7 +584,7 @@ TEST_CASE("paper journal: damage before the tail is an error naming the file and
 }
 
 TEST_CASE("paper journal: empty file, foreign files, another venue's journal, one writer") {
-  temp_dir d;
+  temp_dir d{"xarb-pjournal"};
   // An empty file (created, then the machine died) becomes a new journal.
   const auto e = d.file("empty.journal");
   write_all(e, "");
