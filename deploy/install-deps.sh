@@ -10,7 +10,7 @@ PACKAGES=(
   # libraries
   libcaf-dev libboost1.81-dev libssl-dev libsimdjson-dev librocksdb-dev
   prometheus-cpp-dev libfmt-dev libspdlog-dev libtomlplusplus-dev libcli11-dev
-  doctest-dev libbenchmark-dev
+  doctest-dev libbenchmark-dev zlib1g-dev
   # test tools: promtool (from prometheus), curl for the integration test
   prometheus curl python3
   # the browser console (web/ui: Vite + TypeScript) and its browser tests:

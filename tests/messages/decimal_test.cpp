@@ -245,6 +245,37 @@ TEST_CASE("format: shortest exact text") {
   CHECK(to_string(qt("3.25")) == "3.25");
 }
 
+TEST_CASE("format: shortest text equals a digit-by-digit reference for every trailing-zero count") {
+  // The formatter strips trailing zeros in steps of 4, 2, 2, 1 and writes two
+  // digits at a time; the reference does both one digit at a time.
+  auto reference = [](int64_t v) {
+    std::string out = v < 0 ? "-" : "";
+    const uint64_t mag = v < 0 ? 0ull - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    out += std::to_string(mag / 1'000'000'000ull);
+    uint64_t fp = mag % 1'000'000'000ull;
+    if (fp != 0) {
+      std::string f = std::to_string(fp);
+      f.insert(0, 9 - f.size(), '0');
+      while (f.back() == '0')
+        f.pop_back();
+      out += "." + f;
+    }
+    return out;
+  };
+  std::mt19937_64 rng{77};
+  uint64_t scale = 1;
+  for (int zeros = 0; zeros <= 18; ++zeros, scale *= 10) {
+    for (int i = 0; i < 2000; ++i) {
+      const uint64_t limit = static_cast<uint64_t>(INT64_MAX) / scale;
+      auto v = static_cast<int64_t>((rng() % limit) * scale);
+      if (i % 2 == 1)
+        v = -v;
+      CAPTURE(v);
+      CHECK(price::from_raw(v).to_string() == reference(v));
+    }
+  }
+}
+
 TEST_CASE("format: fixed decimals") {
   CHECK(px("65000.1").to_string(2) == "65000.10");
   CHECK(px("65000").to_string(0) == "65000");
@@ -360,6 +391,63 @@ TEST_CASE("notional: exact, rounded, overflow") {
   CHECK(notional(px("96000"), qt("96000")).value() == mn("9216000000"));
   CHECK(notional(price::max(), qt("1")).value() == money::max());
   CHECK(notional(price::max(), qt("1.000000001")).code() == error_code::overflow);
+}
+
+TEST_CASE("mul_div: 64-bit fast path and 128-bit path agree with a floor/ceil reference") {
+  // value * mul / div in every rounding mode, against a reference that
+  // derives each mode from the exact floor and remainder in 128 bits. The
+  // draws mix products that fit 64 bits (the fast path) and ones that do not.
+  __extension__ using i128 = __int128;
+  auto reference = [](int64_t v, int64_t m, int64_t d, rounding mode, int64_t& out) {
+    i128 num = static_cast<i128>(v) * m, den = d;
+    if (den < 0) {
+      num = -num;
+      den = -den;
+    }
+    i128 q = num / den, r = num % den; // truncated
+    if (r != 0) {
+      const bool negative = num < 0;
+      const i128 twice = (r < 0 ? -r : r) * 2;
+      switch (mode) {
+        case rounding::exact: return error_code::precision_loss;
+        case rounding::toward_zero: break;
+        case rounding::down: q -= negative; break;
+        case rounding::up: q += !negative; break;
+        case rounding::nearest:
+          if (twice >= den)
+            q += negative ? -1 : 1;
+          break;
+      }
+    }
+    if (q > INT64_MAX || q < -static_cast<i128>(INT64_MAX))
+      return error_code::overflow;
+    out = static_cast<int64_t>(q);
+    return error_code::none;
+  };
+  std::mt19937_64 rng{9};
+  auto draw = [&]() -> int64_t {
+    const int bits = static_cast<int>(rng() % 63) + 1;
+    auto v = static_cast<int64_t>(rng() >> (64 - bits));
+    return rng() % 2 ? -v : v;
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const int64_t v = draw(), m = draw(), d = draw();
+    if (d == 0)
+      continue;
+    for (auto mode : {rounding::exact, rounding::down, rounding::up, rounding::toward_zero,
+                      rounding::nearest}) {
+      int64_t got = 0, want = 0;
+      const auto ec = detail::mul_div(v, m, d, mode, got);
+      const auto wec = reference(v, m, d, mode, want);
+      CAPTURE(v);
+      CAPTURE(m);
+      CAPTURE(d);
+      CAPTURE(static_cast<int>(mode));
+      REQUIRE(ec == wec);
+      if (ec == error_code::none)
+        REQUIRE(got == want);
+    }
+  }
 }
 
 TEST_CASE("apply and divide: fees and ratios") {

@@ -1,58 +1,55 @@
 #include "venues/common/book_checksum.hpp"
 
-#include <array>
+#include <algorithm>
+
+#include "core/crc32.hpp"
 
 namespace xarb::venues {
 
 namespace {
 
-constexpr std::array<uint32_t, 256> make_table() {
-  std::array<uint32_t, 256> t{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k)
-      c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    t[i] = c;
-  }
-  return t;
+/// Widest level text: ":" price ":" size, each at most 21 characters.
+constexpr std::size_t max_level_chars = 2 * (1 + 21);
+
+char* write_level(const book_level& l, char* p) noexcept {
+  *p++ = ':';
+  p += detail::format_nanos(l.px.raw(), p);
+  *p++ = ':';
+  p += detail::format_nanos(l.qty.raw(), p);
+  return p;
 }
 
-constexpr auto table = make_table();
-
-void append_level(const book_level& l, std::string& out) {
-  char buf[32];
-  if (!out.empty())
-    out.push_back(':');
-  out.append(buf, detail::format_nanos(l.px.raw(), buf));
-  out.push_back(':');
-  out.append(buf, detail::format_nanos(l.qty.raw(), buf));
+/// The checksum text in `out` (reused); the view skips the first level's
+/// leading ':'.
+std::string_view write_text(std::span<const book_level> bids, std::span<const book_level> asks,
+                            std::size_t depth, std::string& out) {
+  const std::size_t n = std::min(depth, std::max(bids.size(), asks.size()));
+  out.resize(2 * n * max_level_chars);
+  char* const begin = out.data();
+  char* p = begin;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i < bids.size())
+      p = write_level(bids[i], p);
+    if (i < asks.size())
+      p = write_level(asks[i], p);
+  }
+  out.resize(static_cast<std::size_t>(p - begin));
+  return out.empty() ? std::string_view{} : std::string_view{out}.substr(1);
 }
 
 } // namespace
 
-uint32_t crc32(std::string_view data, uint32_t crc) noexcept {
-  crc = ~crc;
-  for (unsigned char ch : data)
-    crc = table[(crc ^ ch) & 0xFFu] ^ (crc >> 8);
-  return ~crc;
-}
-
 void checksum_text(std::span<const book_level> bids, std::span<const book_level> asks,
                    std::size_t depth, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < depth && (i < bids.size() || i < asks.size()); ++i) {
-    if (i < bids.size())
-      append_level(bids[i], out);
-    if (i < asks.size())
-      append_level(asks[i], out);
-  }
+  write_text(bids, asks, depth, out);
+  if (!out.empty())
+    out.erase(0, 1);
 }
 
 int32_t book_checksum(std::span<const book_level> bids, std::span<const book_level> asks,
                       std::size_t depth) {
   thread_local std::string text;
-  checksum_text(bids, asks, depth, text);
-  return static_cast<int32_t>(crc32(text));
+  return static_cast<int32_t>(crc32(write_text(bids, asks, depth, text)));
 }
 
 } // namespace xarb::venues

@@ -20,9 +20,6 @@
 
 namespace xarb::venues {
 
-/// CRC-32 (IEEE 802.3, as zlib's crc32) of `data`, continuing from `crc`.
-uint32_t crc32(std::string_view data, uint32_t crc = 0) noexcept;
-
 /// The checksum text for the given levels (best first); `out` is reused.
 void checksum_text(std::span<const book_level> bids, std::span<const book_level> asks,
                    std::size_t depth, std::string& out);

@@ -382,14 +382,14 @@ std::optional<int32_t> feed_sync::checksum_of(std::string_view symbol,
   if (!spec)
     return std::nullopt;
   constexpr std::size_t depth = 25;
-  std::vector<book_level> nb, na;
-  auto native = [&](std::span<const book_level> in, std::vector<book_level>& out) {
-    out.reserve(std::min(in.size(), depth));
-    for (std::size_t k = 0; k < in.size() && k < depth; ++k) {
-      if (unit_multiplier(*spec)) {
-        out.push_back(in[k]);
-        continue;
-      }
+  const auto nb_count = std::min(bids.size(), depth), na_count = std::min(asks.size(), depth);
+  if (unit_multiplier(*spec)) // canonical units are the venue's
+    return codec_.checksum(spec->native_symbol, bids.first(nb_count), asks.first(na_count));
+  // Checked after every delta of a checksum venue: scratch levels are reused.
+  thread_local std::vector<book_level> nb, na;
+  auto native = [&](std::span<const book_level> in, std::size_t n, std::vector<book_level>& out) {
+    out.clear();
+    for (std::size_t k = 0; k < n; ++k) {
       auto px = to_native_price(*spec, in[k].px, rounding::exact);
       auto qty = to_native_qty(*spec, in[k].qty, rounding::exact);
       if (!px || !qty)
@@ -398,7 +398,7 @@ std::optional<int32_t> feed_sync::checksum_of(std::string_view symbol,
     }
     return true;
   };
-  if (!native(bids, nb) || !native(asks, na))
+  if (!native(bids, nb_count, nb) || !native(asks, na_count, na))
     return std::nullopt;
   return codec_.checksum(spec->native_symbol, nb, na);
 }

@@ -400,7 +400,10 @@ std::optional<int32_t> okx_codec_impl::checksum_of(std::string_view inst_id,
   auto ct = contract_value(inst_id);
   if (!ct)
     return std::nullopt;
+  // Checked after every delta: scratch levels are reused.
+  thread_local std::vector<book_level> b, a;
   auto to_contracts = [&](std::span<const book_level> in, std::vector<book_level>& out) {
+    out.clear();
     for (std::size_t i = 0; i < in.size() && i < 25; ++i) {
       auto q = divide_by(in[i].qty, *ct, rounding::exact);
       if (!q)
@@ -409,7 +412,6 @@ std::optional<int32_t> okx_codec_impl::checksum_of(std::string_view inst_id,
     }
     return true;
   };
-  std::vector<book_level> b, a;
   if (!to_contracts(bids, b) || !to_contracts(asks, a))
     return std::nullopt;
   return book_checksum(b, a, 25);

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,19 +14,6 @@
 namespace xarb::sim {
 
 namespace {
-
-constexpr std::array<uint32_t, 256> crc_table() {
-  std::array<uint32_t, 256> t{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k)
-      c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    t[i] = c;
-  }
-  return t;
-}
-
-constexpr auto crc_lut = crc_table();
 
 uint32_t load_u32(std::string_view b, std::size_t at) {
   uint32_t v = 0;
@@ -62,13 +48,6 @@ std::string framed(std::string_view payload) {
 }
 
 } // namespace
-
-uint32_t crc32(std::string_view bytes) noexcept {
-  uint32_t c = 0xFFFFFFFFu;
-  for (char ch : bytes)
-    c = crc_lut[(c ^ static_cast<unsigned char>(ch)) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
-}
 
 namespace record_io {
 

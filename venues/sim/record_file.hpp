@@ -23,13 +23,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/crc32.hpp"
 #include "messages/error_code.hpp"
 
 namespace xarb::sim {
-
-/// CRC-32 (IEEE 802.3 / zlib polynomial, reflected): crc32("123456789") ==
-/// 0xCBF43926.
-uint32_t crc32(std::string_view bytes) noexcept;
 
 namespace record_io {
 
