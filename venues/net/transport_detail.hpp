@@ -33,8 +33,13 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
-using plain_stream = beast::tcp_stream;
-using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+// The io_context's own executor type rather than asio::any_io_executor
+// (beast::tcp_stream): the type-erased executor is copied and destroyed for
+// every composed operation, about a tenth of the client's CPU per WebSocket
+// message in bench_md_stream (docs/BENCHMARKS.md).
+using io_executor = asio::io_context::executor_type;
+using plain_stream = beast::basic_stream<tcp, io_executor, beast::unlimited_rate_policy>;
+using tls_stream = beast::ssl_stream<plain_stream>;
 
 template <class Stream>
 inline constexpr bool is_tls_v = std::is_same_v<Stream, tls_stream>;
