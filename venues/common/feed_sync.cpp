@@ -59,11 +59,15 @@ void feed_sync::set_instruments(std::span<const instrument_spec> specs) {
     next.emplace(spec.native_symbol, std::move(b));
   }
   books_ = std::move(next);
+  by_native_.clear();
+  by_native_.reserve(books_.size());
+  for (auto& [native, b] : books_)
+    by_native_.emplace(native, &b);
 }
 
 const instrument_spec* feed_sync::spec_of_native(std::string_view native) const {
-  auto i = books_.find(native);
-  return i == books_.end() ? nullptr : &i->second.spec;
+  auto i = by_native_.find(native);
+  return i == by_native_.end() ? nullptr : &i->second->spec;
 }
 
 const instrument_spec* feed_sync::spec_of(std::string_view canonical) const {
@@ -72,8 +76,8 @@ const instrument_spec* feed_sync::spec_of(std::string_view canonical) const {
 }
 
 feed_sync::book_state* feed_sync::find_native(std::string_view native) {
-  auto i = books_.find(native);
-  return i == books_.end() ? nullptr : &i->second;
+  auto i = by_native_.find(native);
+  return i == by_native_.end() ? nullptr : i->second;
 }
 
 void feed_sync::drop(book_state* b, feed_drop why, std::string_view native) {

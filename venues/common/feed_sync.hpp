@@ -34,6 +34,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "messages/expected.hpp"
@@ -90,6 +91,9 @@ public:
   /// fetch or resubscribe) at most this often.
   feed_sync(const md_codec& codec, feed_sink& sink, std::size_t max_buffer = 10'000,
             int64_t retry_ns = 2'000'000'000);
+  // by_native_ points into books_: not copyable.
+  feed_sync(const feed_sync&) = delete;
+  feed_sync& operator=(const feed_sync&) = delete;
 
   /// The instruments in CANONICAL form (symbol canonical, multiplier
   /// rescaled to the canonical unit; venues/common/units.hpp). Books of
@@ -172,6 +176,10 @@ private:
   sync_mode mode_;
   bool connected_ = false;
   std::map<std::string, book_state, std::less<>> books_;      // native -> state
+  // Per-frame lookups by native symbol: hashed views of books_' keys (map
+  // nodes do not move), rebuilt with books_; books_ keeps the sorted order
+  // that iteration (reconnect fetches) relies on.
+  std::unordered_map<std::string_view, book_state*> by_native_;
   std::map<std::string, std::string, std::less<>> canonical_; // canonical -> native
   book_snapshot snap_out_;  // reused
   book_delta delta_out_;    // reused
