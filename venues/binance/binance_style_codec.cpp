@@ -21,12 +21,8 @@ namespace ondemand = simdjson::ondemand;
 
 namespace {
 
-bool u64_of(std::string_view t, uint64_t& v) noexcept {
-  if (t.empty())
-    return false;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  return ec == std::errc{} && p == t.data() + t.size();
-}
+using detail::dec_of;
+using detail::u64_of;
 
 /// Milliseconds text to ns; absent gives 0. False on junk or overflow.
 bool ms_field(std::string_view t, timestamp_ns& out) noexcept {
@@ -35,11 +31,6 @@ bool ms_field(std::string_view t, timestamp_ns& out) noexcept {
     return true;
   uint64_t v = 0;
   return u64_of(t, v) && wire::scale_to_ns(v, 1'000'000, out);
-}
-
-template <class F>
-bool dec_of(std::string_view t, F& v, rounding mode = rounding::exact) noexcept {
-  return !t.empty() && F::parse(t, v, mode) == error_code::none;
 }
 
 /// Fields of one exchangeInfo symbol, as raw texts.
@@ -319,14 +310,8 @@ private:
     }
     if (f.e == "bookTicker") {
       auto& t = top_;
-      t.seq = 0;
-      if (f.s.empty() || !dec_of(f.b, t.bid.px) || !dec_of(f.B, t.bid.qty)
-          || !dec_of(f.a, t.ask.px) || !dec_of(f.A, t.ask.qty)
-          || (!f.u.empty() && !u64_of(f.u, t.seq)))
-        return fail(res, frame_kind::malformed, "bookTicker with bad s/b/B/a/A/u");
-      if (!ms_field(f.T.empty() ? f.E : f.T, t.exchange_ts))
-        return fail(res, frame_kind::malformed, "bookTicker with bad time");
-      t.symbol.assign(f.s);
+      if (const char* bad = detail::read_book_ticker(f, ms_field, t))
+        return fail(res, frame_kind::malformed, bad);
       t.recv_ts = recv_ts;
       res.kind = frame_kind::data;
       out.on_top(t);

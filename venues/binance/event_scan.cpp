@@ -206,12 +206,16 @@ __attribute__((noinline)) bool level_decimal_scan(const char*& p, const char* en
 
 /// level_decimal_scan() with the usual shape read 8 bytes at a time first
 /// (json::fast_decimal; same value, the general path decides the rest).
+/// `readable` (>= end): how far bytes may be read, e.g. the frame's padding,
+/// so that the levels at a frame's end take the fast reading too; the
+/// number and the byte ending it must still lie before `end`.
 template <class Fixed>
-inline bool level_decimal(const char*& p, const char* end, Fixed& out) noexcept {
+inline bool level_decimal(const char*& p, const char* end, const char* readable,
+                          Fixed& out) noexcept {
   const bool quoted = p != end && *p == '"';
   const char* const b = p + quoted;
   int64_t nanos = 0;
-  if (const auto n = json::fast_decimal(b, end, nanos); n > 0) {
+  if (const auto n = json::fast_decimal(b, readable, nanos); n > 0 && b + n < end) {
     const char t = b[n]; // fast_decimal guarantees it is readable
     if (quoted ? t == '"' : (t == ',' || t == ']' || blank(t))) {
       out = Fixed::from_raw(nanos);
@@ -269,13 +273,13 @@ bool parse_levels(ondemand::value v, std::vector<book_level>& out) {
       return false;
     book_level lvl;
     skip_blank(p, end);
-    if (!level_decimal(p, end, lvl.px))
+    if (!level_decimal(p, end, end, lvl.px))
       return false;
     skip_blank(p, end);
     if (p == end || *p++ != ',')
       return false;
     skip_blank(p, end);
-    if (!level_decimal(p, end, lvl.qty))
+    if (!level_decimal(p, end, end, lvl.qty))
       return false;
     skip_blank(p, end);
     while (p != end && *p == ',') {
@@ -321,6 +325,7 @@ namespace {
 struct cursor {
   const char* p;
   const char* end;
+  const char* readable; ///< end + the frame's padding (see level_decimal)
 };
 
 constexpr bool json_blank(char c) noexcept {
@@ -481,14 +486,16 @@ bool fast_levels(cursor& c, std::vector<book_level>& out) {
     skip_ws(c);
     auto& lvl = out.emplace_back(); // written in place: no copy through the stack
     const bool quoted_px = p != end && *p == '"';
-    if (!(quoted_px || p == end || *p == '-' || digit(*p)) || !level_decimal(p, end, lvl.px))
+    if (!(quoted_px || p == end || *p == '-' || digit(*p))
+        || !level_decimal(p, end, c.readable, lvl.px))
       return false;
     skip_ws(c);
     if (p == end || *p++ != ',')
       return false;
     skip_ws(c);
     const bool quoted_qty = p != end && *p == '"';
-    if (!(quoted_qty || p == end || *p == '-' || digit(*p)) || !level_decimal(p, end, lvl.qty))
+    if (!(quoted_qty || p == end || *p == '-' || digit(*p))
+        || !level_decimal(p, end, c.readable, lvl.qty))
       return false;
     skip_ws(c);
     while (p != end && *p == ',') {
@@ -599,9 +606,11 @@ bool fast_object(cursor& c, scanned_frame& out, std::vector<book_level>& bids,
   }
 }
 
-bool fast_scan(const std::string& frame, scanned_frame& out, std::vector<book_level>& bids,
+bool fast_scan(std::string& frame, scanned_frame& out, std::vector<book_level>& bids,
                std::vector<book_level>& asks) {
-  cursor c{frame.data(), frame.data() + frame.size()};
+  (void)json::padded(frame); // a no-op when the transport reserved the padding
+  cursor c{frame.data(), frame.data() + frame.size(),
+           frame.data() + frame.size() + simdjson::SIMDJSON_PADDING};
   skip_ws(c);
   if (c.p == c.end || *c.p != '{' || !fast_object(c, out, bids, asks, true))
     return false;
@@ -618,6 +627,11 @@ bool scan_frame(ondemand::parser& parser, std::string& frame, scanned_frame& out
   asks.clear();
   if (fast_scan(frame, out, bids, asks))
     return true;
+  return scan_frame_simdjson(parser, frame, out, bids, asks);
+}
+
+bool scan_frame_simdjson(ondemand::parser& parser, std::string& frame, scanned_frame& out,
+                         std::vector<book_level>& bids, std::vector<book_level>& asks) {
   out.reset();
   bids.clear();
   asks.clear();
@@ -636,6 +650,18 @@ bool scan_frame(ondemand::parser& parser, std::string& frame, scanned_frame& out
     return false;
   }
   return true;
+}
+
+const char* read_book_ticker(const scanned_frame& f, time_reader time_of, top_of_book& t) {
+  t.seq = 0;
+  if (f.s.empty() || !dec_of(f.b, t.bid.px) || !dec_of(f.B, t.bid.qty)
+      || !dec_of(f.a, t.ask.px) || !dec_of(f.A, t.ask.qty)
+      || (!f.u.empty() && !u64_of(f.u, t.seq)))
+    return "bookTicker with bad s/b/B/a/A/u";
+  if (!time_of(f.T.empty() ? f.E : f.T, t.exchange_ts))
+    return "bookTicker with bad time";
+  t.symbol.assign(f.s);
+  return nullptr;
 }
 
 void normalize_book_sides(std::vector<book_level>& bids, std::vector<book_level>& asks) {

@@ -15,6 +15,8 @@
 //
 // Internal header (includes simdjson): include from .cpp files only.
 
+#include <charconv>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +56,12 @@ struct scanned_frame {
 bool scan_frame(simdjson::ondemand::parser& parser, std::string& frame, scanned_frame& out,
                 std::vector<book_level>& bids, std::vector<book_level>& asks);
 
+/// scan_frame() without its one-pass fast path: simdjson On-Demand only.
+/// For tests, which hold the two paths to the same result.
+bool scan_frame_simdjson(simdjson::ondemand::parser& parser, std::string& frame,
+                         scanned_frame& out, std::vector<book_level>& bids,
+                         std::vector<book_level>& asks);
+
 /// Parses a JSON array of [price, qty, ...] pairs into `out` (appended).
 /// False on anything else.
 bool parse_levels(simdjson::ondemand::value v, std::vector<book_level>& out);
@@ -70,6 +78,28 @@ inline std::string_view raw_key(simdjson::ondemand::field& f) noexcept {
   }
   return {k, static_cast<std::size_t>(e - k)};
 }
+
+/// An unsigned integer field's text; false when empty or not all digits.
+inline bool u64_of(std::string_view t, uint64_t& v) noexcept {
+  if (t.empty())
+    return false;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  return ec == std::errc{} && p == t.data() + t.size();
+}
+
+/// A decimal field's text; false when empty or not a decimal.
+template <class F>
+bool dec_of(std::string_view t, F& v, rounding mode = rounding::exact) noexcept {
+  return !t.empty() && F::parse(t, v, mode) == error_code::none;
+}
+
+/// A venue timestamp field's text to ns (ms for Binance/Aster, any epoch
+/// unit for Backpack); absent gives 0, false on junk.
+using time_reader = bool (*)(std::string_view, timestamp_ns&) noexcept;
+
+/// A bookTicker event (s, b/B, a/A, optional u; time from T, else E) into
+/// `t` (symbol, prices, seq, exchange time): nullptr, or what is wrong.
+const char* read_book_ticker(const scanned_frame& f, time_reader time_of, top_of_book& t);
 
 /// Sorts levels best first (bids descending, asks ascending) and drops
 /// zero-quantity entries: REST snapshots are not always ordered that way and
