@@ -122,52 +122,8 @@ private:
 
 // -- REST ---------------------------------------------------------------------------
 
-/// {"code":"00000","msg":"success","requestTime":..,"data":...}: calls
-/// `on_data` with the data value.
-template <class F>
-error_info parse_envelope(od::parser& parser, std::string_view body, std::string_view what,
-                          F&& on_data) {
-  simdjson::padded_string text(body);
-  od::document doc;
-  od::object root;
-  if (parser.iterate(text).get(doc) != simdjson::SUCCESS
-      || doc.get_object().get(root) != simdjson::SUCCESS)
-    return {error_code::parse_error, std::string{what} + ": not a JSON object"};
-  std::string code, msg;
-  bool has_data = false;
-  for (auto fr : root) {
-    od::field f;
-    if (std::move(fr).get(f) != simdjson::SUCCESS)
-      return {error_code::parse_error, std::string{what} + ": bad JSON"};
-    if (f.key() == "code" || f.key() == "msg") {
-      std::string_view t;
-      if (!wire::get_text(f.value(), t))
-        return {error_code::parse_error, std::string{what} + ": bad code/msg"};
-      (f.key() == "code" ? code : msg) = std::string{t};
-    } else if (f.key() == "data") {
-      bool is_null = false;
-      std::string_view t;
-      od::json_type type;
-      if (f.value().type().get(type) != simdjson::SUCCESS)
-        return {error_code::parse_error, std::string{what} + ": bad data"};
-      if (type == od::json_type::null) {
-        if (!wire::scalar_text(f.value(), t, is_null))
-          return {error_code::parse_error, std::string{what} + ": bad data"};
-        continue; // errors carry "data":null
-      }
-      if (auto e = on_data(f.value()); e)
-        return e;
-      has_data = true;
-    }
-  }
-  if (!wire::at_end(doc))
-    return {error_code::parse_error, std::string{what} + ": trailing characters"};
-  if (code != "00000")
-    return {error_code::venue_unavailable, std::string{what} + ": code " + code + ": " + msg};
-  if (!has_data)
-    return {error_code::parse_error, std::string{what} + ": no data"};
-  return {};
-}
+/// {"code":"00000","msg":"success","requestTime":..,"data":...}
+constexpr wire::rest_keys bitget_rest{"code", "msg", "data", "00000"};
 
 expected<std::vector<instrument_spec>>
 bitget_codec::parse_instruments(std::span<const std::string> bodies,
@@ -175,7 +131,7 @@ bitget_codec::parse_instruments(std::span<const std::string> bodies,
   if (bodies.size() != 1)
     return error_info{error_code::parse_error, "bitget: expected one contracts body"};
   std::vector<wire::flat_fields> items;
-  auto e = parse_envelope(parser_, bodies[0], "bitget contracts", [&](od::value& v) {
+  auto e = wire::parse_rest(parser_, bodies[0], "bitget contracts", bitget_rest, [&](od::value& v) {
     od::array arr;
     if (v.get_array().get(arr) != simdjson::SUCCESS)
       return error_info{error_code::parse_error, "bitget contracts: data is not an array"};
@@ -270,7 +226,7 @@ expected<book_snapshot> bitget_codec::parse_snapshot(std::string_view native,
   book_snapshot s;
   s.venue = info_.name;
   s.symbol = std::string{native};
-  auto e = parse_envelope(parser_, body, "bitget merge-depth", [&](od::value& v) {
+  auto e = wire::parse_rest(parser_, body, "bitget merge-depth", bitget_rest, [&](od::value& v) {
     od::object o;
     if (v.get_object().get(o) != simdjson::SUCCESS)
       return error_info{error_code::parse_error, "bitget merge-depth: data is not an object"};
@@ -339,18 +295,9 @@ std::vector<ws_plan> bitget_codec::plan(std::span<const std::string> natives) co
 
 void bitget_codec::decode(std::string& frame, timestamp_ns recv_ts, md_handler& out,
                           decode_result& r) {
-  r.kind = frame_kind::malformed;
-  r.reply.clear();
-  r.error.clear();
-  if (frame == "pong") {
-    r.kind = frame_kind::pong;
+  begin_decode(r);
+  if (text_keepalive(frame, r))
     return;
-  }
-  if (frame == "ping") {
-    r.kind = frame_kind::ping;
-    r.reply = "pong";
-    return;
-  }
   if (const char* err = parse(frame)) {
     r.error = err;
     return;
@@ -362,18 +309,7 @@ const char* bitget_codec::parse(std::string& frame) {
   f_ = bitget_fields{};
   bids_.clear();
   asks_.clear();
-  od::document doc;
-  od::object root;
-  if (parser_.iterate(json::padded(frame)).get(doc) != simdjson::SUCCESS)
-    return "not JSON";
-  if (doc.get_object().get(root) != simdjson::SUCCESS)
-    return "not a JSON object";
-  for (auto fr : root) {
-    od::field f;
-    if (std::move(fr).get(f) != simdjson::SUCCESS)
-      return "bad JSON";
-    const auto k = f.key();
-    od::value& v = f.value();
+  return json::walk_frame(parser_, frame, [&](auto k, od::value& v) -> const char* {
     const char* err = nullptr;
     if (k == "arg")
       err = parse_arg(v);
@@ -385,12 +321,8 @@ const char* bitget_codec::parse(std::string& frame) {
       err = v.get_string().get(f_.event) != simdjson::SUCCESS ? "bad event" : nullptr;
     else if (k == "code" || k == "msg")
       err = wire::get_text(v, k == "code" ? f_.code : f_.msg) ? nullptr : "bad code/msg";
-    if (err)
-      return err;
-  }
-  if (!wire::at_end(doc))
-    return "trailing characters after the JSON object";
-  return nullptr;
+    return err;
+  });
 }
 
 const char* bitget_codec::parse_arg(od::value v) {

@@ -124,45 +124,19 @@ private:
 
 // -- REST ---------------------------------------------------------------------------
 
-/// {"retCode":0,"retMsg":"OK","result":{...},...}: calls `on_result` with the
-/// result object. Errors name the endpoint.
+/// {"retCode":0,"retMsg":"OK","result":{...},...}
+constexpr wire::rest_keys bybit_rest{"retCode", "retMsg", "result", "0"};
+
+/// Bybit's REST answer: `on_result(od::object)` gets the result object.
 template <class F>
 error_info parse_envelope(od::parser& parser, std::string_view body, std::string_view what,
                           F&& on_result) {
-  simdjson::padded_string text(body);
-  od::document doc;
-  od::object root;
-  if (parser.iterate(text).get(doc) != simdjson::SUCCESS
-      || doc.get_object().get(root) != simdjson::SUCCESS)
-    return {error_code::parse_error, std::string{what} + ": not a JSON object"};
-  std::string code, msg;
-  bool has_result = false;
-  for (auto fr : root) {
-    od::field f;
-    if (std::move(fr).get(f) != simdjson::SUCCESS)
-      return {error_code::parse_error, std::string{what} + ": bad JSON"};
-    if (f.key() == "retCode" || f.key() == "retMsg") {
-      std::string_view t;
-      if (!wire::get_text(f.value(), t))
-        return {error_code::parse_error, std::string{what} + ": bad retCode/retMsg"};
-      (f.key() == "retCode" ? code : msg) = std::string{t};
-    } else if (f.key() == "result") {
-      od::object result;
-      if (f.value().get_object().get(result) != simdjson::SUCCESS)
-        return {error_code::parse_error, std::string{what} + ": result is not an object"};
-      if (auto e = on_result(result); e)
-        return e;
-      has_result = true;
-    }
-  }
-  if (!wire::at_end(doc))
-    return {error_code::parse_error, std::string{what} + ": trailing characters"};
-  if (code != "0")
-    return {error_code::venue_unavailable,
-            std::string{what} + ": retCode " + code + ": " + msg};
-  if (!has_result)
-    return {error_code::parse_error, std::string{what} + ": no result"};
-  return {};
+  return wire::parse_rest(parser, body, what, bybit_rest, [&](od::value& v) {
+    od::object result;
+    if (v.get_object().get(result) != simdjson::SUCCESS)
+      return error_info{error_code::parse_error, std::string{what} + ": result is not an object"};
+    return on_result(result);
+  });
 }
 
 expected<std::vector<instrument_spec>>
@@ -351,9 +325,7 @@ std::vector<ws_plan> bybit_codec::plan(std::span<const std::string> natives) con
 
 void bybit_codec::decode(std::string& frame, timestamp_ns recv_ts, md_handler& out,
                          decode_result& r) {
-  r.kind = frame_kind::malformed;
-  r.reply.clear();
-  r.error.clear();
+  begin_decode(r);
   if (const char* err = parse(frame)) {
     r.error = err;
     return;
@@ -365,18 +337,7 @@ const char* bybit_codec::parse(std::string& frame) {
   f_ = bybit_fields{};
   bids_.clear();
   asks_.clear();
-  od::document doc;
-  od::object root;
-  if (parser_.iterate(json::padded(frame)).get(doc) != simdjson::SUCCESS)
-    return "not JSON";
-  if (doc.get_object().get(root) != simdjson::SUCCESS)
-    return "not a JSON object";
-  for (auto fr : root) {
-    od::field f;
-    if (std::move(fr).get(f) != simdjson::SUCCESS)
-      return "bad JSON";
-    const auto k = f.key();
-    od::value& v = f.value();
+  return json::walk_frame(parser_, frame, [&](auto k, od::value& v) -> const char* {
     const char* err = nullptr;
     bool present = false;
     if (k == "topic")
@@ -395,12 +356,8 @@ const char* bybit_codec::parse(std::string& frame) {
       err = v.get_bool().get(f_.success) != simdjson::SUCCESS ? "bad success" : nullptr;
       f_.has_success = true;
     }
-    if (err)
-      return err;
-  }
-  if (!wire::at_end(doc))
-    return "trailing characters after the JSON object";
-  return nullptr;
+    return err;
+  });
 }
 
 const char* bybit_codec::parse_data(od::value v) {

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include <simdjson.h>
@@ -44,6 +45,37 @@ inline bool token_text(simdjson::ondemand::value v, std::string_view& out) noexc
   }
   out = t;
   return true;
+}
+
+/// Whether the document was consumed completely (no trailing junk); call
+/// after iterating the root object to its end.
+inline bool at_end(simdjson::ondemand::document& doc) noexcept {
+  return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+}
+
+/// Walks the root object of a WebSocket frame, calling
+/// `on_field(key, value)` (key: the raw key, comparable with a string) for
+/// each member; it returns nullptr or an error text, which stops the walk.
+/// The frame's own errors: "not JSON", "not a JSON object", "bad JSON",
+/// "trailing characters after the JSON object".
+template <class F>
+const char* walk_frame(simdjson::ondemand::parser& parser, std::string& frame, F&& on_field) {
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object root;
+  if (parser.iterate(padded(frame)).get(doc) != simdjson::SUCCESS)
+    return "not JSON";
+  if (doc.get_object().get(root) != simdjson::SUCCESS)
+    return "not a JSON object";
+  for (auto fr : root) {
+    simdjson::ondemand::field f;
+    if (std::move(fr).get(f) != simdjson::SUCCESS)
+      return "bad JSON";
+    if (const char* err = on_field(f.key(), f.value()))
+      return err;
+  }
+  if (!at_end(doc))
+    return "trailing characters after the JSON object";
+  return nullptr;
 }
 
 /// A decimal from a string or number token into price/quantity/ratio/money.

@@ -126,6 +126,30 @@ struct decode_result {
   std::string error; ///< for ignored/error/malformed: a short human reason
 };
 
+/// Starts decoding a frame: malformed until a codec says otherwise, no
+/// reply, no error.
+inline void begin_decode(decode_result& r) {
+  r.kind = frame_kind::malformed;
+  r.reply.clear();
+  r.error.clear();
+}
+
+/// The plain-text keep-alive of venues that use one (OKX, Bitget): "pong"
+/// (the answer to our "ping") and "ping" (answered "pong"). True when
+/// `frame` was one of them (`r` says which).
+inline bool text_keepalive(std::string_view frame, decode_result& r) {
+  if (frame == "pong") {
+    r.kind = frame_kind::pong;
+    return true;
+  }
+  if (frame == "ping") {
+    r.kind = frame_kind::ping;
+    r.reply = "pong";
+    return true;
+  }
+  return false;
+}
+
 /// One WebSocket connection the codec wants, with what to send once open.
 /// Subscribe frames are sent in order, paced at the venue's client message
 /// rate (venue_info::max_client_msgs_per_s).

@@ -252,9 +252,7 @@ public:
 
   void decode(std::string& frame, timestamp_ns recv_ts, md_handler& out,
               decode_result& r) override {
-    r.kind = frame_kind::malformed;
-    r.reply.clear();
-    r.error.clear();
+    begin_decode(r);
     delta_.bids.clear();
     delta_.asks.clear();
     snap_.bids.clear();

@@ -290,48 +290,34 @@ public:
   // iterated: a truncated frame is malformed, never half-delivered.
   void decode(std::string& frame, timestamp_ns recv_ts, md_handler& out,
               decode_result& r) override {
-    r.kind = frame_kind::malformed;
-    r.reply.clear();
-    r.error.clear();
+    begin_decode(r);
     fields_ = {};
-    od::document doc;
-    od::object root;
-    if (parser_.iterate(json::padded(frame)).get(doc) != SUCCESS
-        || doc.get_object().get(root) != SUCCESS) {
-      r.error = "not a JSON object";
-      return;
-    }
     std::string_view channel, message;
     bool data_object = false;
-    for (auto f : root) {
-      od::field fld;
-      if (std::move(f).get(fld) != SUCCESS) {
-        r.error = "truncated or invalid JSON";
-        return;
+    // Field parsers that fill r.error themselves answer "".
+    const char* bad = json::walk_frame(parser_, frame, [&](auto key, od::value& v) -> const char* {
+      if (key == "channel")
+        return wire::read_string(v, channel) ? nullptr : "channel is not a string";
+      if (key != "data")
+        return nullptr;
+      od::json_type t;
+      if (v.type().get(t) != SUCCESS)
+        return "bad data";
+      if (t == od::json_type::object) {
+        od::object o;
+        if (v.get_object().get(o) != SUCCESS || !parse_data(o, r.error))
+          return "";
+        data_object = true;
+      } else if (t == od::json_type::string) {
+        if (!wire::read_string(v, message))
+          return "bad data";
       }
-      if (fld.key() == "channel") {
-        if (!wire::read_string(fld.value(), channel)) {
-          r.error = "channel is not a string";
-          return;
-        }
-      } else if (fld.key() == "data") {
-        od::json_type t;
-        if (fld.value().type().get(t) != SUCCESS) {
-          r.error = "bad data";
-          return;
-        }
-        if (t == od::json_type::object) {
-          od::object o;
-          if (fld.value().get_object().get(o) != SUCCESS || !parse_data(o, r.error))
-            return;
-          data_object = true;
-        } else if (t == od::json_type::string) {
-          if (!wire::read_string(fld.value(), message)) {
-            r.error = "bad data";
-            return;
-          }
-        }
-      }
+      return nullptr;
+    });
+    if (bad) {
+      if (*bad != '\0')
+        r.error = bad;
+      return;
     }
     if (channel.empty()) {
       r.error = "no channel";

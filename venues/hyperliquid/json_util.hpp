@@ -72,6 +72,23 @@ inline bool read_string(simdjson::ondemand::value v, std::string_view& out) noex
   return v.get_string().get(out) == simdjson::SUCCESS;
 }
 
+/// A JSON-RPC style error object {"code":..,"message":".."}: its message
+/// (left empty when absent or not a string; a non-object is no error).
+/// False only when the object is truncated.
+inline bool read_error_message(simdjson::ondemand::value v, std::string_view& message) noexcept {
+  simdjson::ondemand::object e;
+  if (v.get_object().get(e) != simdjson::SUCCESS)
+    return true;
+  for (auto ef : e) {
+    simdjson::ondemand::field g;
+    if (std::move(ef).get(g) != simdjson::SUCCESS)
+      return false;
+    if (g.key() == "message")
+      (void)read_string(g.value(), message);
+  }
+  return true;
+}
+
 /// A percentage as a fraction (Lighter publishes funding and fees in %).
 inline bool percent_to_fraction(ratio pct, ratio& out) noexcept {
   int64_t raw = 0;

@@ -327,64 +327,37 @@ public:
   // One pass over the root (Lighter puts "type" LAST), then dispatch.
   void decode(std::string& frame, timestamp_ns recv_ts, md_handler& out,
               decode_result& r) override {
-    r.kind = frame_kind::malformed;
-    r.reply.clear();
-    r.error.clear();
+    begin_decode(r);
     f_ = {};
-    od::document doc;
-    od::object root;
-    if (parser_.iterate(json::padded(frame)).get(doc) != SUCCESS
-        || doc.get_object().get(root) != SUCCESS) {
-      r.error = "not a JSON object";
-      return;
-    }
-    for (auto f : root) {
-      od::field fld;
-      if (std::move(f).get(fld) != SUCCESS) {
-        r.error = "truncated or invalid JSON";
-        return;
-      }
-      const auto key = fld.key();
-      if (key == "type") {
-        if (!wire::read_string(fld.value(), f_.type)) {
-          r.error = "type is not a string";
-          return;
-        }
-      } else if (key == "channel") {
-        if (!wire::read_string(fld.value(), f_.channel)) {
-          r.error = "channel is not a string";
-          return;
-        }
-      } else if (key == "order_book") {
-        if (!parse_book(fld.value(), r.error))
-          return;
+    // Field parsers that fill r.error themselves answer "".
+    const char* bad = json::walk_frame(parser_, frame, [&](auto key, od::value& v) -> const char* {
+      if (key == "type")
+        return wire::read_string(v, f_.type) ? nullptr : "type is not a string";
+      if (key == "channel")
+        return wire::read_string(v, f_.channel) ? nullptr : "channel is not a string";
+      if (key == "order_book") {
+        if (!parse_book(v, r.error))
+          return "";
         f_.book = true;
       } else if (key == "market_stats") {
-        if (!parse_stats(fld.value(), r.error))
-          return;
+        if (!parse_stats(v, r.error))
+          return "";
         f_.stats = true;
       } else if (key == "timestamp") {
-        if (!wire::read_i64(fld.value(), f_.timestamp_ms)) {
-          r.error = "bad timestamp";
-          return;
-        }
+        return wire::read_i64(v, f_.timestamp_ms) ? nullptr : "bad timestamp";
       } else if (key == "error") {
         f_.error = true;
-        od::object e;
-        if (fld.value().get_object().get(e) == SUCCESS) {
-          for (auto ef : e) {
-            od::field g;
-            if (std::move(ef).get(g) != SUCCESS) {
-              r.error = "truncated error";
-              return;
-            }
-            if (g.key() == "message")
-              (void)wire::read_string(g.value(), f_.message);
-          }
-        }
+        if (!wire::read_error_message(v, f_.message))
+          return "truncated error";
       } else if (key == "message") {
-        (void)wire::read_string(fld.value(), f_.message);
+        (void)wire::read_string(v, f_.message);
       }
+      return nullptr;
+    });
+    if (bad) {
+      if (*bad != '\0')
+        r.error = bad;
+      return;
     }
     dispatch(recv_ts, out, r);
   }

@@ -170,46 +170,22 @@ okx_codec_impl::parse_instruments(std::span<const std::string> bodies,
                                   std::vector<std::string>* skipped) {
   if (bodies.size() != 1)
     return error_info{error_code::parse_error, "okx: expected one instruments body"};
-  simdjson::padded_string text(bodies[0]);
-  od::document doc;
-  od::object root;
-  if (parser_.iterate(text).get(doc) != simdjson::SUCCESS
-      || doc.get_object().get(root) != simdjson::SUCCESS)
-    return error_info{error_code::parse_error, "okx instruments: not a JSON object"};
-  std::string code, msg;
-  bool has_data = false;
   std::vector<wire::flat_fields> items;
-  for (auto fr : root) {
-    od::field f;
-    if (std::move(fr).get(f) != simdjson::SUCCESS)
-      return error_info{error_code::parse_error, "okx instruments: bad JSON"};
-    std::string_view t;
-    if (f.key() == "code" || f.key() == "msg") {
-      bool is_null = false;
-      if (!wire::scalar_text(f.value(), t, is_null))
-        return error_info{error_code::parse_error, "okx instruments: bad code/msg"};
-      (f.key() == "code" ? code : msg) = std::string{t};
-    } else if (f.key() == "data") {
-      od::array arr;
-      if (f.value().get_array().get(arr) != simdjson::SUCCESS)
-        return error_info{error_code::parse_error, "okx instruments: data is not an array"};
-      for (auto ir : arr) {
-        od::object item;
-        wire::flat_fields ff;
-        if (ir.get_object().get(item) != simdjson::SUCCESS || !wire::flatten(item, ff))
-          return error_info{error_code::parse_error, "okx instruments: bad item"};
-        items.push_back(std::move(ff));
-      }
-      has_data = true;
+  auto e = wire::parse_rest(parser_, bodies[0], "okx instruments", {}, [&](od::value& v) {
+    od::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS)
+      return error_info{error_code::parse_error, "okx instruments: data is not an array"};
+    for (auto ir : arr) {
+      od::object item;
+      wire::flat_fields ff;
+      if (ir.get_object().get(item) != simdjson::SUCCESS || !wire::flatten(item, ff))
+        return error_info{error_code::parse_error, "okx instruments: bad item"};
+      items.push_back(std::move(ff));
     }
-  }
-  if (!wire::at_end(doc))
-    return error_info{error_code::parse_error, "okx instruments: trailing characters"};
-  if (code != "0")
-    return error_info{error_code::venue_unavailable,
-                      "okx instruments: code " + code + ": " + msg};
-  if (!has_data)
-    return error_info{error_code::parse_error, "okx instruments: no data"};
+    return error_info{};
+  });
+  if (e)
+    return e;
 
   auto skip = [&](std::string_view inst, std::string_view why) {
     if (skipped)
@@ -283,65 +259,46 @@ expected<book_snapshot> okx_codec_impl::parse_snapshot(std::string_view native,
   if (it == contracts_.end())
     return error_info{error_code::unknown_symbol,
                       "okx: no contract value for " + std::string{native}};
-  simdjson::padded_string text(body);
-  od::document doc;
-  od::object root;
-  if (parser_.iterate(text).get(doc) != simdjson::SUCCESS
-      || doc.get_object().get(root) != simdjson::SUCCESS)
-    return error_info{error_code::parse_error, "okx books: not a JSON object"};
-  std::string code, msg;
   book_snapshot s;
   s.venue = info_.name;
   s.symbol = std::string{native};
   int items = 0;
-  for (auto fr : root) {
-    od::field f;
-    if (std::move(fr).get(f) != simdjson::SUCCESS)
-      return error_info{error_code::parse_error, "okx books: bad JSON"};
-    if (f.key() == "code" || f.key() == "msg") {
-      std::string_view t;
-      bool is_null = false;
-      if (!wire::scalar_text(f.value(), t, is_null))
-        return error_info{error_code::parse_error, "okx books: bad code/msg"};
-      (f.key() == "code" ? code : msg) = std::string{t};
-    } else if (f.key() == "data") {
-      od::array arr;
-      if (f.value().get_array().get(arr) != simdjson::SUCCESS)
-        return error_info{error_code::parse_error, "okx books: data is not an array"};
-      for (auto ir : arr) {
-        od::object item;
-        if (ir.get_object().get(item) != simdjson::SUCCESS || ++items > 1)
-          return error_info{error_code::parse_error, "okx books: expected one book"};
-        for (auto gr : item) {
-          od::field g;
-          if (std::move(gr).get(g) != simdjson::SUCCESS)
-            return error_info{error_code::parse_error, "okx books: bad JSON"};
-          const char* err = nullptr;
-          if (g.key() == "asks")
-            err = wire::read_levels(g.value(), s.asks);
-          else if (g.key() == "bids")
-            err = wire::read_levels(g.value(), s.bids);
-          else if (g.key() == "ts") {
-            bool present = false;
-            if (!wire::get_ms(g.value(), s.exchange_ts, present))
-              err = "bad ts";
-          } else if (g.key() == "seqId") {
-            // Not documented for REST books; used when present.
-            int64_t seq = 0;
-            if (json::get_i64(g.value(), seq) != error_code::none || seq < 0)
-              err = "bad seqId";
-            s.seq = static_cast<uint64_t>(seq);
-          }
-          if (err)
-            return error_info{error_code::parse_error, std::string{"okx books: "} + err};
+  auto e = wire::parse_rest(parser_, body, "okx books", {}, [&](od::value& v) {
+    od::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS)
+      return error_info{error_code::parse_error, "okx books: data is not an array"};
+    for (auto ir : arr) {
+      od::object item;
+      if (ir.get_object().get(item) != simdjson::SUCCESS || ++items > 1)
+        return error_info{error_code::parse_error, "okx books: expected one book"};
+      for (auto gr : item) {
+        od::field g;
+        if (std::move(gr).get(g) != simdjson::SUCCESS)
+          return error_info{error_code::parse_error, "okx books: bad JSON"};
+        const char* err = nullptr;
+        if (g.key() == "asks")
+          err = wire::read_levels(g.value(), s.asks);
+        else if (g.key() == "bids")
+          err = wire::read_levels(g.value(), s.bids);
+        else if (g.key() == "ts") {
+          bool present = false;
+          if (!wire::get_ms(g.value(), s.exchange_ts, present))
+            err = "bad ts";
+        } else if (g.key() == "seqId") {
+          // Not documented for REST books; used when present.
+          int64_t seq = 0;
+          if (json::get_i64(g.value(), seq) != error_code::none || seq < 0)
+            err = "bad seqId";
+          s.seq = static_cast<uint64_t>(seq);
         }
+        if (err)
+          return error_info{error_code::parse_error, std::string{"okx books: "} + err};
       }
     }
-  }
-  if (!wire::at_end(doc))
-    return error_info{error_code::parse_error, "okx books: trailing characters"};
-  if (code != "0")
-    return error_info{error_code::venue_unavailable, "okx books: code " + code + ": " + msg};
+    return error_info{};
+  });
+  if (e)
+    return e;
   if (items != 1)
     return error_info{error_code::parse_error, "okx books: no book in data"};
   if (!wire::scale_sizes(s.bids, it->second.ct_val)
@@ -421,18 +378,9 @@ std::optional<int32_t> okx_codec_impl::checksum_of(std::string_view inst_id,
 
 void okx_codec_impl::decode(std::string& frame, timestamp_ns recv_ts, md_handler& out,
                             decode_result& r) {
-  r.kind = frame_kind::malformed;
-  r.reply.clear();
-  r.error.clear();
-  if (frame == "pong") { // answer to our text "ping"
-    r.kind = frame_kind::pong;
+  begin_decode(r);
+  if (text_keepalive(frame, r))
     return;
-  }
-  if (frame == "ping") {
-    r.kind = frame_kind::ping;
-    r.reply = "pong";
-    return;
-  }
   if (const char* err = parse(frame)) {
     r.error = err;
     return;
@@ -444,18 +392,7 @@ const char* okx_codec_impl::parse(std::string& frame) {
   f_ = okx_fields{};
   bids_.clear();
   asks_.clear();
-  od::document doc;
-  od::object root;
-  if (parser_.iterate(json::padded(frame)).get(doc) != simdjson::SUCCESS)
-    return "not JSON";
-  if (doc.get_object().get(root) != simdjson::SUCCESS)
-    return "not a JSON object";
-  for (auto fr : root) {
-    od::field f;
-    if (std::move(fr).get(f) != simdjson::SUCCESS)
-      return "bad JSON";
-    const auto k = f.key();
-    od::value& v = f.value();
+  return json::walk_frame(parser_, frame, [&](auto k, od::value& v) -> const char* {
     const char* err = nullptr;
     if (k == "arg")
       err = parse_arg(v);
@@ -469,12 +406,8 @@ const char* okx_codec_impl::parse(std::string& frame) {
       if (!wire::get_text(v, k == "code" ? f_.code : f_.msg))
         err = "bad code/msg";
     }
-    if (err)
-      return err;
-  }
-  if (!wire::at_end(doc))
-    return "trailing characters after the JSON object";
-  return nullptr;
+    return err;
+  });
 }
 
 const char* okx_codec_impl::parse_arg(od::value v) {

@@ -152,10 +152,62 @@ inline bool scale_sizes(std::vector<book_level>& levels, ratio k) noexcept {
   return true;
 }
 
-/// Whether the document was consumed completely (no trailing junk); call
-/// after iterating the root object to its end.
-inline bool at_end(od::document& doc) noexcept {
-  return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+using json::at_end;
+
+/// The keys of a REST answer and the code of success: OKX
+/// {"code":"0","msg":..,"data":..}, Bitget (code "00000"), Bybit
+/// {"retCode":0,"retMsg":..,"result":..}.
+struct rest_keys {
+  std::string_view code = "code", msg = "msg", data = "data", ok = "0";
+};
+
+/// Parses a REST answer of the OKX family, calling `on_data(od::value&)`
+/// (returning error_info) with its data member; a null data (error replies
+/// carry "data":null) is skipped. Errors are prefixed with `what` (the
+/// endpoint): not an object, bad JSON, trailing characters, a code other
+/// than `keys.ok` (venue_unavailable, with the venue's message), no data.
+template <class F>
+error_info parse_rest(od::parser& parser, std::string_view body, std::string_view what,
+                      const rest_keys& keys, F&& on_data) {
+  auto fail = [&](std::string_view why, error_code ec = error_code::parse_error) {
+    return error_info{ec, std::string{what} + ": " + std::string{why}};
+  };
+  simdjson::padded_string text(body);
+  od::document doc;
+  od::object root;
+  if (parser.iterate(text).get(doc) != simdjson::SUCCESS
+      || doc.get_object().get(root) != simdjson::SUCCESS)
+    return fail("not a JSON object");
+  std::string code, msg;
+  bool has_data = false;
+  for (auto fr : root) {
+    od::field f;
+    if (std::move(fr).get(f) != simdjson::SUCCESS)
+      return fail("bad JSON");
+    const auto k = f.key();
+    if (k == keys.code || k == keys.msg) {
+      std::string_view t;
+      if (!get_text(f.value(), t))
+        return fail("bad " + std::string{keys.code} + "/" + std::string{keys.msg});
+      (k == keys.code ? code : msg) = std::string{t};
+    } else if (k == keys.data) {
+      od::json_type type;
+      if (f.value().type().get(type) != simdjson::SUCCESS)
+        return fail("bad " + std::string{keys.data});
+      if (type == od::json_type::null)
+        continue;
+      if (auto e = on_data(f.value()); e)
+        return e;
+      has_data = true;
+    }
+  }
+  if (!at_end(doc))
+    return fail("trailing characters");
+  if (code != keys.ok)
+    return fail(std::string{keys.code} + " " + code + ": " + msg, error_code::venue_unavailable);
+  if (!has_data)
+    return fail("no " + std::string{keys.data});
+  return {};
 }
 
 /// Scalar fields of a JSON object as text, nested objects one level deep as

@@ -315,9 +315,7 @@ public:
 
   void decode(std::string& frame, timestamp_ns recv_ts, md_handler& out,
               decode_result& r) override {
-    r.kind = frame_kind::malformed;
-    r.reply.clear();
-    r.error.clear();
+    begin_decode(r);
     if (sbe::looks_like_sbe(frame))
       decode_sbe(frame, recv_ts, out, r);
     else
@@ -343,46 +341,27 @@ private:
     f_ = {};
     delta_.bids.clear();
     delta_.asks.clear();
-    od::document doc;
-    od::object root;
-    if (parser_.iterate(json::padded(frame)).get(doc) != SUCCESS
-        || doc.get_object().get(root) != SUCCESS) {
-      r.error = "not a JSON object";
-      return;
-    }
-    for (auto fi : root) {
-      od::field fld;
-      if (std::move(fi).get(fld) != SUCCESS) {
-        r.error = "truncated or invalid JSON";
-        return;
-      }
-      const auto key = fld.key();
-      if (key == "method") {
-        if (!wire::read_string(fld.value(), f_.method)) {
-          r.error = "method is not a string";
-          return;
-        }
-      } else if (key == "params") {
-        if (!parse_params(fld.value(), r.error))
-          return;
+    // Field parsers that fill r.error themselves answer "".
+    const char* bad = json::walk_frame(parser_, frame, [&](auto key, od::value& v) -> const char* {
+      if (key == "method")
+        return wire::read_string(v, f_.method) ? nullptr : "method is not a string";
+      if (key == "params") {
+        if (!parse_params(v, r.error))
+          return "";
         f_.params = true;
       } else if (key == "result") {
         f_.result = true;
       } else if (key == "error") {
         f_.error = true;
-        od::object e;
-        if (fld.value().get_object().get(e) == SUCCESS) {
-          for (auto ef : e) {
-            od::field g;
-            if (std::move(ef).get(g) != SUCCESS) {
-              r.error = "truncated error";
-              return;
-            }
-            if (g.key() == "message")
-              (void)wire::read_string(g.value(), f_.message);
-          }
-        }
+        if (!wire::read_error_message(v, f_.message))
+          return "truncated error";
       }
+      return nullptr;
+    });
+    if (bad) {
+      if (*bad != '\0')
+        r.error = bad;
+      return;
     }
     if (f_.error) {
       r.kind = frame_kind::error;
