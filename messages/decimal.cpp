@@ -364,32 +364,43 @@ error_code round_to_step(int64_t value, int64_t step, rounding mode,
   return error_code::none;
 }
 
+namespace {
+
+/// |numerator| / `ud` rounded by `mode` (the sign decides floor and ceil),
+/// into `out`: the division mul_div does, in 64 or 128 bits.
+template <class U>
+error_code round_divide(U mag, U ud, bool negative, rounding mode, int64_t& out) noexcept {
+  U q = mag / ud;
+  const U r = mag % ud;
+  if (r != 0) {
+    if (mode == rounding::exact)
+      return error_code::precision_loss;
+    const U twice = r * 2; // r < ud, and ud < 2^63 (64 bits) or 2^127: no overflow
+    const int cmp_half = twice < ud ? -1 : (twice > ud ? 1 : 0);
+    if (bump(mode, negative, true, cmp_half))
+      ++q;
+  }
+  if (q > static_cast<U>(max_magnitude))
+    return error_code::overflow;
+  out = negative ? -static_cast<int64_t>(q) : static_cast<int64_t>(q);
+  return error_code::none;
+}
+
+} // namespace
+
 error_code mul_div(int64_t value, int64_t mul, int64_t div, rounding mode,
                    int64_t& out) noexcept {
   if (div == 0)
     return error_code::invalid_order;
   // Most products fit 64 bits (book levels, fees, contract multipliers):
-  // a 64-bit division is several times cheaper than the 128-bit one below,
-  // same result.
+  // a 64-bit division is several times cheaper than the 128-bit one, same
+  // result.
   if (int64_t prod = 0; div > 0 && !__builtin_mul_overflow(value, mul, &prod)
                         && prod != std::numeric_limits<int64_t>::min()) {
     const bool negative = prod < 0;
-    const uint64_t mag = negative ? 0ull - static_cast<uint64_t>(prod) : static_cast<uint64_t>(prod);
-    const auto ud = static_cast<uint64_t>(div);
-    uint64_t q = mag / ud;
-    const uint64_t r = mag % ud;
-    if (r != 0) {
-      if (mode == rounding::exact)
-        return error_code::precision_loss;
-      const uint64_t twice = r * 2; // r < ud <= INT64_MAX: no overflow
-      const int cmp_half = twice < ud ? -1 : (twice > ud ? 1 : 0);
-      if (bump(mode, negative, true, cmp_half))
-        ++q;
-    }
-    if (q > static_cast<uint64_t>(max_magnitude))
-      return error_code::overflow;
-    out = negative ? -static_cast<int64_t>(q) : static_cast<int64_t>(q);
-    return error_code::none;
+    const uint64_t mag = negative ? 0ull - static_cast<uint64_t>(prod)
+                                  : static_cast<uint64_t>(prod);
+    return round_divide<uint64_t>(mag, static_cast<uint64_t>(div), negative, mode, out);
   }
   i128 num = static_cast<i128>(value) * mul;
   i128 d = div;
@@ -398,23 +409,8 @@ error_code mul_div(int64_t value, int64_t mul, int64_t div, rounding mode,
     num = -num;
   }
   const bool negative = num < 0;
-  u128 mag = negative ? static_cast<u128>(-num)
-                                   : static_cast<u128>(num);
-  const auto ud = static_cast<u128>(d);
-  u128 q = mag / ud;
-  u128 r = mag % ud;
-  if (r != 0) {
-    if (mode == rounding::exact)
-      return error_code::precision_loss;
-    const u128 twice = r * 2;
-    const int cmp_half = twice < ud ? -1 : (twice > ud ? 1 : 0);
-    if (bump(mode, negative, true, cmp_half))
-      ++q;
-  }
-  if (q > static_cast<u128>(max_magnitude))
-    return error_code::overflow;
-  out = negative ? -static_cast<int64_t>(q) : static_cast<int64_t>(q);
-  return error_code::none;
+  const u128 mag = negative ? static_cast<u128>(-num) : static_cast<u128>(num);
+  return round_divide<u128>(mag, static_cast<u128>(d), negative, mode, out);
 }
 
 } // namespace xarb::detail
