@@ -298,27 +298,12 @@ private:
     }
     if (f.e == "markPrice") {
       auto& m = mark_;
-      price px;
-      if (f.s.empty() || !dec_of(f.p, px))
-        return fail(res, frame_kind::malformed, "markPrice with bad s/p");
-      m.mark = px;
-      m.index.reset();
-      m.rate.reset();
-      if (!f.i.empty()) {
-        if (!dec_of(f.i, px))
-          return fail(res, frame_kind::malformed, "markPrice with bad i");
-        m.index = px;
+      if (const char* bad = detail::read_mark_price(f, f.f, f.n, time_field, m)) {
+        res.kind = frame_kind::malformed;
+        res.error = "markPrice with bad ";
+        res.error += bad;
+        return;
       }
-      if (!f.f.empty()) { // estimated rate for the current interval; up to 28 decimals
-        ratio r;
-        if (!dec_of(f.f, r, rounding::nearest))
-          return fail(res, frame_kind::malformed, "markPrice with bad f");
-        m.rate = r;
-      }
-      m.interval_s = 0;
-      if (!time_field(f.n, m.next_funding_ts) || !time_field(f.E, m.ts))
-        return fail(res, frame_kind::malformed, "markPrice with bad time");
-      m.symbol.assign(f.s);
       res.kind = frame_kind::data;
       out.on_mark(m);
       return;

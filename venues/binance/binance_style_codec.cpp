@@ -319,27 +319,12 @@ private:
     }
     if (f.e == "markPriceUpdate") {
       auto& m = mark_;
-      price px;
-      if (f.s.empty() || !dec_of(f.p, px))
-        return fail(res, frame_kind::malformed, "markPriceUpdate with bad s/p");
-      m.mark = px;
-      m.index.reset();
-      m.rate.reset();
-      if (!f.i.empty()) {
-        if (!dec_of(f.i, px))
-          return fail(res, frame_kind::malformed, "markPriceUpdate with bad i");
-        m.index = px;
+      if (const char* bad = detail::read_mark_price(f, f.r, f.T, ms_field, m)) {
+        res.kind = frame_kind::malformed;
+        res.error = "markPriceUpdate with bad ";
+        res.error += bad;
+        return;
       }
-      if (!f.r.empty()) { // "" for contracts without funding
-        ratio r;
-        if (!dec_of(f.r, r, rounding::nearest))
-          return fail(res, frame_kind::malformed, "markPriceUpdate with bad r");
-        m.rate = r;
-      }
-      m.interval_s = 0; // the stream does not tell it
-      if (!ms_field(f.T, m.next_funding_ts) || !ms_field(f.E, m.ts))
-        return fail(res, frame_kind::malformed, "markPriceUpdate with bad time");
-      m.symbol.assign(f.s);
       res.kind = frame_kind::data;
       out.on_mark(m);
       return;

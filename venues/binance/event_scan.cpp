@@ -664,6 +664,33 @@ const char* read_book_ticker(const scanned_frame& f, time_reader time_of, top_of
   return nullptr;
 }
 
+const char* read_mark_price(const scanned_frame& f, std::string_view rate,
+                            std::string_view next_funding, time_reader time_of,
+                            venues::mark_update& m) {
+  price px;
+  if (f.s.empty() || !dec_of(f.p, px))
+    return "s/p";
+  m.mark = px;
+  m.index.reset();
+  m.rate.reset();
+  if (!f.i.empty()) {
+    if (!dec_of(f.i, px))
+      return "i";
+    m.index = px;
+  }
+  if (!rate.empty()) { // up to 28 decimals (Backpack's estimate)
+    ratio r;
+    if (!dec_of(rate, r, rounding::nearest))
+      return "rate";
+    m.rate = r;
+  }
+  m.interval_s = 0; // the streams do not tell it
+  if (!time_of(next_funding, m.next_funding_ts) || !time_of(f.E, m.ts))
+    return "time";
+  m.symbol.assign(f.s);
+  return nullptr;
+}
+
 void normalize_book_sides(std::vector<book_level>& bids, std::vector<book_level>& asks) {
   auto empty = [](const book_level& l) { return !l.qty.is_positive(); };
   bids.erase(std::remove_if(bids.begin(), bids.end(), empty), bids.end());

@@ -24,6 +24,7 @@
 #include <simdjson.h>
 
 #include "messages/market.hpp"
+#include "venues/common/md_codec.hpp"
 
 namespace xarb::venues::detail {
 
@@ -100,6 +101,15 @@ using time_reader = bool (*)(std::string_view, timestamp_ns&) noexcept;
 /// A bookTicker event (s, b/B, a/A, optional u; time from T, else E) into
 /// `t` (symbol, prices, seq, exchange time): nullptr, or what is wrong.
 const char* read_book_ticker(const scanned_frame& f, time_reader time_of, top_of_book& t);
+
+/// A mark price event into `m`: s and p (mark), i (index) when sent, the
+/// funding rate from `rate` (its text, "" when not sent; nearest nano),
+/// the next funding time from `next_funding` and the event time from E
+/// (`time_of`). nullptr, or the field that is bad: "s/p", "i", "rate" or
+/// "time".
+const char* read_mark_price(const scanned_frame& f, std::string_view rate,
+                            std::string_view next_funding, time_reader time_of,
+                            venues::mark_update& m);
 
 /// Sorts levels best first (bids descending, asks ascending) and drops
 /// zero-quantity entries: REST snapshots are not always ordered that way and

@@ -309,20 +309,9 @@ const char* bitget_codec::parse(std::string& frame) {
   f_ = bitget_fields{};
   bids_.clear();
   asks_.clear();
-  return json::walk_frame(parser_, frame, [&](auto k, od::value& v) -> const char* {
-    const char* err = nullptr;
-    if (k == "arg")
-      err = parse_arg(v);
-    else if (k == "data")
-      err = parse_data(v);
-    else if (k == "action")
-      err = v.get_string().get(f_.action) != simdjson::SUCCESS ? "bad action" : nullptr;
-    else if (k == "event")
-      err = v.get_string().get(f_.event) != simdjson::SUCCESS ? "bad event" : nullptr;
-    else if (k == "code" || k == "msg")
-      err = wire::get_text(v, k == "code" ? f_.code : f_.msg) ? nullptr : "bad code/msg";
-    return err;
-  });
+  return wire::walk_okx_frame(
+    parser_, frame, f_, [&](od::value& v) { return parse_arg(v); },
+    [&](od::value& v) { return parse_data(v); });
 }
 
 const char* bitget_codec::parse_arg(od::value v) {
@@ -350,72 +339,49 @@ const char* bitget_codec::parse_data(od::value v) {
     f_.data_items = 1; // trades, candles ...: skipped unread
     return nullptr;
   }
-  od::array arr;
-  if (v.get_array().get(arr) != simdjson::SUCCESS)
-    return "data is not an array";
-  for (auto ir : arr) {
-    od::object item;
-    if (ir.get_object().get(item) != simdjson::SUCCESS)
-      return "data item is not an object";
-    if (++f_.data_items > 1)
-      return "more than one data item";
-    for (auto gr : item) {
-      od::field g;
-      if (std::move(gr).get(g) != simdjson::SUCCESS)
-        return "bad data item";
-      const auto k = g.key();
-      od::value& x = g.value();
-      bool present = false;
-      if (k == "asks") {
-        asks_.clear();
-        if (const char* e = wire::read_levels(x, asks_))
-          return e;
-      } else if (k == "bids") {
-        bids_.clear();
-        if (const char* e = wire::read_levels(x, bids_))
-          return e;
-      } else if (k == "ts") {
-        if (!wire::get_ms(x, f_.ts, present))
-          return "bad ts";
-      } else if (k == "seq") {
-        if (json::get_i64(x, f_.seq) != error_code::none || f_.seq < 0)
-          return "bad seq";
-        f_.has_seq = true;
-      } else if (k == "checksum") {
-        if (json::get_i64(x, f_.checksum) != error_code::none || f_.checksum < INT32_MIN
-            || f_.checksum > INT32_MAX)
-          return "bad checksum";
-        f_.has_checksum = true;
-      } else if (k == "instId") {
-        if (x.get_string().get(f_.data_inst) != simdjson::SUCCESS)
-          return "bad instId";
-      } else if (k == "markPrice") {
-        if (!wire::get_opt_decimal(x, f_.mark))
-          return "bad markPrice";
-      } else if (k == "indexPrice") {
-        if (!wire::get_opt_decimal(x, f_.index))
-          return "bad indexPrice";
-      } else if (k == "fundingRate") {
-        if (!wire::get_opt_decimal(x, f_.rate, rounding::nearest))
-          return "bad fundingRate";
-      } else if (k == "nextFundingTime") {
-        if (!wire::get_ms(x, f_.next_funding, f_.has_next_funding))
-          return "bad nextFundingTime";
-      } else if (k == "fundingRateInterval") { // hours, where sent (unverified on WS)
-        std::string_view t;
-        bool is_null = false;
-        if (!wire::scalar_text(x, t, is_null))
-          return "bad fundingRateInterval";
-        if (!is_null && !t.empty()) {
-          auto h = wire::int_of(t);
-          if (!h || *h <= 0 || *h > 10'000)
-            return "bad fundingRateInterval";
-          f_.interval_s = static_cast<int32_t>(*h * 3600);
-        }
-      }
+  return wire::walk_data_item(v, f_.data_items, [&](auto k, od::value& x) -> const char* {
+    bool present = false;
+    if (k == "asks") {
+      asks_.clear();
+      if (const char* e = wire::read_levels(x, asks_))
+        return e;
+    } else if (k == "bids") {
+      bids_.clear();
+      if (const char* e = wire::read_levels(x, bids_))
+        return e;
+    } else if (k == "ts") {
+      if (!wire::get_ms(x, f_.ts, present))
+        return "bad ts";
+    } else if (k == "seq") {
+      if (json::get_i64(x, f_.seq) != error_code::none || f_.seq < 0)
+        return "bad seq";
+      f_.has_seq = true;
+    } else if (k == "checksum") {
+      if (json::get_i64(x, f_.checksum) != error_code::none || f_.checksum < INT32_MIN
+          || f_.checksum > INT32_MAX)
+        return "bad checksum";
+      f_.has_checksum = true;
+    } else if (k == "instId") {
+      if (x.get_string().get(f_.data_inst) != simdjson::SUCCESS)
+        return "bad instId";
+    } else if (k == "markPrice") {
+      if (!wire::get_opt_decimal(x, f_.mark))
+        return "bad markPrice";
+    } else if (k == "indexPrice") {
+      if (!wire::get_opt_decimal(x, f_.index))
+        return "bad indexPrice";
+    } else if (k == "fundingRate") {
+      if (!wire::get_opt_decimal(x, f_.rate, rounding::nearest))
+        return "bad fundingRate";
+    } else if (k == "nextFundingTime") {
+      if (!wire::get_ms(x, f_.next_funding, f_.has_next_funding))
+        return "bad nextFundingTime";
+    } else if (k == "fundingRateInterval") { // hours, where sent (unverified on WS)
+      if (!wire::get_interval_hours(x, f_.interval_s))
+        return "bad fundingRateInterval";
     }
-  }
-  return nullptr;
+    return nullptr;
+  });
 }
 
 // Sequence mapping (order_book.hpp rules): snapshot seq = `seq` (0 when

@@ -405,16 +405,8 @@ const char* bybit_codec::parse_data(od::value v) {
       if (!wire::get_ms(x, f_.next_funding, f_.has_next_funding))
         return "bad nextFundingTime";
     } else if (k == "fundingIntervalHour") {
-      std::string_view t;
-      bool is_null = false;
-      if (!wire::scalar_text(x, t, is_null))
+      if (!wire::get_interval_hours(x, f_.interval_s))
         return "bad fundingIntervalHour";
-      if (!is_null && !t.empty()) {
-        auto h = wire::int_of(t);
-        if (!h || *h <= 0 || *h > 10'000)
-          return "bad fundingIntervalHour";
-        f_.interval_s = static_cast<int32_t>(*h * 3600);
-      }
     }
   }
   return nullptr;

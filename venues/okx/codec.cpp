@@ -392,22 +392,9 @@ const char* okx_codec_impl::parse(std::string& frame) {
   f_ = okx_fields{};
   bids_.clear();
   asks_.clear();
-  return json::walk_frame(parser_, frame, [&](auto k, od::value& v) -> const char* {
-    const char* err = nullptr;
-    if (k == "arg")
-      err = parse_arg(v);
-    else if (k == "data")
-      err = parse_data(v);
-    else if (k == "action")
-      err = v.get_string().get(f_.action) != simdjson::SUCCESS ? "bad action" : nullptr;
-    else if (k == "event")
-      err = v.get_string().get(f_.event) != simdjson::SUCCESS ? "bad event" : nullptr;
-    else if (k == "code" || k == "msg") {
-      if (!wire::get_text(v, k == "code" ? f_.code : f_.msg))
-        err = "bad code/msg";
-    }
-    return err;
-  });
+  return wire::walk_okx_frame(
+    parser_, frame, f_, [&](od::value& v) { return parse_arg(v); },
+    [&](od::value& v) { return parse_data(v); });
 }
 
 const char* okx_codec_impl::parse_arg(od::value v) {
@@ -435,70 +422,55 @@ const char* okx_codec_impl::parse_data(od::value v) {
     f_.data_items = 1; // not decoded: skipped unread
     return nullptr;
   }
-  od::array arr;
-  if (v.get_array().get(arr) != simdjson::SUCCESS)
-    return "data is not an array";
-  for (auto ir : arr) {
-    od::object item;
-    if (ir.get_object().get(item) != simdjson::SUCCESS)
-      return "data item is not an object";
-    if (++f_.data_items > 1)
-      return "more than one data item";
-    for (auto gr : item) {
-      od::field g;
-      if (std::move(gr).get(g) != simdjson::SUCCESS)
-        return "bad data item";
-      const auto k = g.key();
-      od::value& x = g.value();
-      bool present = false;
-      if (k == "asks") {
-        asks_.clear();
-        if (const char* e = wire::read_levels(x, asks_))
-          return e;
-      } else if (k == "bids") {
-        bids_.clear();
-        if (const char* e = wire::read_levels(x, bids_))
-          return e;
-      } else if (k == "ts") {
-        if (!wire::get_ms(x, f_.ts, present))
-          return "bad ts";
-        f_.has_ts = present;
-      } else if (k == "seqId") {
-        if (json::get_i64(x, f_.seq) != error_code::none)
-          return "bad seqId";
-        f_.has_seq = true;
-      } else if (k == "prevSeqId") {
-        if (json::get_i64(x, f_.prev) != error_code::none)
-          return "bad prevSeqId";
-        f_.has_prev = true;
-      } else if (k == "checksum") {
-        if (json::get_i64(x, f_.checksum) != error_code::none || f_.checksum < INT32_MIN
-            || f_.checksum > INT32_MAX)
-          return "bad checksum";
-        f_.has_checksum = true;
-      } else if (k == "instId") {
-        if (x.get_string().get(f_.data_inst) != simdjson::SUCCESS)
-          return "bad instId";
-      } else if (k == "fundingRate") {
-        // 16 decimals on the wire ("0.0001875391284828"): nearest nano
-        if (!wire::get_opt_decimal(x, f_.rate, rounding::nearest))
-          return "bad fundingRate";
-      } else if (k == "fundingTime") {
-        if (!wire::get_ms(x, f_.funding_time, present))
-          return "bad fundingTime";
-      } else if (k == "nextFundingTime") {
-        if (!wire::get_ms(x, f_.next_funding_time, present))
-          return "bad nextFundingTime";
-      } else if (k == "markPx") {
-        if (!wire::get_opt_decimal(x, f_.mark))
-          return "bad markPx";
-      } else if (k == "idxPx") {
-        if (!wire::get_opt_decimal(x, f_.index))
-          return "bad idxPx";
-      }
+  return wire::walk_data_item(v, f_.data_items, [&](auto k, od::value& x) -> const char* {
+    bool present = false;
+    if (k == "asks") {
+      asks_.clear();
+      if (const char* e = wire::read_levels(x, asks_))
+        return e;
+    } else if (k == "bids") {
+      bids_.clear();
+      if (const char* e = wire::read_levels(x, bids_))
+        return e;
+    } else if (k == "ts") {
+      if (!wire::get_ms(x, f_.ts, present))
+        return "bad ts";
+      f_.has_ts = present;
+    } else if (k == "seqId") {
+      if (json::get_i64(x, f_.seq) != error_code::none)
+        return "bad seqId";
+      f_.has_seq = true;
+    } else if (k == "prevSeqId") {
+      if (json::get_i64(x, f_.prev) != error_code::none)
+        return "bad prevSeqId";
+      f_.has_prev = true;
+    } else if (k == "checksum") {
+      if (json::get_i64(x, f_.checksum) != error_code::none || f_.checksum < INT32_MIN
+          || f_.checksum > INT32_MAX)
+        return "bad checksum";
+      f_.has_checksum = true;
+    } else if (k == "instId") {
+      if (x.get_string().get(f_.data_inst) != simdjson::SUCCESS)
+        return "bad instId";
+    } else if (k == "fundingRate") {
+      // 16 decimals on the wire ("0.0001875391284828"): nearest nano
+      if (!wire::get_opt_decimal(x, f_.rate, rounding::nearest))
+        return "bad fundingRate";
+    } else if (k == "fundingTime") {
+      if (!wire::get_ms(x, f_.funding_time, present))
+        return "bad fundingTime";
+    } else if (k == "nextFundingTime") {
+      if (!wire::get_ms(x, f_.next_funding_time, present))
+        return "bad nextFundingTime";
+    } else if (k == "markPx") {
+      if (!wire::get_opt_decimal(x, f_.mark))
+        return "bad markPx";
+    } else if (k == "idxPx") {
+      if (!wire::get_opt_decimal(x, f_.index))
+        return "bad idxPx";
     }
-  }
-  return nullptr;
+    return nullptr;
+  });
 }
 
 void okx_codec_impl::dispatch(timestamp_ns recv_ts, md_handler& out, decode_result& r) {

@@ -154,6 +154,52 @@ inline bool scale_sizes(std::vector<book_level>& levels, ratio k) noexcept {
 
 using json::at_end;
 
+/// The root of an OKX or Bitget WS frame: "arg" and "data" go to their
+/// parsers (nullptr or an error text), "action", "event", "code" and "msg"
+/// into the same-named views of `f`; other members are skipped.
+template <class Fields, class OnArg, class OnData>
+const char* walk_okx_frame(od::parser& parser, std::string& frame, Fields& f, OnArg&& on_arg,
+                           OnData&& on_data) {
+  return json::walk_frame(parser, frame, [&](auto k, od::value& v) -> const char* {
+    if (k == "arg")
+      return on_arg(v);
+    if (k == "data")
+      return on_data(v);
+    if (k == "action")
+      return v.get_string().get(f.action) != simdjson::SUCCESS ? "bad action" : nullptr;
+    if (k == "event")
+      return v.get_string().get(f.event) != simdjson::SUCCESS ? "bad event" : nullptr;
+    if (k == "code" || k == "msg")
+      return get_text(v, k == "code" ? f.code : f.msg) ? nullptr : "bad code/msg";
+    return nullptr;
+  });
+}
+
+/// A WS frame's "data":[{...}] (OKX, Bitget): exactly one object, whose
+/// members go to `on_field(key, value)` (nullptr or an error text, which
+/// stops the walk); `items` counts the items seen.
+template <class F>
+const char* walk_data_item(od::value v, int& items, F&& on_field) {
+  od::array arr;
+  if (v.get_array().get(arr) != simdjson::SUCCESS)
+    return "data is not an array";
+  for (auto ir : arr) {
+    od::object item;
+    if (ir.get_object().get(item) != simdjson::SUCCESS)
+      return "data item is not an object";
+    if (++items > 1)
+      return "more than one data item";
+    for (auto gr : item) {
+      od::field g;
+      if (std::move(gr).get(g) != simdjson::SUCCESS)
+        return "bad data item";
+      if (const char* e = on_field(g.key(), g.value()))
+        return e;
+    }
+  }
+  return nullptr;
+}
+
 /// The keys of a REST answer and the code of success: OKX
 /// {"code":"0","msg":..,"data":..}, Bitget (code "00000"), Bybit
 /// {"retCode":0,"retMsg":..,"result":..}.
@@ -291,6 +337,23 @@ inline std::optional<int64_t> int_of(std::string_view t) {
   if (t.empty() || ratio::parse(t, r, rounding::toward_zero) != error_code::none)
     return std::nullopt;
   return r.raw() / decimal_scale;
+}
+
+/// A funding interval in hours (string or number, read as int_of reads
+/// it; null or "" = not told) into seconds; false for junk or out of
+/// 1..10000 hours.
+inline bool get_interval_hours(od::value v, int32_t& interval_s) noexcept {
+  std::string_view t;
+  bool is_null = false;
+  if (!scalar_text(v, t, is_null))
+    return false;
+  if (is_null || t.empty())
+    return true;
+  auto h = int_of(t);
+  if (!h || *h <= 0 || *h > 10'000)
+    return false;
+  interval_s = static_cast<int32_t>(*h * 3600);
+  return true;
 }
 
 // -- encoding (mock protocols) ----------------------------------------------------
