@@ -338,11 +338,15 @@ try {
     await until(async () => (await page.locator("tr[data-venue]").count()) === 3, "three venues");
     check(await page.locator("tr[data-venue='sim-a'] input.secret-api_key").getAttribute("placeholder") === "not set", "credentials shown as set / not set");
     await page.selectOption("tr[data-venue='sim-c'] select.md", "live");
+    // A live feed key typed on a simulated venue: sent, and refused by the node.
+    await page.fill("tr[data-venue='sim-b'] input.ep-ws_url", "ws://127.0.0.1:9101");
     await page.click("#config-validate");
     await page.locator("#config-errors li").first().waitFor({ timeout: 10_000 * slow });
     const errs = await page.locator("#config-errors li").allTextContents();
     check(errs.some((e) => e.includes("venues.sim-c.market_data")), `the node's validation error shown: ${errs.join(" | ")}`);
+    check(errs.some((e) => e.includes("venues.sim-b.ws_url")), `the live feed keys reach the node: ${errs.join(" | ")}`);
     await shot("config-invalid");
+    await page.fill("tr[data-venue='sim-b'] input.ep-ws_url", "");
     await page.selectOption("tr[data-venue='sim-c'] select.md", "sim");
     await page.uncheck("tr[data-venue='sim-c'] input.enabled");
     await page.fill("tr[data-venue='sim-c'] input.secret-api_key", "console-test-key");

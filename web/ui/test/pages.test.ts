@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { pairIdFor, sortKeys } from "../src/pages/market";
 import { filterOrders, filterFills, mergeBySeq, type OrderRow, type FillRow } from "../src/pages/orders";
 import { flattenParams, patchOf } from "../src/pages/pair";
-import { configPatch, secretState } from "../src/pages/config";
+import { configPatch, parseSymbols, secretState } from "../src/pages/config";
 import { filterEvents } from "../src/pages/events";
 import { utilisation } from "../src/pages/risk";
 import { equityData } from "../src/pages/positions";
@@ -59,6 +59,24 @@ describe("config", () => {
     expect(configPatch(running, { market_data_mode: "sim", venues: { "sim-a": { enabled: true, market_data: "sim" } } })).toEqual({});
     expect(configPatch(running, { market_data_mode: "live", venues: { "sim-a": { enabled: false, market_data: "sim", api_secret: "s3cret", clear: ["api_key"] } } }))
       .toEqual({ market: { data: "live" }, venues: { "sim-a": { enabled: false, api_secret: "s3cret", api_key: "" } } });
+  });
+  it("sends a venue's live feed keys only when they differ from the running ones", () => {
+    const live = { market: { data: "live", execution: "paper" }, venues: {
+      okx: { enabled: true, market_data: "live", api_key: "", api_secret: "", passphrase: "",
+        ws_url: "", rest_url: "", proxy: "http://user:<redacted>@10.0.0.5:3128", symbols: ["BTC-PERP"] } } };
+    const same = { enabled: true, market_data: "live", ws_url: "", rest_url: "",
+      proxy: "http://user:<redacted>@10.0.0.5:3128", symbols: ["BTC-PERP"] };
+    expect(configPatch(live, { market_data_mode: "live", venues: { okx: same } })).toEqual({});
+    expect(configPatch(live, { market_data_mode: "live", venues: { okx: { ...same,
+      ws_url: "ws://127.0.0.1:9101", rest_url: "http://127.0.0.1:9101", symbols: ["BTC-PERP", "ETH-PERP"] } } }))
+      .toEqual({ venues: { okx: { ws_url: "ws://127.0.0.1:9101", rest_url: "http://127.0.0.1:9101",
+        symbols: ["BTC-PERP", "ETH-PERP"] } } });
+    expect(configPatch(live, { market_data_mode: "live", venues: { okx: { ...same, proxy: "", symbols: [] } } }))
+      .toEqual({ venues: { okx: { proxy: "", symbols: [] } } });
+  });
+  it("reads typed symbols separated by commas, blanks or lines", () => {
+    expect(parseSymbols(" BTC-PERP, ETH-PERP\nSOL-PERP  ")).toEqual(["BTC-PERP", "ETH-PERP", "SOL-PERP"]);
+    expect(parseSymbols(" , ")).toEqual([]);
   });
   it("never shows a secret, only whether it is set", () => {
     expect(secretState("<redacted>")).toBe("set");

@@ -11,7 +11,12 @@ import { api } from "../api";
 const SECRETS = ["api_key", "api_secret", "passphrase"] as const;
 const REDACTED = "<redacted>";
 
-interface VenueCfg { enabled: boolean; market_data: string; api_key: string; api_secret: string; passphrase: string }
+const ENDPOINTS = ["ws_url", "rest_url", "proxy"] as const;
+
+interface VenueCfg {
+  enabled: boolean; market_data: string; api_key: string; api_secret: string; passphrase: string;
+  ws_url?: string; rest_url?: string; proxy?: string; symbols?: string[];
+}
 interface Cfg { market: { data: string; execution: string }; venues?: Record<string, VenueCfg>; [k: string]: unknown }
 interface SaveReply { saved: boolean; dry_run: boolean; path: string; restart_required: boolean; changed: string[] }
 interface FileDoc { path: string; exists: boolean; running_matches: boolean; config: Cfg | null }
@@ -19,6 +24,11 @@ interface FileDoc { path: string; exists: boolean; running_matches: boolean; con
 /** A secret as the console shows it: never the value. */
 export function secretState(v: string | undefined): "set" | "not set" {
   return v && v.length > 0 ? "set" : "not set";
+}
+
+/** Symbols as typed ("BTC-PERP, ETH-PERP" or one per line): trimmed, no empties. */
+export function parseSymbols(text: string): string[] {
+  return text.split(/[\s,]+/).map((x) => x.trim()).filter((x) => x.length > 0);
 }
 
 /** The POST body: only edited fields; secrets only when typed (""=keep). */
@@ -32,6 +42,13 @@ export function configPatch(
     const v: Record<string, unknown> = {};
     if (e.enabled !== undefined && e.enabled !== cur?.enabled) v.enabled = e.enabled;
     if (e.market_data !== undefined && e.market_data !== cur?.market_data) v.market_data = e.market_data;
+    // Live endpoints: sent when they differ from the running value (a URL
+    // shown with its credentials masked and left alone is not sent).
+    for (const k of ENDPOINTS) {
+      const typed = e[k];
+      if (typed !== undefined && typed !== (cur?.[k] ?? "")) v[k] = typed;
+    }
+    if (e.symbols !== undefined && e.symbols.join(",") !== (cur?.symbols ?? []).join(",")) v.symbols = e.symbols;
     for (const s of SECRETS) {
       const typed = e[s];
       if (typed) v[s] = typed;
@@ -61,7 +78,7 @@ export const configPage: Page = {
     const runningJson = h("pre", { class: "json", id: "config-json" });
 
     const venueTable = h("table", { class: "grid", "aria-label": "venues" },
-      h("thead", {}, h("tr", {}, ["Venue", "Enabled", "Market data", ...SECRETS].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, ["Venue", "Enabled", "Market data", ...SECRETS, "Live feed (ws_url, rest_url, proxy, symbols)"].map((t) => h("th", { scope: "col" }, t)))),
       rows);
 
     root.append(h("h1", {}, "Config"),
@@ -83,6 +100,8 @@ export const configPage: Page = {
         const e: Partial<VenueCfg> & { clear?: string[] } = {
           enabled: tr.querySelector<HTMLInputElement>("input.enabled")!.checked,
           market_data: tr.querySelector<HTMLSelectElement>("select.md")!.value, clear: [] };
+        for (const k of ENDPOINTS) e[k] = tr.querySelector<HTMLInputElement>(`input.ep-${k}`)!.value.trim();
+        e.symbols = parseSymbols(tr.querySelector<HTMLInputElement>("input.ep-symbols")!.value);
         for (const s of SECRETS) {
           const inp = tr.querySelector<HTMLInputElement>(`input.secret-${s}`)!;
           if (inp.value) e[s] = inp.value;
@@ -125,7 +144,9 @@ export const configPage: Page = {
       for (const [name, v] of Object.entries(c.venues ?? {})) {
         const now = live.venues?.[name];
         const pending = !now || now.enabled !== v.enabled || now.market_data !== v.market_data
-          || SECRETS.some((s) => (v[s] || "") !== (now[s] || ""));
+          || SECRETS.some((s) => (v[s] || "") !== (now[s] || ""))
+          || ENDPOINTS.some((k) => (v[k] ?? "") !== (now[k] ?? ""))
+          || (v.symbols ?? []).join(",") !== (now.symbols ?? []).join(",");
         const secretCell = (s: (typeof SECRETS)[number]) => {
           const state = secretState(v[s] === REDACTED ? "x" : v[s]);
           return h("td", { "data-label": s },
@@ -138,7 +159,14 @@ export const configPage: Page = {
           h("td", { "data-label": "enabled" }, h("input", { type: "checkbox", class: "enabled", checked: v.enabled, "aria-label": `${name} enabled` })),
           h("td", { "data-label": "market data" }, h("select", { class: "md", "aria-label": `${name} market data` },
             ["sim", "live"].map((m) => h("option", { value: m, selected: m === v.market_data }, m)))),
-          ...SECRETS.map(secretCell)));
+          ...SECRETS.map(secretCell),
+          h("td", { "data-label": "live feed", class: "endpoints" },
+            ...ENDPOINTS.map((k) => h("input", { type: "text", class: `ep-${k}`, value: v[k] ?? "",
+              "aria-label": `${name} ${k}`, placeholder: k === "proxy" ? "proxy: none" : `${k}: venue default`,
+              autocomplete: "off", spellcheck: "false" })),
+            h("input", { type: "text", class: "ep-symbols", value: (v.symbols ?? []).join(", "),
+              "aria-label": `${name} symbols`, placeholder: "symbols: those of the pairs", autocomplete: "off",
+              spellcheck: "false" }))));
       }
       runningJson.textContent = JSON.stringify(live, null, 2);
     };
