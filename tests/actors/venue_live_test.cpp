@@ -355,6 +355,49 @@ struct live_fixture : sim_fixture {
     step(10ms); // the session's state is recomputed on its tick
   }
 
+  /// A recorder standing in for a pair trader: its fills land in `seen`.
+  caf::actor paper_trader() {
+    auto t = sys.spawn(recorder, &seen);
+    tracked.push_back(t);
+    return t;
+  }
+
+  /// Client "n1-p1-1": buy 1.5 BTC-PERP on binance at market (IOC).
+  static order_intent btc_market_buy() {
+    order_intent buy;
+    buy.client_id = "n1-p1-1";
+    buy.venue = "binance";
+    buy.symbol = "BTC-PERP";
+    buy.sd = side::buy;
+    buy.type = order_type::market;
+    buy.tif = time_in_force::ioc;
+    buy.qty = quantity::from_string("1.5").value();
+    return buy;
+  }
+
+  /// Client "n1-p1-2": a post-only sell of 1 BTC-PERP at 100.5 (rests above
+  /// the live bid).
+  static order_intent btc_resting_sell() {
+    order_intent sell = btc_market_buy();
+    sell.client_id = "n1-p1-2";
+    sell.sd = side::sell;
+    sell.type = order_type::limit;
+    sell.tif = time_in_force::post_only;
+    sell.px = price::from_string("100.5").value();
+    sell.qty = quantity::from_units(1);
+    return sell;
+  }
+
+  /// The session's answer to `q` (REQUIREd).
+  account_report ask_account(const account_query& q) {
+    account_report r;
+    bool answered = false;
+    tracked.push_back(sys.spawn(account_asker, session, q, &r, &answered));
+    sched.run();
+    CAF_REQUIRE(answered);
+    return r;
+  }
+
   /// Sequence of the last depth update the subscriber got (the board's
   /// copy is throttled to 100 ms).
   uint64_t depth_seq() const {
@@ -538,16 +581,8 @@ CAF_TEST(checksum mismatches resync and repeated ones on fresh snapshots turn th
 CAF_TEST(paper orders fill against the live book and funding settles on it) {
   start();
   sync_both();
-  auto trader = sys.spawn(recorder, &seen);
-  tracked.push_back(trader);
-  order_intent buy;
-  buy.client_id = "n1-p1-1";
-  buy.venue = "binance";
-  buy.symbol = "BTC-PERP";
-  buy.sd = side::buy;
-  buy.type = order_type::market;
-  buy.tif = time_in_force::ioc;
-  buy.qty = quantity::from_string("1.5").value();
+  auto trader = paper_trader();
+  order_intent buy = btc_market_buy();
   caf::send_as(trader, session, buy);
   sched.run();
   // The live asks: 100.1 x 1, 100.2 x 4.
@@ -557,13 +592,7 @@ CAF_TEST(paper orders fill against the live book and funding settles on it) {
   CAF_CHECK(seen.fills[1].px == price::from_string("100.2").value());
   CAF_CHECK(seen.fills[1].qty == quantity::from_string("0.5").value());
   // A resting sell fills as maker when the live bid reaches it.
-  order_intent sell = buy;
-  sell.client_id = "n1-p1-2";
-  sell.sd = side::sell;
-  sell.type = order_type::limit;
-  sell.tif = time_in_force::post_only;
-  sell.px = price::from_string("100.5").value();
-  sell.qty = quantity::from_units(1);
+  order_intent sell = btc_resting_sell();
   caf::send_as(trader, session, sell);
   sched.run();
   CAF_CHECK_EQUAL(seen.fills.size(), 2u);
@@ -584,11 +613,7 @@ CAF_TEST(paper orders fill against the live book and funding settles on it) {
   account_query q;
   q.symbol = "BTC-PERP";
   q.client_ids = {"n1-p1-1", "n1-p1-2"};
-  account_report r;
-  bool answered = false;
-  tracked.push_back(sys.spawn(account_asker, session, q, &r, &answered));
-  sched.run();
-  CAF_REQUIRE(answered);
+  auto r = ask_account(q);
   CAF_CHECK(r.pos.qty == quantity::from_string("0.5").value());
   CAF_REQUIRE_EQUAL(r.funding.size(), 1u);
   // A long pays: 100.4 x 0.5 x 0.0001 = 0.00502
@@ -606,27 +631,13 @@ CAF_TEST(the paper account survives a restart of the session) {
   paper_path = (dir / "binance.paper").string();
   start();
   sync_both();
-  auto trader = sys.spawn(recorder, &seen);
-  tracked.push_back(trader);
-  order_intent buy;
-  buy.client_id = "n1-p1-1";
-  buy.venue = "binance";
-  buy.symbol = "BTC-PERP";
-  buy.sd = side::buy;
-  buy.type = order_type::market;
-  buy.tif = time_in_force::ioc;
-  buy.qty = quantity::from_string("1.5").value();
+  auto trader = paper_trader();
+  order_intent buy = btc_market_buy();
   caf::send_as(trader, session, buy);
   sched.run();
   CAF_REQUIRE_EQUAL(seen.fills.size(), 2u);
   // A resting sell, still open when the session goes.
-  order_intent sell = buy;
-  sell.client_id = "n1-p1-2";
-  sell.sd = side::sell;
-  sell.type = order_type::limit;
-  sell.tif = time_in_force::post_only;
-  sell.px = price::from_string("100.5").value();
-  sell.qty = quantity::from_units(1);
+  order_intent sell = btc_resting_sell();
   caf::send_as(trader, session, sell);
   sched.run();
   CAF_REQUIRE_EQUAL(seen.acks.size(), 2u);
@@ -639,11 +650,7 @@ CAF_TEST(the paper account survives a restart of the session) {
   account_query q;
   q.symbol = "BTC-PERP";
   q.client_ids = {"n1-p1-1", "n1-p1-2"};
-  account_report r;
-  bool answered = false;
-  tracked.push_back(sys.spawn(account_asker, session, q, &r, &answered));
-  sched.run();
-  CAF_REQUIRE(answered);
+  auto r = ask_account(q);
   CAF_CHECK(r.pos.qty == quantity::from_string("1.5").value());
   CAF_REQUIRE_EQUAL(r.orders.size(), 2u);
   CAF_CHECK(r.orders[0].known);
@@ -656,22 +663,14 @@ CAF_TEST(the paper account survives a restart of the session) {
          "100 100.0:2,99.9:3 100.1:1,100.2:4");
   frame("D BTCUSDT 102 102 101 100.5:2 100.1:0,100.2:0,100.6:1");
   // (its fill goes to whoever asked about it after the restart: the asker)
-  account_report after;
-  answered = false;
-  tracked.push_back(sys.spawn(account_asker, session, q, &after, &answered));
-  sched.run();
-  CAF_REQUIRE(answered);
+  auto after = ask_account(q);
   CAF_CHECK(after.pos.qty == quantity::from_string("0.5").value());
   stop_actors();
   // A third session sees the maker fill too: it was journaled.
   seen = order_log{};
   start();
   list();
-  account_report third;
-  answered = false;
-  tracked.push_back(sys.spawn(account_asker, session, q, &third, &answered));
-  sched.run();
-  CAF_REQUIRE(answered);
+  auto third = ask_account(q);
   CAF_CHECK(third.pos.qty == quantity::from_string("0.5").value());
   stop_actors();
   std::error_code ec;

@@ -429,6 +429,18 @@ bool fast_scalar(cursor& c, std::string_view& out) noexcept {
   }
 }
 
+/// At an object member: its key (a plain string), the ':' and the blanks
+/// after it.
+__attribute__((always_inline)) inline bool fast_key(cursor& c, std::string_view& k) noexcept {
+  if (c.p == c.end || *c.p != '"' || !fast_string(c, k))
+    return false;
+  skip_ws(c);
+  if (c.p == c.end || *c.p++ != ':')
+    return false;
+  skip_ws(c);
+  return true;
+}
+
 /// Any JSON value, validated and skipped (depth-limited).
 bool fast_skip(cursor& c, int depth) noexcept {
   if (c.p == c.end || depth > 32)
@@ -446,15 +458,9 @@ bool fast_skip(cursor& c, int depth) noexcept {
     return true;
   }
   while (true) {
-    if (open == '{') {
-      std::string_view k;
-      if (c.p == c.end || *c.p != '"' || !fast_string(c, k))
-        return false;
-      skip_ws(c);
-      if (c.p == c.end || *c.p++ != ':')
-        return false;
-      skip_ws(c);
-    }
+    std::string_view k;
+    if (open == '{' && !fast_key(c, k))
+      return false;
     if (!fast_skip(c, depth + 1))
       return false;
     skip_ws(c);
@@ -531,13 +537,7 @@ bool fast_object(cursor& c, scanned_frame& out, std::vector<book_level>& bids,
   }
   while (true) {
     std::string_view k;
-    if (c.p == c.end || *c.p != '"' || !fast_string(c, k))
-      return false;
-    skip_ws(c);
-    if (c.p == c.end || *c.p++ != ':')
-      return false;
-    skip_ws(c);
-    if (c.p == c.end)
+    if (!fast_key(c, k) || c.p == c.end)
       return false;
     const char first = *c.p;
     std::string_view* field = nullptr;

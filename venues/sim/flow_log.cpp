@@ -11,14 +11,15 @@ namespace {
 
 constexpr record_io::record_format format{"XARBFLW1", "flow log", flow_log::max_record};
 
-enum record_type : uint8_t { rec_header = 1, rec_start = 2, rec_submit = 3, rec_cancel = 4 };
+enum record_type : uint8_t {
+  rec_header = record_io::header_type,
+  rec_start = 2,
+  rec_submit = 3,
+  rec_cancel = 4,
+};
 
 std::string header_payload(const std::string& venue_name) {
-  record_io::byte_writer w;
-  w.u8(rec_header);
-  w.u32(flow_log::version);
-  w.str(venue_name);
-  return std::move(w.buf);
+  return record_io::venue_header(flow_log::version, venue_name);
 }
 
 } // namespace
@@ -60,23 +61,12 @@ error_info flow_log::parse_record(std::string_view payload, std::size_t off) {
   };
   record_io::byte_reader r{payload};
   const uint8_t type = r.u8();
-  if (!header_ && type != rec_header)
-    return damaged("first record is not the header");
+  if (auto err = record_io::check_venue_header(r, type, format, path_, off, version, venue_,
+                                               header_))
+    return err;
   switch (type) {
-  case rec_header: {
-    if (header_)
-      return damaged("second header record");
-    const uint32_t ver = r.u32();
-    const std::string name = r.str();
-    if (r.ok && ver != version)
-      return damaged("unsupported version " + std::to_string(ver));
-    if (r.ok && name != venue_)
-      return error_info{error_code::config_error,
-                        "flow log " + path_ + " belongs to venue '" + name + "', not '" + venue_
-                          + "' (header at offset " + std::to_string(off) + ")"};
-    header_ = true;
+  case rec_header:
     break;
-  }
   case rec_start: {
     if (has_start_)
       return damaged("second start record");

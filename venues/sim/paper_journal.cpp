@@ -10,7 +10,7 @@ namespace {
 constexpr record_io::record_format format{"XARBPJN1", "paper journal", paper_journal::max_record};
 
 enum record_type : uint8_t {
-  rec_header = 1,
+  rec_header = record_io::header_type,
   rec_accepted = 2,
   rec_fill = 3,
   rec_closed = 4,
@@ -19,11 +19,7 @@ enum record_type : uint8_t {
 };
 
 std::string header_payload(const std::string& venue_name) {
-  record_io::byte_writer w;
-  w.u8(rec_header);
-  w.u32(paper_journal::version);
-  w.str(venue_name);
-  return std::move(w.buf);
+  return record_io::venue_header(paper_journal::version, venue_name);
 }
 
 /// The venue named by a record ("" for those that name none).
@@ -149,23 +145,12 @@ error_info paper_journal::parse_record(const std::string& path, std::string_view
   };
   record_io::byte_reader r{payload};
   const uint8_t type = r.u8();
-  if (!header_ && type != rec_header)
-    return damaged("first record is not the header");
+  if (auto err = record_io::check_venue_header(r, type, format, path, off, version, venue_,
+                                               header_))
+    return err;
   switch (type) {
-  case rec_header: {
-    if (header_)
-      return damaged("second header record");
-    const uint32_t ver = r.u32();
-    const std::string name = r.str();
-    if (r.ok && ver != version)
-      return damaged("unsupported version " + std::to_string(ver));
-    if (r.ok && name != venue_)
-      return error_info{error_code::config_error,
-                        "paper journal " + path + " belongs to venue '" + name + "', not '"
-                          + venue_ + "' (header at offset " + std::to_string(off) + ")"};
-    header_ = true;
+  case rec_header:
     break;
-  }
   case rec_accepted: {
     paper_accepted a;
     a.seq = r.u64();

@@ -51,6 +51,36 @@ std::string framed(std::string_view payload) {
 
 namespace record_io {
 
+std::string venue_header(uint32_t version, const std::string& venue) {
+  byte_writer w;
+  w.u8(header_type);
+  w.u32(version);
+  w.str(venue);
+  return std::move(w.buf);
+}
+
+error_info check_venue_header(byte_reader& r, uint8_t type, const record_format& fmt,
+                              const std::string& path, std::size_t off, uint32_t version,
+                              const std::string& venue, bool& seen) {
+  if (!seen && type != header_type)
+    return record_file::damaged(fmt, path, off, "first record is not the header");
+  if (type != header_type)
+    return {};
+  if (seen)
+    return record_file::damaged(fmt, path, off, "second header record");
+  const uint32_t ver = r.u32();
+  const std::string name = r.str();
+  if (r.ok && ver != version)
+    return record_file::damaged(fmt, path, off, "unsupported version " + std::to_string(ver));
+  if (r.ok && name != venue)
+    return error_info{error_code::config_error,
+                      std::string{fmt.label} + " " + path + " belongs to venue '" + name
+                        + "', not '" + venue + "' (header at offset " + std::to_string(off)
+                        + ")"};
+  seen = true;
+  return {};
+}
+
 void byte_writer::u32(uint32_t v) {
   for (int k = 0; k < 4; ++k)
     buf.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));

@@ -75,6 +75,21 @@ struct record_format {
   uint32_t max_record = 1u << 20;
 };
 
+/// Both record files (flow log, paper journal) start with a header record:
+/// type `header_type`, u32 version, the venue's name.
+inline constexpr uint8_t header_type = 1;
+
+/// The header record's payload.
+std::string venue_header(uint32_t version, const std::string& venue);
+
+/// The header rules, checked for every record once its type byte is read:
+/// the first record is the header, there is only one, of `version`, naming
+/// `venue` (config_error otherwise: the file belongs to another venue).
+/// Reads the header's fields from `r` and sets `seen`.
+error_info check_venue_header(byte_reader& r, uint8_t type, const record_format& fmt,
+                              const std::string& path, std::size_t off, uint32_t version,
+                              const std::string& venue, bool& seen);
+
 /// One open record file. Move-only; closes (and so unlocks) on destruction.
 class record_file {
 public:
